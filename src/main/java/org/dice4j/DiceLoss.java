@@ -1,0 +1,509 @@
+package org.dice4j;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.OptionalLong;
+import org.dice4j.internal.KernelProvider;
+import org.dice4j.internal.Kernels;
+import org.dice4j.internal.StatisticsPass;
+
+/**
+ * A soft Dice-family loss: Dice, Jaccard or Tversky scores per (image, class), with the options of
+ * {@code docs/semantics.md}. Immutable and thread-safe; build one with {@link #builder()} or a named factory
+ * and call {@link #forward} as often as needed. One pass over the logits and the target computes the
+ * statistics (activation fused, no temporaries); the loss is a small function of them.
+ */
+public final class DiceLoss {
+    /** Smallest score {@code −ln} is applied to with {@link Builder#logLoss}. */
+    static final double LOG_LOSS_MIN_SCORE = 1e-7;
+
+    private final Activation activation;
+    private final Variant variant;
+    private final double alpha;
+    private final double beta;
+    private final double focalGamma;
+    private final boolean logLoss;
+    private final boolean squared;
+    private final boolean softLabel;
+    private final double smoothNumerator;
+    private final double smoothDenominator;
+    private final double denominatorFloor;
+    private final boolean batch;
+    private final boolean includeBackground;
+    private final double[] classWeights;
+    private final WeightNormalization weightNormalization;
+    private final EmptyPolicy emptyPolicy;
+    private final Reduction reduction;
+    private final boolean hasIgnoreIndex;
+    private final long ignoreIndex;
+    private final boolean referenceKernels;
+
+    private DiceLoss(Builder b) {
+        activation = b.activation;
+        variant = b.variant;
+        alpha = b.alpha;
+        beta = b.beta;
+        focalGamma = b.focalGamma;
+        logLoss = b.logLoss;
+        squared = b.squared;
+        softLabel = b.softLabel;
+        smoothNumerator = b.smoothNumerator;
+        smoothDenominator = b.smoothDenominator;
+        denominatorFloor = b.denominatorFloor;
+        batch = b.batch;
+        includeBackground = b.includeBackground;
+        classWeights = b.classWeights == null ? null : b.classWeights.clone();
+        weightNormalization = b.weightNormalization;
+        emptyPolicy = b.emptyPolicy;
+        reduction = b.reduction;
+        hasIgnoreIndex = b.hasIgnoreIndex;
+        ignoreIndex = b.ignoreIndex;
+        referenceKernels = b.referenceKernels;
+    }
+
+    /** A builder with every default of the specification. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The seed's binary Dice loss: sigmoid, one channel, smoothing 1 in numerator and denominator, mean over
+     * images of {@code 1 − dice_n}.
+     */
+    public static DiceLoss binary() {
+        return builder().activation(Activation.SIGMOID).smooth(1.0).build();
+    }
+
+    /**
+     * The seed's multi-class Dice loss: softmax over channels, smoothing 1, mean over images and classes (equal to
+     * the mean over classes of per-class batch means).
+     */
+    public static DiceLoss multiClass() {
+        return builder().activation(Activation.SOFTMAX).smooth(1.0).build();
+    }
+
+    /** A builder holding this loss's options. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.activation = activation;
+        b.variant = variant;
+        b.alpha = alpha;
+        b.beta = beta;
+        b.focalGamma = focalGamma;
+        b.logLoss = logLoss;
+        b.squared = squared;
+        b.softLabel = softLabel;
+        b.smoothNumerator = smoothNumerator;
+        b.smoothDenominator = smoothDenominator;
+        b.denominatorFloor = denominatorFloor;
+        b.batch = batch;
+        b.includeBackground = includeBackground;
+        b.classWeights = classWeights == null ? null : classWeights.clone();
+        b.weightNormalization = weightNormalization;
+        b.emptyPolicy = emptyPolicy;
+        b.reduction = reduction;
+        b.hasIgnoreIndex = hasIgnoreIndex;
+        b.ignoreIndex = ignoreIndex;
+        b.referenceKernels = referenceKernels;
+        return b;
+    }
+
+    /**
+     * Computes the loss of {@code logits} (float32, {@code (N, C, spatial…)}) against {@code target}: dense
+     * float32 of the logits' shape, or an integer label map {@code (N, spatial…)} or {@code (N, 1, spatial…)}.
+     *
+     * @throws IllegalArgumentException for a shape, type or option that does not fit, a closed segment, or a label
+     *     that is neither a class nor the ignore index (naming its image, voxel and value)
+     */
+    public LossResult forward(Tensor logits, Tensor target) {
+        StatisticsPass pass = prepare(logits, target);
+        double[] values = new double[pass.outputLength()];
+        kernels().statistics(pass, values);
+        return evaluate(new Statistics((int) pass.images(), pass.classes(), values));
+    }
+
+    /** The activation this loss applies to logits with {@code classes} channels. */
+    public Activation activationFor(long classes) {
+        if (activation != null) {
+            return activation;
+        }
+        return classes > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
+    }
+
+    /** "vector" or "scalar": the kernels {@link #forward} runs on. */
+    public String kernelName() {
+        return kernels().name();
+    }
+
+    private Kernels kernels() {
+        return referenceKernels ? KernelProvider.scalar() : KernelProvider.get();
+    }
+
+    private StatisticsPass prepare(Tensor logits, Tensor target) {
+        Objects.requireNonNull(logits, "logits");
+        Objects.requireNonNull(target, "target");
+        long[] shape = logits.shape();
+        if (logits.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("logits: expected dtype FLOAT32, got " + logits.dtype());
+        }
+        if (logits.layout() != Layout.CHANNELS_FIRST) {
+            throw new IllegalArgumentException("logits: layout " + logits.layout()
+                    + " is not supported yet; expected CHANNELS_FIRST (N, C, spatial…)");
+        }
+        if (shape.length < 3) {
+            throw new IllegalArgumentException("logits: expected shape (N, C, spatial…) with at least one spatial"
+                    + " axis, got " + Arrays.toString(shape));
+        }
+        long images = shape[0];
+        long classes = shape[1];
+        if (images < 1 || classes < 1) {
+            throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
+        }
+        if (images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
+            throw new IllegalArgumentException("logits: N × C = " + images * classes + " terms is too many");
+        }
+        long[] spatial = Arrays.copyOfRange(shape, 2, shape.length);
+        long voxels = logits.elementCount() / (images * classes);
+        Activation resolved = activationFor(classes);
+        if (resolved == Activation.SOFTMAX && classes == 1) {
+            throw new IllegalArgumentException("activation: SOFTMAX needs C > 1 (a softmax over one channel is"
+                    + " constantly 1); use SIGMOID for a binary problem, got shape " + Arrays.toString(shape));
+        }
+        if (!includeBackground && classes == 1) {
+            throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class),"
+                    + " got shape " + Arrays.toString(shape));
+        }
+        if (classWeights != null && classWeights.length != classes) {
+            throw new IllegalArgumentException("classWeights: expected length C = " + classes + ", got "
+                    + classWeights.length);
+        }
+        checkAlive("logits", logits);
+        checkAlive("target", target);
+        if (target.layout() != Layout.CHANNELS_FIRST) {
+            throw new IllegalArgumentException("target: layout " + target.layout() + " is not supported yet");
+        }
+        DType targetType = target.dtype();
+        long[] targetShape = target.shape();
+        if (targetType == DType.FLOAT32) {
+            if (!Arrays.equals(targetShape, shape)) {
+                throw new IllegalArgumentException("target: a dense float32 target must have the logits' shape "
+                        + Arrays.toString(shape) + ", got " + Arrays.toString(targetShape));
+            }
+            if (hasIgnoreIndex) {
+                throw new IllegalArgumentException("ignoreIndex: " + ignoreIndex
+                        + " needs an integer label-map target, got a dense float32 target");
+            }
+        } else {
+            long[] withoutChannel = new long[shape.length - 1];
+            withoutChannel[0] = images;
+            System.arraycopy(spatial, 0, withoutChannel, 1, spatial.length);
+            long[] withChannel = shape.clone();
+            withChannel[1] = 1;
+            if (!Arrays.equals(targetShape, withoutChannel) && !Arrays.equals(targetShape, withChannel)) {
+                throw new IllegalArgumentException("target: a " + targetType + " label map must have shape "
+                        + Arrays.toString(withoutChannel) + " or " + Arrays.toString(withChannel) + ", got "
+                        + Arrays.toString(targetShape));
+            }
+        }
+        return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
+                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, spatial);
+    }
+
+    private static void checkAlive(String name, Tensor tensor) {
+        if (!tensor.segment().scope().isAlive()) {
+            throw new IllegalArgumentException(name + ": the segment's arena is closed");
+        }
+    }
+
+    /** The loss as a function of the per-image statistics. */
+    LossResult evaluate(Statistics statistics) {
+        int images = statistics.images();
+        int classes = statistics.classes();
+        int rows = batch ? 1 : images;
+        int firstClass = includeBackground ? 0 : 1;
+        int columns = classes - firstClass;
+        double[][] terms = new double[rows][columns];
+        double weightedSum = 0;
+        double weightSum = 0;
+        int counted = 0;
+        for (int row = 0; row < rows; row++) {
+            for (int c = firstClass; c < classes; c++) {
+                double intersection = 0;
+                double predSum = 0;
+                double targetSum = 0;
+                double absDiffSum = 0;
+                int from = batch ? 0 : row;
+                int to = batch ? images : row + 1;
+                for (int n = from; n < to; n++) {
+                    intersection += statistics.intersection(n, c);
+                    predSum += statistics.predSum(n, c);
+                    targetSum += statistics.targetSum(n, c);
+                    absDiffSum += statistics.absDiffSum(n, c);
+                }
+                if (targetSum == 0 && emptyPolicy == EmptyPolicy.EXCLUDE) {
+                    terms[row][c - firstClass] = Double.NaN;
+                    continue;
+                }
+                double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
+                        ? 0.0
+                        : term(intersection, predSum, targetSum, absDiffSum);
+                double weight = classWeights == null ? 1.0 : classWeights[c];
+                terms[row][c - firstClass] = weight * term;
+                weightedSum += weight * term;
+                weightSum += weight;
+                counted++;
+            }
+        }
+        double loss = switch (reduction) {
+            case SUM -> weightedSum;
+            case MEAN -> {
+                double denominator = weightNormalization == WeightNormalization.COUNT ? counted : weightSum;
+                yield counted == 0 || denominator == 0 ? 0.0 : weightedSum / denominator;
+            }
+            case NONE -> Double.NaN;
+        };
+        return new LossResult(loss, reduction, terms, firstClass, counted, statistics);
+    }
+
+    /** ℓ of one (row, class) from its statistics. */
+    private double term(double intersection, double predSum, double targetSum, double absDiffSum) {
+        double overlap = softLabel ? (predSum + targetSum - absDiffSum) / 2 : intersection;
+        double numerator;
+        double denominator;
+        switch (variant) {
+            case DICE -> {
+                numerator = 2 * overlap + smoothNumerator;
+                denominator = predSum + targetSum + smoothDenominator;
+            }
+            case JACCARD -> {
+                numerator = overlap + smoothNumerator;
+                denominator = predSum + targetSum - overlap + smoothDenominator;
+            }
+            case TVERSKY -> {
+                numerator = overlap + smoothNumerator;
+                denominator = overlap + alpha * (predSum - overlap) + beta * (targetSum - overlap)
+                        + smoothDenominator;
+            }
+            default -> throw new AssertionError(variant);
+        }
+        double score = numerator / Math.max(denominator, denominatorFloor);
+        if (logLoss) {
+            return -Math.log(Math.max(score, LOG_LOSS_MIN_SCORE));
+        }
+        return focalGamma == 1.0 ? 1.0 - score : Math.pow(1.0 - score, focalGamma);
+    }
+
+    @Override
+    public String toString() {
+        return "DiceLoss[" + variant + (variant == Variant.TVERSKY ? "(α=" + alpha + ", β=" + beta + ")" : "")
+                + ", activation=" + (activation == null ? "auto" : activation) + ", γ=" + focalGamma
+                + (logLoss ? ", log" : "") + (squared ? ", squared" : "") + (softLabel ? ", softLabel" : "")
+                + ", smooth=" + smoothNumerator + "/" + smoothDenominator
+                + (denominatorFloor > 0 ? ", floor=" + denominatorFloor : "") + (batch ? ", batch" : "")
+                + (includeBackground ? "" : ", no background")
+                + (classWeights == null ? "" : ", weights=" + Arrays.toString(classWeights) + "/" + weightNormalization)
+                + ", empty=" + emptyPolicy + ", reduction=" + reduction
+                + (hasIgnoreIndex ? ", ignoreIndex=" + ignoreIndex : "") + "]";
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    public Variant variant() {
+        return variant;
+    }
+
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    public boolean batch() {
+        return batch;
+    }
+
+    public boolean includeBackground() {
+        return includeBackground;
+    }
+
+    public OptionalLong ignoreIndex() {
+        return hasIgnoreIndex ? OptionalLong.of(ignoreIndex) : OptionalLong.empty();
+    }
+
+    /**
+     * Options of a {@link DiceLoss}. Every setter checks its argument at once ({@link IllegalArgumentException}
+     * naming it); {@link #build()} checks the combination.
+     */
+    public static final class Builder {
+        private Activation activation;
+        private Variant variant = Variant.DICE;
+        private double alpha = 0.5;
+        private double beta = 0.5;
+        private double focalGamma = 1.0;
+        private boolean logLoss;
+        private boolean squared;
+        private boolean softLabel;
+        private double smoothNumerator = 1e-5;
+        private double smoothDenominator = 1e-5;
+        private double denominatorFloor;
+        private boolean batch;
+        private boolean includeBackground = true;
+        private double[] classWeights;
+        private WeightNormalization weightNormalization = WeightNormalization.COUNT;
+        private EmptyPolicy emptyPolicy = EmptyPolicy.INCLUDE;
+        private Reduction reduction = Reduction.MEAN;
+        private boolean hasIgnoreIndex;
+        private long ignoreIndex;
+        private boolean referenceKernels;
+
+        private Builder() {}
+
+        /** Activation fused into the pass; {@code null} (default) means SOFTMAX when C &gt; 1, else SIGMOID. */
+        public Builder activation(Activation activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        public Builder variant(Variant variant) {
+            this.variant = Objects.requireNonNull(variant, "variant");
+            return this;
+        }
+
+        /** Tversky score with weights α (false positives) and β (false negatives). */
+        public Builder tversky(double alpha, double beta) {
+            this.alpha = nonNegative("alpha", alpha);
+            this.beta = nonNegative("beta", beta);
+            this.variant = Variant.TVERSKY;
+            return this;
+        }
+
+        /** Focal exponent γ &gt; 0: the term is {@code (1 − S)^γ}. */
+        public Builder focalGamma(double gamma) {
+            if (!(gamma > 0) || Double.isInfinite(gamma)) {
+                throw new IllegalArgumentException("focalGamma: expected a finite value > 0, got " + gamma);
+            }
+            this.focalGamma = gamma;
+            return this;
+        }
+
+        /** The term is {@code −ln(max(S, 1e-7))} instead of {@code 1 − S}. */
+        public Builder logLoss(boolean logLoss) {
+            this.logLoss = logLoss;
+            return this;
+        }
+
+        /** Sums of squares {@code Σp², Σg²} in the denominator (q = 2). */
+        public Builder squared(boolean squared) {
+            this.squared = squared;
+            return this;
+        }
+
+        /** Replaces I by {@code (P + G − A)/2}, so that p = g is the minimum also for soft targets. */
+        public Builder softLabel(boolean softLabel) {
+            this.softLabel = softLabel;
+            return this;
+        }
+
+        /** Sets both smoothing terms. */
+        public Builder smooth(double smooth) {
+            return smoothNumerator(smooth).smoothDenominator(smooth);
+        }
+
+        public Builder smoothNumerator(double smooth) {
+            this.smoothNumerator = nonNegative("smoothNumerator", smooth);
+            return this;
+        }
+
+        public Builder smoothDenominator(double smooth) {
+            this.smoothDenominator = nonNegative("smoothDenominator", smooth);
+            return this;
+        }
+
+        /** Lower bound of every score's denominator (0: off). */
+        public Builder denominatorFloor(double floor) {
+            this.denominatorFloor = nonNegative("denominatorFloor", floor);
+            return this;
+        }
+
+        /** Sum the statistics over the batch before scoring: one term per class. */
+        public Builder batch(boolean batch) {
+            this.batch = batch;
+            return this;
+        }
+
+        /** Whether class 0 gets a term (its logits always take part in the softmax). */
+        public Builder includeBackground(boolean includeBackground) {
+            this.includeBackground = includeBackground;
+            return this;
+        }
+
+        /** Class weights {@code w[c] ≥ 0}, length C, indexed by class; {@code null} for none. */
+        public Builder classWeights(double... weights) {
+            if (weights != null) {
+                for (int c = 0; c < weights.length; c++) {
+                    if (!(weights[c] >= 0) || Double.isInfinite(weights[c])) {
+                        throw new IllegalArgumentException("classWeights: expected finite values ≥ 0, got "
+                                + weights[c] + " for class " + c);
+                    }
+                }
+            }
+            this.classWeights = weights == null ? null : weights.clone();
+            return this;
+        }
+
+        public Builder weightNormalization(WeightNormalization normalization) {
+            this.weightNormalization = Objects.requireNonNull(normalization, "weightNormalization");
+            return this;
+        }
+
+        public Builder emptyPolicy(EmptyPolicy policy) {
+            this.emptyPolicy = Objects.requireNonNull(policy, "emptyPolicy");
+            return this;
+        }
+
+        public Builder reduction(Reduction reduction) {
+            this.reduction = Objects.requireNonNull(reduction, "reduction");
+            return this;
+        }
+
+        /** Voxels whose label equals {@code ignoreIndex} count in no sum (label-map targets only). */
+        public Builder ignoreIndex(long ignoreIndex) {
+            this.hasIgnoreIndex = true;
+            this.ignoreIndex = ignoreIndex;
+            return this;
+        }
+
+        /** No ignore index (default). */
+        public Builder noIgnoreIndex() {
+            this.hasIgnoreIndex = false;
+            return this;
+        }
+
+        /** Run on the scalar double-precision reference kernels instead of the fastest available ones. */
+        public Builder referenceKernels(boolean referenceKernels) {
+            this.referenceKernels = referenceKernels;
+            return this;
+        }
+
+        public DiceLoss build() {
+            if (squared && variant == Variant.TVERSKY) {
+                throw new IllegalArgumentException("squared: the Tversky score is defined for q = 1 only");
+            }
+            if (squared && softLabel) {
+                throw new IllegalArgumentException("softLabel: the soft-label formulation needs q = 1, not squared");
+            }
+            if (logLoss && focalGamma != 1.0) {
+                throw new IllegalArgumentException("focalGamma: " + focalGamma
+                        + " has no effect with logLoss; use one or the other");
+            }
+            return new DiceLoss(this);
+        }
+
+        private static double nonNegative(String name, double value) {
+            if (!(value >= 0) || Double.isInfinite(value)) {
+                throw new IllegalArgumentException(name + ": expected a finite value ≥ 0, got " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package org.dice4j;
+
+/**
+ * The outcome of a forward pass: the reduced loss, the weighted per-term losses {@code w·ℓ} and the raw
+ * statistics. Terms form a rows × columns matrix: one row per image, or a single row with batch statistics; one
+ * column per class, or classes 1…C−1 when the background is excluded. A term left out by
+ * {@link EmptyPolicy#EXCLUDE} is NaN. Immutable.
+ */
+public final class LossResult {
+    private final double loss;
+    private final Reduction reduction;
+    private final double[][] terms;
+    private final int firstClass;
+    private final int countedTerms;
+    private final Statistics statistics;
+
+    LossResult(double loss, Reduction reduction, double[][] terms, int firstClass, int countedTerms,
+            Statistics statistics) {
+        this.loss = loss;
+        this.reduction = reduction;
+        this.terms = terms;
+        this.firstClass = firstClass;
+        this.countedTerms = countedTerms;
+        this.statistics = statistics;
+    }
+
+    /**
+     * The reduced loss ({@link Reduction#MEAN} or {@link Reduction#SUM}).
+     *
+     * @throws IllegalStateException with {@link Reduction#NONE}, which has no scalar loss: use {@link #terms()}
+     */
+    public double loss() {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalStateException("reduction NONE has no scalar loss: use terms()");
+        }
+        return loss;
+    }
+
+    public Reduction reduction() {
+        return reduction;
+    }
+
+    /** A copy of the weighted terms {@code w·ℓ}, rows × columns (NaN where excluded). */
+    public double[][] terms() {
+        double[][] copy = new double[terms.length][];
+        for (int row = 0; row < terms.length; row++) {
+            copy[row] = terms[row].clone();
+        }
+        return copy;
+    }
+
+    /** One weighted term. */
+    public double term(int row, int column) {
+        return terms[row][column];
+    }
+
+    public int rows() {
+        return terms.length;
+    }
+
+    public int columns() {
+        return terms.length == 0 ? 0 : terms[0].length;
+    }
+
+    /** The class of column 0: 0, or 1 when the background is excluded. */
+    public int firstClass() {
+        return firstClass;
+    }
+
+    /** How many terms entered the reduction (all but those excluded by the empty policy). */
+    public int countedTerms() {
+        return countedTerms;
+    }
+
+    /** The per-(image, class) statistics the loss was computed from. */
+    public Statistics statistics() {
+        return statistics;
+    }
+}

@@ -1,0 +1,86 @@
+package org.dice4j;
+
+import org.dice4j.internal.StatisticsPass;
+
+/**
+ * The sufficient statistics of one forward pass, per (image, class): intersection {@code I = Σ p·g}, prediction
+ * sum {@code P = Σ p^q}, target sum {@code G = Σ g^q} and, for the soft-label formulation, {@code A = Σ |p − g|},
+ * over the unmasked voxels. Always per image, also when the loss uses batch statistics. Immutable.
+ */
+public final class Statistics {
+    private final int images;
+    private final int classes;
+    private final double[] values;
+
+    Statistics(int images, int classes, double[] values) {
+        this.images = images;
+        this.classes = classes;
+        this.values = values;
+    }
+
+    public int images() {
+        return images;
+    }
+
+    public int classes() {
+        return classes;
+    }
+
+    /** {@code I[n,c] = Σ p·g}. */
+    public double intersection(int image, int c) {
+        return get(image, c, StatisticsPass.INTERSECTION);
+    }
+
+    /** {@code P[n,c] = Σ p^q}. */
+    public double predSum(int image, int c) {
+        return get(image, c, StatisticsPass.PRED_SUM);
+    }
+
+    /** {@code G[n,c] = Σ g^q}. */
+    public double targetSum(int image, int c) {
+        return get(image, c, StatisticsPass.TARGET_SUM);
+    }
+
+    /** {@code A[n,c] = Σ |p − g|}; 0 unless the loss uses the soft-label formulation. */
+    public double absDiffSum(int image, int c) {
+        return get(image, c, StatisticsPass.ABS_DIFF_SUM);
+    }
+
+    /** All intersections as an images × classes matrix. */
+    public double[][] intersection() {
+        return matrix(StatisticsPass.INTERSECTION);
+    }
+
+    /** All prediction sums as an images × classes matrix. */
+    public double[][] predSum() {
+        return matrix(StatisticsPass.PRED_SUM);
+    }
+
+    /** All target sums as an images × classes matrix. */
+    public double[][] targetSum() {
+        return matrix(StatisticsPass.TARGET_SUM);
+    }
+
+    /** All absolute-difference sums as an images × classes matrix. */
+    public double[][] absDiffSum() {
+        return matrix(StatisticsPass.ABS_DIFF_SUM);
+    }
+
+    private double get(int image, int c, int statistic) {
+        if (image < 0 || image >= images || c < 0 || c >= classes) {
+            throw new IndexOutOfBoundsException("(image, class) = (" + image + ", " + c + ") outside " + images
+                    + " × " + classes);
+        }
+        return values[(image * classes + c) * StatisticsPass.STATS + statistic];
+    }
+
+    private double[][] matrix(int statistic) {
+        double[][] matrix = new double[images][classes];
+        for (int n = 0; n < images; n++) {
+            for (int c = 0; c < classes; c++) {
+                matrix[n][c] = values[(n * classes + c) * StatisticsPass.STATS + statistic];
+            }
+        }
+        return matrix;
+    }
+}

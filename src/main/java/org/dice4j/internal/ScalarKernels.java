@@ -1,0 +1,128 @@
+package org.dice4j.internal;
+
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+import static java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.dice4j.Activation;
+
+/**
+ * The reference implementation: double precision, {@link Math#exp}, one element at a time, written the obvious
+ * way. It is the oracle every fast kernel is tested against, and the fallback when the Vector API is absent.
+ */
+public final class ScalarKernels implements Kernels {
+
+    /** Label value meaning "masked out" after {@link #readLabel} has checked it. */
+    static final int MASKED = -1;
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void statistics(StatisticsPass pass, double[] out) {
+        Arrays.fill(out, 0, pass.outputLength(), 0.0);
+        if (pass.activation() == Activation.SOFTMAX) {
+            softmaxStatistics(pass, out);
+        } else {
+            elementwiseStatistics(pass, out);
+        }
+    }
+
+    private static void elementwiseStatistics(StatisticsPass pass, double[] out) {
+        int classes = pass.classes();
+        long voxels = pass.voxels();
+        for (long n = 0; n < pass.images(); n++) {
+            for (int c = 0; c < classes; c++) {
+                int base = (int) ((n * classes + c) * StatisticsPass.STATS);
+                long row = (n * classes + c) * voxels;
+                for (long v = 0; v < voxels; v++) {
+                    double g;
+                    if (pass.denseTarget()) {
+                        g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                    } else {
+                        int label = readLabel(pass, n, v);
+                        if (label == MASKED) {
+                            continue;
+                        }
+                        g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
+                    }
+                    double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                    double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
+                    accumulate(out, base, p, g, pass.squared(), pass.absDiff());
+                }
+            }
+        }
+    }
+
+    private static void softmaxStatistics(StatisticsPass pass, double[] out) {
+        int classes = pass.classes();
+        long voxels = pass.voxels();
+        MemorySegment logits = pass.logits();
+        for (long n = 0; n < pass.images(); n++) {
+            long imageStart = n * classes * voxels;
+            for (long v = 0; v < voxels; v++) {
+                int label = 0;
+                if (!pass.denseTarget()) {
+                    label = readLabel(pass, n, v);
+                    if (label == MASKED) {
+                        continue;
+                    }
+                }
+                double max = Double.NEGATIVE_INFINITY;
+                for (int c = 0; c < classes; c++) {
+                    max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
+                }
+                double expSum = 0;
+                for (int c = 0; c < classes; c++) {
+                    expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
+                }
+                for (int c = 0; c < classes; c++) {
+                    long index = imageStart + c * voxels + v;
+                    double p = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, index) - max) / expSum;
+                    double g = pass.denseTarget()
+                            ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
+                            : (label == c ? 1.0 : 0.0);
+                    accumulate(out, (int) ((n * classes + c) * StatisticsPass.STATS), p, g, pass.squared(),
+                            pass.absDiff());
+                }
+            }
+        }
+    }
+
+    static double sigmoid(double z) {
+        return 1.0 / (1.0 + Math.exp(-z));
+    }
+
+    private static void accumulate(double[] out, int base, double p, double g, boolean squared, boolean absDiff) {
+        out[base + StatisticsPass.INTERSECTION] += p * g;
+        out[base + StatisticsPass.PRED_SUM] += squared ? p * p : p;
+        out[base + StatisticsPass.TARGET_SUM] += squared ? g * g : g;
+        if (absDiff) {
+            out[base + StatisticsPass.ABS_DIFF_SUM] += Math.abs(p - g);
+        }
+    }
+
+    /** The label of voxel v of image n, or {@link #MASKED}; throws for a label out of range. */
+    static int readLabel(StatisticsPass pass, long n, long v) {
+        long index = n * pass.voxels() + v;
+        MemorySegment target = pass.target();
+        long value = switch (pass.targetType()) {
+            case UINT8 -> Byte.toUnsignedLong(target.get(JAVA_BYTE, index));
+            case INT32 -> target.getAtIndex(JAVA_INT_UNALIGNED, index);
+            case INT64 -> target.getAtIndex(JAVA_LONG_UNALIGNED, index);
+            case FLOAT32 -> throw new IllegalStateException("dense target has no labels");
+        };
+        if (pass.hasIgnore() && value == pass.ignoreIndex()) {
+            return MASKED;
+        }
+        if (value < 0 || value >= pass.labelLimit()) {
+            throw pass.labelOutOfRange(n, v, value);
+        }
+        return (int) value;
+    }
+}

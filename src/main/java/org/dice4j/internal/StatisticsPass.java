@@ -1,0 +1,71 @@
+package org.dice4j.internal;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import org.dice4j.Activation;
+import org.dice4j.DType;
+
+/**
+ * One validated statistics pass: what the kernels read and which sums they produce. Logits are channels-first
+ * float32 {@code (images, classes, voxels)}; the target is either dense float32 of the same shape or an integer
+ * label map {@code (images, voxels)}. The public facade has checked every size, type and segment before building
+ * one of these, so kernels do no argument checking beyond label values.
+ *
+ * <p>Output: {@code out[(n * classes + c) * STATS + k]} for k in {@link #INTERSECTION}, {@link #PRED_SUM},
+ * {@link #TARGET_SUM}, {@link #ABS_DIFF_SUM}. With {@code squared}, the prediction and target sums are of
+ * squares. The absolute-difference sum is computed only when {@code absDiff} is set, else left 0.
+ */
+public record StatisticsPass(
+        MemorySegment logits,
+        MemorySegment target,
+        DType targetType,
+        long images,
+        int classes,
+        long voxels,
+        Activation activation,
+        boolean squared,
+        boolean absDiff,
+        boolean hasIgnore,
+        long ignoreIndex,
+        long[] spatialShape) {
+
+    public static final int INTERSECTION = 0;
+    public static final int PRED_SUM = 1;
+    public static final int TARGET_SUM = 2;
+    public static final int ABS_DIFF_SUM = 3;
+    /** Statistics per (image, class). */
+    public static final int STATS = 4;
+
+    public boolean denseTarget() {
+        return targetType == DType.FLOAT32;
+    }
+
+    /** Number of valid label values: [0, C), or {0, 1} for a binary (C = 1) problem. */
+    public int labelLimit() {
+        return classes == 1 ? 2 : classes;
+    }
+
+    /** The label value that marks class {@code c} as foreground: c, or 1 in a binary problem. */
+    public int foregroundLabel(int c) {
+        return classes == 1 ? 1 : c;
+    }
+
+    public int outputLength() {
+        return Math.toIntExact(images * classes * STATS);
+    }
+
+    /** The error for a label that is neither a class nor the ignore index. */
+    public IllegalArgumentException labelOutOfRange(long image, long voxel, long value) {
+        long[] position = new long[spatialShape.length];
+        long rest = voxel;
+        for (int axis = spatialShape.length - 1; axis >= 0; axis--) {
+            long size = spatialShape[axis];
+            position[axis] = size == 0 ? 0 : rest % size;
+            rest = size == 0 ? 0 : rest / size;
+        }
+        String allowed = classes == 1 ? "0 or 1 (binary target)" : "in [0, " + classes + ")";
+        String ignore = hasIgnore ? " nor ignoreIndex " + ignoreIndex : "";
+        return new IllegalArgumentException("target: label " + value + " at image " + image + ", voxel " + voxel
+                + " (spatial index " + Arrays.toString(position) + ") is not " + allowed + ignore);
+    }
+}
