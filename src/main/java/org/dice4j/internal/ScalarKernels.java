@@ -16,7 +16,7 @@ import org.dice4j.Activation;
 public final class ScalarKernels implements Kernels {
 
     /** Label value meaning "masked out" after {@link #readLabel} has checked it. */
-    static final int MASKED = -1;
+    public static final int MASKED = -1;
 
     @Override
     public String name() {
@@ -34,62 +34,74 @@ public final class ScalarKernels implements Kernels {
     }
 
     private static void elementwiseStatistics(StatisticsPass pass, double[] out) {
-        int classes = pass.classes();
-        long voxels = pass.voxels();
         for (long n = 0; n < pass.images(); n++) {
-            for (int c = 0; c < classes; c++) {
-                int base = (int) ((n * classes + c) * StatisticsPass.STATS);
-                long row = (n * classes + c) * voxels;
-                for (long v = 0; v < voxels; v++) {
-                    double g;
-                    if (pass.denseTarget()) {
-                        g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
-                    } else {
-                        int label = readLabel(pass, n, v);
-                        if (label == MASKED) {
-                            continue;
-                        }
-                        g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
-                    }
-                    double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
-                    double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
-                    accumulate(out, base, p, g, pass.squared(), pass.absDiff());
-                }
-            }
+            elementwiseRange(pass, out, n, 0, pass.voxels());
         }
     }
 
     private static void softmaxStatistics(StatisticsPass pass, double[] out) {
-        int classes = pass.classes();
-        long voxels = pass.voxels();
-        MemorySegment logits = pass.logits();
         for (long n = 0; n < pass.images(); n++) {
-            long imageStart = n * classes * voxels;
-            for (long v = 0; v < voxels; v++) {
-                int label = 0;
-                if (!pass.denseTarget()) {
-                    label = readLabel(pass, n, v);
+            softmaxRange(pass, out, n, 0, pass.voxels());
+        }
+    }
+
+    /**
+     * Adds the sigmoid or identity statistics of voxels [from, to) of image n to {@code out}, class by class.
+     * Also the tail of the vector kernels, so that both treat a voxel the same way.
+     */
+    public static void elementwiseRange(StatisticsPass pass, double[] out, long n, long from, long to) {
+        int classes = pass.classes();
+        for (int c = 0; c < classes; c++) {
+            int base = (int) ((n * classes + c) * StatisticsPass.STATS);
+            long row = (n * classes + c) * pass.voxels();
+            for (long v = from; v < to; v++) {
+                double g;
+                if (pass.denseTarget()) {
+                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                } else {
+                    int label = readLabel(pass, n, v);
                     if (label == MASKED) {
                         continue;
                     }
+                    g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
                 }
-                double max = Double.NEGATIVE_INFINITY;
-                for (int c = 0; c < classes; c++) {
-                    max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
+                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
+                accumulate(out, base, p, g, pass.squared(), pass.absDiff());
+            }
+        }
+    }
+
+    /** Adds the softmax statistics of voxels [from, to) of image n to {@code out}, voxel by voxel. */
+    public static void softmaxRange(StatisticsPass pass, double[] out, long n, long from, long to) {
+        int classes = pass.classes();
+        long voxels = pass.voxels();
+        MemorySegment logits = pass.logits();
+        long imageStart = n * classes * voxels;
+        for (long v = from; v < to; v++) {
+            int label = 0;
+            if (!pass.denseTarget()) {
+                label = readLabel(pass, n, v);
+                if (label == MASKED) {
+                    continue;
                 }
-                double expSum = 0;
-                for (int c = 0; c < classes; c++) {
-                    expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
-                }
-                for (int c = 0; c < classes; c++) {
-                    long index = imageStart + c * voxels + v;
-                    double p = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, index) - max) / expSum;
-                    double g = pass.denseTarget()
-                            ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
-                            : (label == c ? 1.0 : 0.0);
-                    accumulate(out, (int) ((n * classes + c) * StatisticsPass.STATS), p, g, pass.squared(),
-                            pass.absDiff());
-                }
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
+            }
+            double expSum = 0;
+            for (int c = 0; c < classes; c++) {
+                expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
+            }
+            for (int c = 0; c < classes; c++) {
+                long index = imageStart + c * voxels + v;
+                double p = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, index) - max) / expSum;
+                double g = pass.denseTarget()
+                        ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
+                        : (label == c ? 1.0 : 0.0);
+                accumulate(out, (int) ((n * classes + c) * StatisticsPass.STATS), p, g, pass.squared(),
+                        pass.absDiff());
             }
         }
     }
@@ -108,7 +120,7 @@ public final class ScalarKernels implements Kernels {
     }
 
     /** The label of voxel v of image n, or {@link #MASKED}; throws for a label out of range. */
-    static int readLabel(StatisticsPass pass, long n, long v) {
+    public static int readLabel(StatisticsPass pass, long n, long v) {
         long index = n * pass.voxels() + v;
         MemorySegment target = pass.target();
         long value = switch (pass.targetType()) {

@@ -1,0 +1,224 @@
+package org.dice4j;
+
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.quicktheories.api.Pair;
+import org.quicktheories.core.Gen;
+import org.quicktheories.generators.Generate;
+
+/**
+ * Random segmentation problems for property tests: shapes that straddle vector lane counts and accumulation
+ * blocks, every target kind, ignore masks covering nothing, some or all voxels, extreme logits (±80) and empty
+ * classes. The structure is generated (and shrunk) by QuickTheories; the data comes from a seed.
+ */
+public final class Problems {
+    private Problems() {}
+
+    /** How the target is given. */
+    public enum TargetKind {
+        DENSE_ONE_HOT(DType.FLOAT32), DENSE_SOFT(DType.FLOAT32), UINT8(DType.UINT8), INT32(DType.INT32),
+        INT64(DType.INT64);
+
+        final DType dtype;
+
+        TargetKind(DType dtype) {
+            this.dtype = dtype;
+        }
+
+        boolean labels() {
+            return dtype.isInteger();
+        }
+    }
+
+    /** Fraction of voxels carrying the ignore index (label targets only). */
+    public enum IgnoreMode { NONE, SOME, ALL }
+
+    /** A problem's structure; {@link #instance()} makes its data. */
+    public record Problem(long[] shape, Activation activation, TargetKind kind, IgnoreMode ignore, boolean offHeap,
+            long seed) {
+
+        public long classes() {
+            return shape[1];
+        }
+
+        public long ignoreIndex() {
+            return kind == TargetKind.UINT8 ? 255 : -100;
+        }
+
+        public boolean hasIgnore() {
+            return ignore != IgnoreMode.NONE;
+        }
+
+        public Instance instance() {
+            return Problems.instance(this);
+        }
+
+        @Override
+        public String toString() {
+            return "Problem[shape=" + Arrays.toString(shape) + ", " + activation + ", " + kind + ", ignore=" + ignore
+                    + (offHeap ? ", off-heap" : ", heap") + ", seed=" + seed + "]";
+        }
+    }
+
+    /** A problem's tensors. */
+    public record Instance(Problem problem, Tensor logits, Tensor target) {}
+
+    /** Sizes around lane counts (4, 8, 16) and the 64-vector accumulation block. */
+    private static final int[] INTERESTING_SIZES = {1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 65, 127, 129};
+
+    public static Gen<Problem> problems() {
+        Gen<Activation> activations = Generate.enumValues(Activation.class);
+        Gen<TargetKind> kinds = Generate.enumValues(TargetKind.class);
+        Gen<IgnoreMode> ignores = Generate.frequency(
+                Pair.of(2, Generate.constant(IgnoreMode.NONE)),
+                Pair.of(3, Generate.constant(IgnoreMode.SOME)),
+                Pair.of(1, Generate.constant(IgnoreMode.ALL)));
+        Gen<long[]> shapes = shapes();
+        return shapes.zip(activations, kinds, ignores, longs().all(), (shape, activation, kind, ignore, seed) -> {
+            long[] fixed = shape.clone();
+            if (activation == Activation.SOFTMAX && fixed[1] == 1) {
+                fixed[1] = 2;
+            }
+            IgnoreMode mode = kind.labels() ? ignore : IgnoreMode.NONE;
+            return new Problem(fixed, activation, kind, mode, (seed & 1) == 0, seed);
+        }).describedAs(Problem::toString);
+    }
+
+    /** (N, C, spatial…) with 1–3 spatial axes, N 1–3, C 1–16, at most ~60k elements. */
+    public static Gen<long[]> shapes() {
+        Gen<Integer> spatialSize = Generate.frequency(
+                Pair.of(4, Generate.pick(Arrays.stream(INTERESTING_SIZES).boxed().toList())),
+                Pair.of(3, integers().between(1, 40)),
+                Pair.of(1, integers().between(1000, 2100)));
+        Gen<Integer> classes = Generate.frequency(
+                Pair.of(3, integers().between(1, 4)), Pair.of(1, integers().between(5, 16)));
+        return integers().between(1, 3).zip(classes, integers().between(1, 3), spatialSize, spatialSize,
+                (images, c, rank, first, second) -> {
+                    long[] shape = new long[2 + rank];
+                    shape[0] = images;
+                    shape[1] = c;
+                    shape[2] = first;
+                    for (int axis = 3; axis < shape.length; axis++) {
+                        shape[axis] = axis == 3 ? second : 1 + (first + second) % 5;
+                    }
+                    // Keep the scalar oracle quick: shrink the spatial extent until the tensor is small enough.
+                    while (Arrays.stream(shape).reduce(1, Math::multiplyExact) > 60_000) {
+                        int largest = 2;
+                        for (int axis = 3; axis < shape.length; axis++) {
+                            if (shape[axis] > shape[largest]) {
+                                largest = axis;
+                            }
+                        }
+                        shape[largest] = Math.max(1, shape[largest] / 2 + 1);
+                    }
+                    return shape;
+                });
+    }
+
+    static Instance instance(Problem problem) {
+        SplittableRandom random = new SplittableRandom(problem.seed());
+        long[] shape = problem.shape();
+        int images = (int) shape[0];
+        int classes = (int) shape[1];
+        int voxels = (int) (Arrays.stream(shape).reduce(1, Math::multiplyExact) / images / classes);
+        Arena arena = problem.offHeap() ? Arena.ofAuto() : null;
+
+        float[] logits = new float[images * classes * voxels];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = problem.activation() == Activation.NONE ? probability(random) : logit(random);
+        }
+        // Labels drawn from a random subset of classes, so that some classes are empty.
+        int limit = classes == 1 ? 2 : classes;
+        int[] present = random.ints(limit, 0, limit).toArray();
+        int[] labels = new int[images * voxels];
+        double ignoreFraction = switch (problem.ignore()) {
+            case NONE -> 0;
+            case SOME -> random.nextDouble(0.05, 0.6);
+            case ALL -> 1;
+        };
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = random.nextDouble() < ignoreFraction ? (int) problem.ignoreIndex()
+                    : present[random.nextInt(1 + random.nextInt(present.length))];
+        }
+        Tensor logitTensor = Tensor.of(copy(arena, logits), DType.FLOAT32, shape);
+        long[] labelShape = new long[shape.length - 1];
+        labelShape[0] = images;
+        System.arraycopy(shape, 2, labelShape, 1, shape.length - 2);
+        if (random.nextBoolean()) {
+            labelShape = shape.clone();
+            labelShape[1] = 1;
+        }
+        Tensor target = switch (problem.kind()) {
+            case DENSE_ONE_HOT, DENSE_SOFT -> {
+                float[] dense = new float[logits.length];
+                for (int n = 0; n < images; n++) {
+                    for (int c = 0; c < classes; c++) {
+                        for (int v = 0; v < voxels; v++) {
+                            int label = labels[n * voxels + v];
+                            int foreground = classes == 1 ? 1 : c;
+                            dense[(n * classes + c) * voxels + v] = problem.kind() == TargetKind.DENSE_SOFT
+                                    ? probability(random) : (label == foreground ? 1f : 0f);
+                        }
+                    }
+                }
+                yield Tensor.of(copy(arena, dense), DType.FLOAT32, shape);
+            }
+            case UINT8 -> {
+                byte[] bytes = new byte[labels.length];
+                for (int i = 0; i < labels.length; i++) {
+                    bytes[i] = (byte) labels[i];
+                }
+                MemorySegment segment = arena == null ? MemorySegment.ofArray(bytes)
+                        : arena.allocate(bytes.length).copyFrom(MemorySegment.ofArray(bytes));
+                yield Tensor.of(segment, DType.UINT8, labelShape);
+            }
+            case INT32 -> {
+                MemorySegment segment = arena == null ? MemorySegment.ofArray(labels.clone())
+                        : arena.allocate((long) labels.length * 4).copyFrom(MemorySegment.ofArray(labels));
+                yield Tensor.of(segment, DType.INT32, labelShape);
+            }
+            case INT64 -> {
+                long[] wide = Arrays.stream(labels).asLongStream().toArray();
+                MemorySegment segment = arena == null ? MemorySegment.ofArray(wide)
+                        : arena.allocate((long) wide.length * 8).copyFrom(MemorySegment.ofArray(wide));
+                yield Tensor.of(segment, DType.INT64, labelShape);
+            }
+        };
+        return new Instance(problem, logitTensor, target);
+    }
+
+    /** Logits: mostly moderate, sometimes ±80 (exp near the float range), sometimes exactly 0. */
+    static float logit(SplittableRandom random) {
+        int kind = random.nextInt(20);
+        if (kind == 0) {
+            return random.nextBoolean() ? 80f : -80f;
+        }
+        if (kind == 1) {
+            return 0f;
+        }
+        if (kind == 2) {
+            return (float) random.nextDouble(-80, 80);
+        }
+        return (float) (random.nextGaussian() * 4);
+    }
+
+    static float probability(SplittableRandom random) {
+        int kind = random.nextInt(10);
+        return kind == 0 ? 0f : kind == 1 ? 1f : (float) random.nextDouble();
+    }
+
+    private static MemorySegment copy(Arena arena, float[] data) {
+        if (arena == null) {
+            return MemorySegment.ofArray(data);
+        }
+        MemorySegment segment = arena.allocate((long) data.length * Float.BYTES, 1);
+        MemorySegment.copy(data, 0, segment, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, data.length);
+        return segment;
+    }
+}

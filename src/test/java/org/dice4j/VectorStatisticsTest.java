@@ -1,0 +1,131 @@
+package org.dice4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.booleans;
+
+import java.util.Arrays;
+import org.dice4j.Problems.Instance;
+import org.dice4j.Problems.Problem;
+import org.dice4j.internal.KernelProvider;
+import org.dice4j.internal.Kernels;
+import org.dice4j.internal.StatisticsPass;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * The Vector API statistics pass equals the scalar double reference, for every activation and target kind.
+ *
+ * <p>Tolerance: each statistic is a sum of non-negative terms. The vector kernels compute each term in float
+ * (exp within 1 ulp, then an add and a divide: ≤ ~3 ulp, 2e-7 relative) and add at most 64 terms per lane in
+ * float before moving to double (≤ 63·2^-24 ≈ 3.8e-6 relative, worst case). So the sum is within ~4e-6 of the
+ * reference relative to itself; we allow 1e-5, plus 1e-30 absolute for sums of terms below float's range (a
+ * sigmoid of −88 is 0 in float, 6e-39 in double).
+ */
+class VectorStatisticsTest {
+    static final double RELATIVE_TOLERANCE = 1e-5;
+    static final double ABSOLUTE_TOLERANCE = 1e-30;
+    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
+
+    private Kernels vector;
+
+    @BeforeEach
+    void requireVectorKernels() {
+        assumeTrue(KernelProvider.vector().isPresent(), "jdk.incubator.vector absent: this is the scalar-only run");
+        vector = KernelProvider.vector().orElseThrow();
+    }
+
+    @Test
+    void sigmoidStatisticsEqualTheReferenceForEveryTargetKind() {
+        checkAgainstReference(Activation.SIGMOID);
+    }
+
+    @Test
+    void softmaxStatisticsEqualTheReferenceForEveryTargetKind() {
+        checkAgainstReference(Activation.SOFTMAX);
+    }
+
+    @Test
+    void identityStatisticsEqualTheReferenceForEveryTargetKind() {
+        checkAgainstReference(Activation.NONE);
+    }
+
+    @Test
+    void anOutOfRangeLabelIsReportedAtTheSameVoxelAsByTheReference() {
+        qt().withExamples(EXAMPLES / 3).forAll(problemsWith(null).assuming(p -> p.kind().labels())
+                        .describedAs(Problem::toString), booleans().all())
+                .checkAssert((problem, nearEnd) -> {
+                    Instance instance = problem.instance();
+                    long labels = instance.target().elementCount();
+                    long voxel = nearEnd ? labels - 1 - Math.floorMod(problem.seed(), Math.min(labels, 20))
+                            : Math.floorMod(problem.seed(), labels);
+                    long bad = problem.classes() + 3;
+                    java.lang.foreign.MemorySegment target = instance.target().segment();
+                    switch (problem.kind()) {
+                        case UINT8 -> target.set(java.lang.foreign.ValueLayout.JAVA_BYTE, voxel, (byte) bad);
+                        case INT32 -> target.setAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, voxel, (int) bad);
+                        default -> target.setAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, voxel, bad);
+                    }
+                    StatisticsPass pass = pass(instance, false, false);
+                    double[] out = new double[pass.outputLength()];
+                    String expected = assertThrows(IllegalArgumentException.class,
+                            () -> KernelProvider.scalar().statistics(pass, out)).getMessage();
+                    String actual = assertThrows(IllegalArgumentException.class,
+                            () -> vector.statistics(pass, out)).getMessage();
+                    assertEquals(expected, actual);
+                });
+    }
+
+    private void checkAgainstReference(Activation activation) {
+        qt().withExamples(EXAMPLES).forAll(problemsWith(activation), booleans().all(), booleans().all())
+                .checkAssert((problem, squared, absDiff) -> {
+                    StatisticsPass pass = pass(problem.instance(), squared, absDiff);
+                    double[] expected = new double[pass.outputLength()];
+                    double[] actual = new double[pass.outputLength()];
+                    KernelProvider.scalar().statistics(pass, expected);
+                    vector.statistics(pass, actual);
+                    assertClose(expected, actual, problem + " squared=" + squared + " absDiff=" + absDiff);
+                });
+    }
+
+    static void assertClose(double[] expected, double[] actual, String context) {
+        for (int i = 0; i < expected.length; i++) {
+            double tolerance = RELATIVE_TOLERANCE * Math.abs(expected[i]) + ABSOLUTE_TOLERANCE;
+            if (!(Math.abs(expected[i] - actual[i]) <= tolerance)) {
+                throw new AssertionError("statistic " + i % StatisticsPass.STATS + " of (image, class) #"
+                        + i / StatisticsPass.STATS + ": expected " + expected[i] + ", got " + actual[i]
+                        + " (tolerance " + tolerance + ") in " + context + "\nexpected " + Arrays.toString(expected)
+                        + "\nactual   " + Arrays.toString(actual));
+            }
+        }
+    }
+
+    static Gen<Problem> problemsWith(Activation activation) {
+        Gen<Problem> problems = Problems.problems();
+        if (activation == null) {
+            return problems;
+        }
+        return problems.map(p -> new Problem(softmaxReady(p.shape(), activation), activation, p.kind(), p.ignore(),
+                p.offHeap(), p.seed())).describedAs(Problem::toString);
+    }
+
+    private static long[] softmaxReady(long[] shape, Activation activation) {
+        long[] fixed = shape.clone();
+        if (activation == Activation.SOFTMAX && fixed[1] == 1) {
+            fixed[1] = 2;
+        }
+        return fixed;
+    }
+
+    static StatisticsPass pass(Instance instance, boolean squared, boolean absDiff) {
+        Problem problem = instance.problem();
+        long[] shape = problem.shape();
+        long voxels = instance.logits().elementCount() / shape[0] / shape[1];
+        return new StatisticsPass(instance.logits().segment(), instance.target().segment(), instance.target().dtype(),
+                shape[0], (int) shape[1], voxels, problem.activation(), squared, absDiff, problem.hasIgnore(),
+                problem.ignoreIndex(), Arrays.copyOfRange(shape, 2, shape.length));
+    }
+}
