@@ -1,0 +1,130 @@
+package org.dice4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+/** Bad input gets an {@link IllegalArgumentException} naming the parameter, what was expected and what came. */
+class InputValidationTest {
+    private static final Tensor LOGITS = Tensor.of(new float[2 * 3 * 4], 2, 3, 4);
+
+    private static String message(Executable call) {
+        return assertThrows(IllegalArgumentException.class, call).getMessage();
+    }
+
+    @Test
+    void aDenseTargetOfAnotherShapeIsRefused() {
+        String message = message(() -> DiceLoss.builder().build().forward(LOGITS, Tensor.of(new float[24], 2, 4, 3)));
+        assertEquals("target: a dense float32 target must have the logits' shape [2, 3, 4], got [2, 4, 3]", message);
+    }
+
+    @Test
+    void aLabelMapOfAnotherShapeIsRefused() {
+        String message = message(() -> DiceLoss.builder().build().forward(LOGITS, Tensor.of(new long[6], 2, 3)));
+        assertEquals("target: a INT64 label map must have shape [2, 4] or [2, 1, 4], got [2, 3]", message);
+    }
+
+    @Test
+    void aLabelOutOfRangeNamesItsImageVoxelAndValue() {
+        long[] labels = {0, 1, 2, 0, 1, 2, 0, 1, 2, 7, 1, 0};
+        String message = message(() -> DiceLoss.builder().build().forward(Tensor.of(new float[2 * 3 * 6], 2, 3, 2, 3),
+                Tensor.of(labels, 2, 2, 3)));
+        assertEquals("target: label 7 at image 1, voxel 3 (spatial index [1, 0]) is not in [0, 3)", message);
+    }
+
+    @Test
+    void aBinaryLabelMapHoldsZeroOrOne() {
+        String message = message(() -> DiceLoss.binary().forward(Tensor.of(new float[4], 1, 1, 4),
+                Tensor.ofUint8(new byte[] {0, 1, (byte) 255, 1}, 1, 4)));
+        assertEquals("target: label 255 at image 0, voxel 2 (spatial index [2]) is not 0 or 1 (binary target)", message);
+        String withIgnore = message(() -> DiceLoss.builder().ignoreIndex(9).build().forward(Tensor.of(new float[4], 1, 1, 4),
+                Tensor.ofUint8(new byte[] {0, 1, 2, 9}, 1, 4)));
+        assertEquals("target: label 2 at image 0, voxel 2 (spatial index [2]) is not 0 or 1 (binary target) nor"
+                + " ignoreIndex 9", withIgnore);
+    }
+
+    @Test
+    void negativeOrNonFiniteOptionsAreRefusedByTheBuilder() {
+        assertEquals("smoothNumerator: expected a finite value ≥ 0, got -1.0",
+                message(() -> DiceLoss.builder().smoothNumerator(-1)));
+        assertEquals("smoothDenominator: expected a finite value ≥ 0, got NaN",
+                message(() -> DiceLoss.builder().smoothDenominator(Double.NaN)));
+        assertEquals("alpha: expected a finite value ≥ 0, got Infinity",
+                message(() -> DiceLoss.builder().tversky(Double.POSITIVE_INFINITY, 0.5)));
+        assertEquals("focalGamma: expected a finite value > 0, got 0.0", message(() -> DiceLoss.builder().focalGamma(0)));
+        assertEquals("classWeights: expected finite values ≥ 0, got -0.5 for class 1",
+                message(() -> DiceLoss.builder().classWeights(1, -0.5)));
+        assertEquals("denominatorFloor: expected a finite value ≥ 0, got -1.0E-5",
+                message(() -> DiceLoss.builder().denominatorFloor(-1e-5)));
+    }
+
+    @Test
+    void optionCombinationsOutsideTheSpecAreRefused() {
+        assertEquals("squared: the Tversky score is defined for q = 1 only",
+                message(() -> DiceLoss.builder().tversky(0.3, 0.7).squared(true).build()));
+        assertEquals("softLabel: the soft-label formulation needs q = 1, not squared",
+                message(() -> DiceLoss.builder().softLabel(true).squared(true).build()));
+    }
+
+    @Test
+    void classWeightsMustHaveOneWeightPerClass() {
+        String message = message(() -> DiceLoss.builder().classWeights(1, 2).build()
+                .forward(LOGITS, Tensor.of(new long[8], 2, 4)));
+        assertEquals("classWeights: expected length C = 3, got 2", message);
+    }
+
+    @Test
+    void aClosedArenaIsRefusedBeforeAnyRead() {
+        Arena arena = Arena.ofConfined();
+        MemorySegment segment = arena.allocate(2 * 3 * 4 * Float.BYTES);
+        Tensor logits = Tensor.of(segment, DType.FLOAT32, 2, 3, 4);
+        arena.close();
+        String message = message(() -> DiceLoss.builder().build().forward(logits, Tensor.of(new long[8], 2, 4)));
+        assertEquals("logits: the segment's arena is closed", message);
+    }
+
+    @Test
+    void aSegmentTooSmallForTheShapeIsRefused() {
+        String message = message(() -> Tensor.of(new float[23], 2, 3, 4));
+        assertEquals("segment too small for a FLOAT32 tensor of shape [2, 3, 4]: expected at least 96 bytes, got 92",
+                message);
+    }
+
+    @Test
+    void shapesWhoseByteSizeOverflowsAreRefused() {
+        String message = message(() -> Tensor.of(MemorySegment.NULL, DType.FLOAT32, 1L << 40, 1L << 40));
+        assertTrue(message.contains("overflows a long"), message);
+        assertTrue(message(() -> Tensor.of(new float[4], 2, -2)).contains("negative size -2"));
+    }
+
+    @Test
+    void logitsMustBeFloat32ChannelsFirstWithASpatialAxis() {
+        assertEquals("logits: expected dtype FLOAT32, got INT32",
+                message(() -> DiceLoss.builder().build().forward(Tensor.of(new int[4], 1, 1, 4), Tensor.of(new float[4], 1, 1, 4))));
+        assertEquals("logits: expected shape (N, C, spatial…) with at least one spatial axis, got [2, 3]",
+                message(() -> DiceLoss.builder().build().forward(Tensor.of(new float[6], 2, 3), Tensor.of(new float[6], 2, 3))));
+        assertTrue(message(() -> DiceLoss.builder().build().forward(LOGITS.withLayout(Layout.CHANNELS_LAST), LOGITS))
+                .startsWith("logits: layout CHANNELS_LAST is not supported yet"));
+    }
+
+    @Test
+    void softmaxOverOneChannelIsRefused() {
+        assertTrue(message(() -> DiceLoss.builder().activation(Activation.SOFTMAX).build()
+                .forward(Tensor.of(new float[4], 1, 1, 4), Tensor.of(new float[4], 1, 1, 4)))
+                .startsWith("activation: SOFTMAX needs C > 1"));
+        assertTrue(message(() -> DiceLoss.builder().includeBackground(false).build()
+                .forward(Tensor.of(new float[4], 1, 1, 4), Tensor.of(new float[4], 1, 1, 4)))
+                .startsWith("includeBackground: false needs C > 1"));
+    }
+
+    @Test
+    void anIgnoreIndexNeedsALabelMap() {
+        assertEquals("ignoreIndex: 255 needs an integer label-map target, got a dense float32 target",
+                message(() -> DiceLoss.builder().ignoreIndex(255).build().forward(LOGITS, LOGITS)));
+    }
+}

@@ -1,0 +1,100 @@
+package org.dice4j;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.dice4j.Problems.Instance;
+import org.dice4j.Problems.Problem;
+import org.dice4j.internal.KernelProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Through the public API, with random options, the loss on the fast kernels equals the loss on the reference
+ * kernels. Only the statistics differ between the two (the loss arithmetic is shared), so the tolerance follows
+ * from theirs (1e-5 relative, see {@link VectorStatisticsTest}): a score S = num/den moves by at most ~2e-5
+ * relative, a term (1 − S)^γ with γ ≥ 1 or −ln S by at most ~γ·2e-5 absolute for S in [0, 1]; we allow 1e-4
+ * absolute plus 1e-4 relative. Focal exponents below 1 amplify errors near S = 1 without bound and are left to the
+ * exact tests of the loss arithmetic.
+ */
+class LossVectorVsReferenceTest {
+    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
+
+    @BeforeEach
+    void requireVectorKernels() {
+        assumeTrue(KernelProvider.get().name().equals("vector"), "the default kernels are the reference here");
+    }
+
+    @Test
+    void everyOptionCombinationGivesTheReferenceLoss() {
+        qt().withExamples(EXAMPLES).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
+            Instance instance = problem.instance();
+            DiceLoss loss = randomOptions(problem, new SplittableRandom(optionSeed));
+            LossResult fast = loss.forward(instance.logits(), instance.target());
+            LossResult reference = loss.toBuilder().referenceKernels(true).build().forward(instance.logits(),
+                    instance.target());
+            String context = problem + " " + loss;
+            for (int row = 0; row < reference.rows(); row++) {
+                for (int column = 0; column < reference.columns(); column++) {
+                    assertClose(reference.term(row, column), fast.term(row, column), context + " term " + row + ","
+                            + column + "\nreference " + Arrays.deepToString(reference.terms()) + "\nfast      "
+                            + Arrays.deepToString(fast.terms()));
+                }
+            }
+            if (loss.reduction() != Reduction.NONE) {
+                assertClose(reference.loss(), fast.loss(), context);
+            }
+        });
+    }
+
+    private static void assertClose(double expected, double actual, String context) {
+        if (Double.isNaN(expected) && Double.isNaN(actual)) {
+            return;
+        }
+        if (!(Math.abs(expected - actual) <= 1e-4 + 1e-4 * Math.abs(expected))) {
+            throw new AssertionError("expected " + expected + ", got " + actual + " in " + context);
+        }
+    }
+
+    private static DiceLoss randomOptions(Problem problem, SplittableRandom random) {
+        DiceLoss.Builder builder = DiceLoss.builder().activation(problem.activation());
+        int variant = random.nextInt(3);
+        if (variant == 1) {
+            builder.variant(Variant.JACCARD);
+        } else if (variant == 2) {
+            builder.tversky(random.nextDouble(0, 1.5), random.nextDouble(0, 1.5));
+        }
+        if (random.nextInt(4) == 0) {
+            builder.logLoss(true);
+        } else if (random.nextInt(3) == 0) {
+            builder.focalGamma(1 + random.nextInt(3) * 0.5);
+        }
+        boolean squared = variant != 2 && random.nextInt(4) == 0;
+        builder.squared(squared);
+        builder.softLabel(!squared && random.nextInt(3) == 0);
+        builder.smoothNumerator(random.nextInt(3) == 0 ? 0 : random.nextDouble(1e-6, 2));
+        builder.smoothDenominator(random.nextInt(4) == 0 ? 1e-7 : random.nextDouble(1e-5, 2));
+        if (random.nextInt(4) == 0) {
+            builder.denominatorFloor(random.nextDouble(0, 3));
+        }
+        builder.batch(random.nextBoolean());
+        builder.includeBackground(problem.classes() == 1 || random.nextInt(3) != 0);
+        if (random.nextBoolean()) {
+            double[] weights = new double[(int) problem.classes()];
+            for (int c = 0; c < weights.length; c++) {
+                weights[c] = random.nextInt(5) == 0 ? 0 : random.nextDouble(0, 3);
+            }
+            builder.classWeights(weights).weightNormalization(random.nextBoolean() ? WeightNormalization.COUNT
+                    : WeightNormalization.WEIGHT_SUM);
+        }
+        builder.emptyPolicy(EmptyPolicy.values()[random.nextInt(3)]);
+        builder.reduction(Reduction.values()[random.nextInt(3)]);
+        if (problem.hasIgnore()) {
+            builder.ignoreIndex(problem.ignoreIndex());
+        }
+        return builder.build();
+    }
+}
