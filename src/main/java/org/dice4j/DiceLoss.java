@@ -286,7 +286,8 @@ public final class DiceLoss {
             }
             default -> throw new AssertionError(variant);
         }
-        double score = numerator / Math.max(denominator, denominatorFloor);
+        // A floor of 0 is off: denominators may be negative when inputs are not probabilities (MONAI's log_softmax cases).
+        double score = numerator / (denominatorFloor > 0 ? Math.max(denominator, denominatorFloor) : denominator);
         if (logLoss) {
             return -Math.log(Math.max(score, LOG_LOSS_MIN_SCORE));
         }
