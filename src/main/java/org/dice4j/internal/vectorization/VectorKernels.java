@@ -10,7 +10,6 @@ import static org.dice4j.internal.vectorization.VectorConstants.INTS;
 import static org.dice4j.internal.vectorization.VectorConstants.LANES;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
@@ -24,26 +23,35 @@ import org.dice4j.internal.ScalarKernels;
 import org.dice4j.internal.StatisticsPass;
 
 /**
- * Statistics kernels on the incubating Vector API, vectorized across voxels (channels-first: every class of a
- * voxel vector sits at the same offset in its channel plane). Float lanes accumulate over blocks of
- * {@link #BLOCK_VECTORS} vectors, then each lane is added into a double; lanes are combined once per image in lane
- * order, so results do not depend on {@code reduceLanes}' unspecified order. The last {@code S mod LANES} voxels of
- * each image go through the scalar reference code.
+ * Statistics kernels on the incubating Vector API, vectorized across voxels: in channels-first data every class of
+ * a voxel vector sits at the same offset of its channel plane.
+ *
+ * <p>Each image is cut into chunks of {@link #CHUNK_VECTORS} vectors. For a chunk, one stage writes the labels (as
+ * checked ints) and the probabilities (sigmoid, softmax or identity) into small per-thread arrays; a second stage
+ * accumulates the statistics of each class from them. Float lanes accumulate over blocks of {@link #BLOCK_VECTORS}
+ * vectors, then each lane is added into a double; lanes are combined once per image in lane order, so results do
+ * not depend on {@code reduceLanes}' unspecified order. The last {@code S mod LANES} voxels of each image go through
+ * the scalar reference code.
+ *
+ * <p>Why stages: C2 stops inlining the Vector API's methods past a budget of inlined bytecode per compiled method;
+ * past it, vectors become heap objects and every iteration allocates. A loop that fused activation, label decoding
+ * and four accumulators exceeded the budget (and allocated 24 bytes per element); the staged loops are small
+ * enough, and the staging arrays stay in L1.
  */
 public final class VectorKernels implements Kernels {
-    /** Vectors per float accumulation block: bounds float rounding error to ~64 additions per lane. */
-    static final int BLOCK_VECTORS = 64;
+    /** Vectors per chunk: the staging arrays hold {@code classes × CHUNK_VECTORS} vectors. */
+    static final int CHUNK_VECTORS = 16;
+    static final int CHUNK_VOXELS = CHUNK_VECTORS * LANES;
+    /** Vectors per float accumulation block: bounds float rounding to ~64 additions per lane before double. */
+    static final int BLOCK_VECTORS = 4 * CHUNK_VECTORS;
     static final int BLOCK_VOXELS = BLOCK_VECTORS * LANES;
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final FloatVector ZERO = FloatVector.zero(FLOATS);
-    private static final FloatVector ONE = FloatVector.broadcast(FLOATS, 1f);
     private static final int NO_LABEL = ScalarKernels.MASKED;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
     public VectorKernels() {
-        // Touch the constants so an unsupported width fails here and the provider falls back.
         if (LANES < 4) {
             throw new UnsupportedOperationException("fewer than 4 float lanes");
         }
@@ -61,201 +69,281 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void statistics(StatisticsPass pass, double[] out) {
-        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        int classes = pass.classes();
+        Workspace ws = WORKSPACE.get().ensure(classes);
         Arrays.fill(out, 0, pass.outputLength(), 0.0);
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
+        Activation activation = pass.activation();
+        boolean maskIgnored = pass.hasIgnore() && !pass.denseTarget();
+        boolean plainSums = !pass.squared() && !pass.absDiff();
         for (long n = 0; n < pass.images(); n++) {
-            ws.clearLaneSums(pass.classes());
-            if (pass.activation() == Activation.SOFTMAX) {
-                for (long start = 0; start < vectorVoxels; start += BLOCK_VOXELS) {
-                    softmaxBlock(pass, ws, n, start, Math.min(start + BLOCK_VOXELS, vectorVoxels));
-                }
-                ws.combineLanes(pass, out, n);
-                ScalarKernels.softmaxRange(pass, out, n, vectorVoxels, pass.voxels());
-            } else {
-                for (long start = 0; start < vectorVoxels; start += BLOCK_VOXELS) {
-                    long end = Math.min(start + BLOCK_VOXELS, vectorVoxels);
-                    for (int c = 0; c < pass.classes(); c++) {
-                        elementwiseBlock(pass, ws, n, c, start, end);
+            ws.clearLaneSums(classes);
+            for (long block = 0; block < vectorVoxels; block += BLOCK_VOXELS) {
+                long blockEnd = Math.min(block + BLOCK_VOXELS, vectorVoxels);
+                ws.clearBlockSums(classes);
+                for (long chunk = block; chunk < blockEnd; chunk += CHUNK_VOXELS) {
+                    int count = (int) Math.min(CHUNK_VOXELS, blockEnd - chunk);
+                    if (!pass.denseTarget()) {
+                        stageLabels(pass, ws.labels, n, chunk, count);
+                    }
+                    if (activation == Activation.SOFTMAX) {
+                        stageSoftmax(pass, ws, n, chunk, count, maskIgnored);
+                    }
+                    for (int c = 0; c < classes; c++) {
+                        int slot = 0;
+                        if (activation == Activation.SOFTMAX) {
+                            slot = c * CHUNK_VOXELS;
+                        } else {
+                            stageElementwise(pass, ws, n, c, chunk, count, maskIgnored);
+                        }
+                        if (pass.denseTarget() && plainSums) {
+                            accumulateDense(pass, ws, n, c, chunk, slot, count);
+                        } else if (pass.denseTarget()) {
+                            accumulateDenseWithOptions(pass, ws, n, c, chunk, slot, count);
+                        } else if (plainSums) {
+                            accumulateLabels(pass, ws, c, slot, count);
+                        } else {
+                            accumulateLabelsWithOptions(pass, ws, c, slot, count);
+                        }
                     }
                 }
-                ws.combineLanes(pass, out, n);
+                ws.foldBlockSums(classes);
+            }
+            ws.combineLanes(pass, out, n);
+            if (activation == Activation.SOFTMAX) {
+                ScalarKernels.softmaxRange(pass, out, n, vectorVoxels, pass.voxels());
+            } else {
                 ScalarKernels.elementwiseRange(pass, out, n, vectorVoxels, pass.voxels());
             }
         }
     }
 
-    /** Sigmoid or identity statistics of class c over voxels [start, end) of image n (a whole number of vectors). */
-    private static void elementwiseBlock(StatisticsPass pass, Workspace ws, long n, int c, long start, long end) {
+    /*
+     * Every vector method below creates its constants locally: a static final vector that enters a loop phi is
+     * boxed by C2 (measured: 15x slower and allocating on every iteration).
+     *
+     * Ignored voxels get probability 0 and label MASKED (matching no class) at the staging step, so that they add
+     * nothing to any sum and the accumulation loops need no validity mask.
+     */
+
+    /**
+     * Sigmoid (or identity) probabilities of class c for {@code count} voxels from {@code voxel} into
+     * {@code ws.probabilities[0, count)}, 0 at ignored voxels when {@code maskIgnored}.
+     */
+    private static void stageElementwise(StatisticsPass pass, Workspace ws, long n, int c, long voxel, int count,
+            boolean maskIgnored) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Float> sigmoid = FLOATS.maskAll(pass.activation() == Activation.SIGMOID);
         MemorySegment logits = pass.logits();
-        MemorySegment target = pass.target();
-        boolean sigmoid = pass.activation() == Activation.SIGMOID;
-        boolean dense = pass.denseTarget();
-        boolean squared = pass.squared();
-        boolean absDiff = pass.absDiff();
-        int foreground = pass.foregroundLabel(c);
-        long rowOffset = (n * pass.classes() + c) * pass.voxels() * Float.BYTES;
-        // One accumulator per statistic; the exp chain between loads hides the add latency.
-        FloatVector intersection = ZERO;
-        FloatVector predSum = ZERO;
-        FloatVector targetSum = ZERO;
-        FloatVector absDiffSum = ZERO;
-        for (long v = start; v < end; v += LANES) {
-            long offset = rowOffset + v * Float.BYTES;
-            FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset, NATIVE);
-            FloatVector p = sigmoid ? ONE.div(ONE.add(z.neg().lanewise(EXP))) : z;
-            FloatVector pq = squared ? p.mul(p) : p;
-            if (dense) {
-                FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset, NATIVE);
-                intersection = p.fma(g, intersection);
-                predSum = predSum.add(pq);
-                targetSum = squared ? g.fma(g, targetSum) : targetSum.add(g);
-                if (absDiff) {
-                    absDiffSum = absDiffSum.add(p.sub(g).abs());
-                }
-            } else {
-                IntVector labels = loadLabels(pass, ws, n, v);
-                VectorMask<Float> valid = labels.compare(GE, 0).cast(FLOATS);
-                VectorMask<Float> isForeground = labels.eq(foreground).cast(FLOATS);
-                intersection = intersection.add(p, isForeground);
-                predSum = predSum.add(pq, valid);
-                targetSum = targetSum.add(ONE, isForeground);
-                if (absDiff) {
-                    FloatVector g = ZERO.blend(ONE, isForeground);
-                    absDiffSum = absDiffSum.add(p.sub(g).abs(), valid);
-                }
+        float[] probabilities = ws.probabilities;
+        int[] labels = ws.labels;
+        long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+        if (maskIgnored) {
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
+                z.blend(one.div(one.add(z.neg().lanewise(EXP))), sigmoid).blend(zero, ignored)
+                        .intoArray(probabilities, i);
+            }
+        } else if (pass.activation() == Activation.SIGMOID) {
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                one.div(one.add(z.neg().lanewise(EXP))).intoArray(probabilities, i);
+            }
+        } else {
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE)
+                        .intoArray(probabilities, i);
             }
         }
-        ws.fold(intersection, c, StatisticsPass.INTERSECTION);
-        ws.fold(predSum, c, StatisticsPass.PRED_SUM);
-        ws.fold(targetSum, c, StatisticsPass.TARGET_SUM);
-        ws.fold(absDiffSum, c, StatisticsPass.ABS_DIFF_SUM);
     }
 
-    /** Softmax statistics of every class over voxels [start, end) of image n (a whole number of vectors). */
-    private static void softmaxBlock(StatisticsPass pass, Workspace ws, long n, long start, long end) {
+    /**
+     * Softmax probabilities of every class for {@code count} voxels from {@code voxel}: class c at
+     * {@code c × CHUNK_VOXELS}. With {@code maskIgnored}, an ignored voxel's logits are replaced by 0 (so that
+     * garbage there cannot overflow) and its probabilities by 0.
+     */
+    private static void stageSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count,
+            boolean maskIgnored) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Integer> matchIgnored = INTS.maskAll(maskIgnored);
         MemorySegment logits = pass.logits();
-        MemorySegment target = pass.target();
         int classes = pass.classes();
-        boolean dense = pass.denseTarget();
-        boolean squared = pass.squared();
-        boolean absDiff = pass.absDiff();
+        float[] probabilities = ws.probabilities;
+        int[] labels = ws.labels;
         long planeBytes = pass.voxels() * Float.BYTES;
-        long imageOffset = n * classes * planeBytes;
-        float[] exps = ws.exps;
-        float[] intersections = ws.blockIntersection;
-        float[] predSums = ws.blockPredSum;
-        float[] targetSums = ws.blockTargetSum;
-        float[] absDiffSums = ws.blockAbsDiffSum;
-        Arrays.fill(intersections, 0, classes * LANES, 0f);
-        Arrays.fill(predSums, 0, classes * LANES, 0f);
-        Arrays.fill(targetSums, 0, classes * LANES, 0f);
-        Arrays.fill(absDiffSums, 0, classes * LANES, 0f);
-        for (long v = start; v < end; v += LANES) {
-            long voxelOffset = imageOffset + v * Float.BYTES;
-            IntVector labels = null;
-            VectorMask<Float> valid = null;
-            if (!dense) {
-                labels = loadLabels(pass, ws, n, v);
-                valid = labels.compare(GE, 0).cast(FLOATS);
-            }
+        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        for (int i = 0; i < count; i += LANES) {
+            long voxelOffset = offset + (long) i * Float.BYTES;
+            VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(matchIgnored)
+                    .cast(FLOATS);
             FloatVector max = FloatVector.fromMemorySegment(FLOATS, logits, voxelOffset, NATIVE);
             for (int c = 1; c < classes; c++) {
                 max = max.max(FloatVector.fromMemorySegment(FLOATS, logits, voxelOffset + c * planeBytes, NATIVE));
             }
-            FloatVector expSum = ZERO;
+            max = max.blend(zero, ignored);
+            FloatVector expSum = zero;
             for (int c = 0; c < classes; c++) {
                 FloatVector e = FloatVector.fromMemorySegment(FLOATS, logits, voxelOffset + c * planeBytes, NATIVE)
-                        .sub(max)
-                        .lanewise(EXP);
+                        .blend(zero, ignored).sub(max).lanewise(EXP);
                 expSum = expSum.add(e);
-                e.intoArray(exps, c * LANES);
+                e.intoArray(probabilities, c * CHUNK_VOXELS + i);
             }
-            FloatVector inverseSum = ONE.div(expSum);
+            FloatVector inverseSum = one.div(expSum).blend(zero, ignored);
             for (int c = 0; c < classes; c++) {
-                int slot = c * LANES;
-                FloatVector p = FloatVector.fromArray(FLOATS, exps, slot).mul(inverseSum);
-                FloatVector pq = squared ? p.mul(p) : p;
-                if (dense) {
-                    FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, voxelOffset + c * planeBytes, NATIVE);
-                    p.fma(g, FloatVector.fromArray(FLOATS, intersections, slot)).intoArray(intersections, slot);
-                    pq.add(FloatVector.fromArray(FLOATS, predSums, slot)).intoArray(predSums, slot);
-                    FloatVector gq = squared ? g.mul(g) : g;
-                    gq.add(FloatVector.fromArray(FLOATS, targetSums, slot)).intoArray(targetSums, slot);
-                    if (absDiff) {
-                        p.sub(g).abs().add(FloatVector.fromArray(FLOATS, absDiffSums, slot))
-                                .intoArray(absDiffSums, slot);
-                    }
-                } else {
-                    VectorMask<Float> isClass = labels.eq(c).cast(FLOATS);
-                    FloatVector.fromArray(FLOATS, intersections, slot).add(p, isClass).intoArray(intersections, slot);
-                    FloatVector.fromArray(FLOATS, predSums, slot).add(pq, valid).intoArray(predSums, slot);
-                    FloatVector.fromArray(FLOATS, targetSums, slot).add(ONE, isClass).intoArray(targetSums, slot);
-                    if (absDiff) {
-                        FloatVector g = ZERO.blend(ONE, isClass);
-                        FloatVector.fromArray(FLOATS, absDiffSums, slot).add(p.sub(g).abs(), valid)
-                                .intoArray(absDiffSums, slot);
-                    }
-                }
+                int slot = c * CHUNK_VOXELS + i;
+                FloatVector.fromArray(FLOATS, probabilities, slot).mul(inverseSum).intoArray(probabilities, slot);
             }
         }
-        ws.foldBlock(classes);
+    }
+
+    /** Adds I, P, G of class c against a dense target, for {@code count} staged probabilities from {@code slot}. */
+    private static void accumulateDense(StatisticsPass pass, Workspace ws, long n, int c, long voxel, int slot,
+            int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        MemorySegment target = pass.target();
+        float[] probabilities = ws.probabilities;
+        long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+        FloatVector intersection = zero;
+        FloatVector predSum = zero;
+        FloatVector targetSum = zero;
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+            FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
+            intersection = p.fma(g, intersection);
+            predSum = predSum.add(p);
+            targetSum = targetSum.add(g);
+        }
+        ws.addToBlockSums(c, intersection, predSum, targetSum, zero);
+    }
+
+    /** As {@link #accumulateDense}, with sums of squares (q = 2) or the absolute differences of the soft label. */
+    private static void accumulateDenseWithOptions(StatisticsPass pass, Workspace ws, long n, int c, long voxel,
+            int slot, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
+        MemorySegment target = pass.target();
+        float[] probabilities = ws.probabilities;
+        long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+        FloatVector intersection = zero;
+        FloatVector predSum = zero;
+        FloatVector targetSum = zero;
+        FloatVector absDiffSum = zero;
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+            FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
+            intersection = p.fma(g, intersection);
+            predSum = p.fma(p.blend(one, linear), predSum);
+            targetSum = g.fma(g.blend(one, linear), targetSum);
+            absDiffSum = absDiffSum.add(p.sub(g).abs());
+        }
+        ws.addToBlockSums(c, intersection, predSum, targetSum, absDiffSum);
+    }
+
+    /** Adds I, P, G of class c against the staged labels, for {@code count} staged probabilities from {@code slot}. */
+    private static void accumulateLabels(StatisticsPass pass, Workspace ws, int c, int slot, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        float[] probabilities = ws.probabilities;
+        int[] labels = ws.labels;
+        int foreground = pass.foregroundLabel(c);
+        FloatVector intersection = zero;
+        FloatVector predSum = zero;
+        FloatVector targetSum = zero;
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+            VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
+            intersection = intersection.add(p, isForeground);
+            predSum = predSum.add(p);
+            targetSum = targetSum.add(one, isForeground);
+        }
+        ws.addToBlockSums(c, intersection, predSum, targetSum, zero);
+    }
+
+    /** As {@link #accumulateLabels}, with sums of squares (q = 2) or the absolute differences of the soft label. */
+    private static void accumulateLabelsWithOptions(StatisticsPass pass, Workspace ws, int c, int slot, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
+        float[] probabilities = ws.probabilities;
+        int[] labels = ws.labels;
+        int foreground = pass.foregroundLabel(c);
+        FloatVector intersection = zero;
+        FloatVector predSum = zero;
+        FloatVector targetSum = zero;
+        FloatVector absDiffSum = zero;
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+            VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
+            FloatVector g = zero.blend(one, isForeground);
+            intersection = intersection.add(p, isForeground);
+            predSum = p.fma(p.blend(one, linear), predSum);
+            targetSum = targetSum.add(g);
+            absDiffSum = absDiffSum.add(p.sub(g).abs());
+        }
+        ws.addToBlockSums(c, intersection, predSum, targetSum, absDiffSum);
     }
 
     /**
-     * The labels of voxels [v, v + LANES) of image n as ints, {@link ScalarKernels#MASKED} where the voxel is
-     * ignored; throws for a label out of range.
+     * Writes the labels of {@code count} voxels of image n from {@code voxel} into {@code labels} as ints, with
+     * {@link ScalarKernels#MASKED} where the voxel is ignored; throws for a label out of range.
      */
-    private static IntVector loadLabels(StatisticsPass pass, Workspace ws, long n, long v) {
-        long index = n * pass.voxels() + v;
+    private static void stageLabels(StatisticsPass pass, int[] labels, long n, long voxel, int count) {
+        long index = n * pass.voxels() + voxel;
         MemorySegment target = pass.target();
-        IntVector labels;
-        boolean ignoreMatchable;
         DType type = pass.targetType();
+        boolean ignoreMatchable;
         if (type == DType.UINT8 && BYTES != null) {
-            labels = ((IntVector) ByteVector.fromMemorySegment(BYTES, target, index, NATIVE).convertShape(B2I, INTS, 0))
-                    .and(0xFF);
+            for (int i = 0; i < count; i += LANES) {
+                ((IntVector) ByteVector.fromMemorySegment(BYTES, target, index + i, NATIVE).convertShape(B2I, INTS, 0))
+                        .and(0xFF).intoArray(labels, i);
+            }
             ignoreMatchable = pass.hasIgnore() && pass.ignoreIndex() >= 0 && pass.ignoreIndex() <= 0xFF;
         } else if (type == DType.INT32) {
-            labels = IntVector.fromMemorySegment(INTS, target, index * Integer.BYTES, NATIVE);
+            for (int i = 0; i < count; i += LANES) {
+                IntVector.fromMemorySegment(INTS, target, (index + i) * Integer.BYTES, NATIVE).intoArray(labels, i);
+            }
             ignoreMatchable = pass.hasIgnore() && pass.ignoreIndex() == (int) pass.ignoreIndex();
         } else {
-            // int64 (no int64 species has as many lanes as the floats) or uint8 on a narrow machine: checked lane by lane.
-            for (int lane = 0; lane < LANES; lane++) {
-                ws.gatheredLabels[lane] = ScalarKernels.readLabel(pass, n, v + lane);
+            // int64 (no int64 species has as many lanes as the floats) or uint8 on a narrow machine: lane by lane.
+            for (int i = 0; i < count; i++) {
+                labels[i] = ScalarKernels.readLabel(pass, n, voxel + i);
             }
-            return IntVector.fromArray(INTS, ws.gatheredLabels, 0);
+            return;
         }
-        VectorMask<Integer> ignored = ignoreMatchable ? labels.eq((int) pass.ignoreIndex()) : INTS.maskAll(false);
-        VectorMask<Integer> outOfRange = labels.compare(LT, 0).or(labels.compare(GE, pass.labelLimit())).andNot(ignored);
-        if (outOfRange.anyTrue()) {
-            int lane = outOfRange.firstTrue();
-            throw pass.labelOutOfRange(n, v + lane, labels.lane(lane));
+        VectorMask<Integer> matchIgnore = INTS.maskAll(ignoreMatchable);
+        int ignore = (int) pass.ignoreIndex();
+        int limit = pass.labelLimit();
+        for (int i = 0; i < count; i += LANES) {
+            IntVector label = IntVector.fromArray(INTS, labels, i);
+            VectorMask<Integer> ignored = label.eq(ignore).and(matchIgnore);
+            VectorMask<Integer> outOfRange = label.compare(LT, 0).or(label.compare(GE, limit)).andNot(ignored);
+            if (outOfRange.anyTrue()) {
+                int lane = outOfRange.firstTrue();
+                throw pass.labelOutOfRange(n, voxel + i + lane, label.lane(lane));
+            }
+            label.blend(NO_LABEL, ignored).intoArray(labels, i);
         }
-        return labels.blend(NO_LABEL, ignored);
     }
 
     /** Per-thread scratch, grown to the largest class count seen, so that steady-state calls allocate nothing. */
     private static final class Workspace {
-        float[] exps = new float[0];
-        float[] blockIntersection = new float[0];
-        float[] blockPredSum = new float[0];
-        float[] blockTargetSum = new float[0];
-        float[] blockAbsDiffSum = new float[0];
-        /** Per (class, statistic, lane) double sums of one image: index (c * STATS + k) * LANES + lane. */
+        final int[] labels = new int[CHUNK_VOXELS];
+        /** Staged probabilities: class c of a softmax chunk at c × CHUNK_VOXELS. */
+        float[] probabilities = new float[0];
+        /** Float block sums: index (c × STATS + k) × LANES + lane. */
+        float[] blockSums = new float[0];
+        /** Double sums of one image, same index as the block sums. */
         double[] laneSums = new double[0];
-        final float[] lanes = new float[LANES];
-        final int[] gatheredLabels = new int[LANES];
 
         Workspace ensure(int classes) {
-            int floats = classes * LANES;
-            if (exps.length < floats) {
-                exps = new float[floats];
-                blockIntersection = new float[floats];
-                blockPredSum = new float[floats];
-                blockTargetSum = new float[floats];
-                blockAbsDiffSum = new float[floats];
-                laneSums = new double[floats * StatisticsPass.STATS];
+            if (probabilities.length < classes * CHUNK_VOXELS) {
+                probabilities = new float[classes * CHUNK_VOXELS];
+                blockSums = new float[classes * StatisticsPass.STATS * LANES];
+                laneSums = new double[classes * StatisticsPass.STATS * LANES];
             }
             return this;
         }
@@ -264,26 +352,28 @@ public final class VectorKernels implements Kernels {
             Arrays.fill(laneSums, 0, classes * StatisticsPass.STATS * LANES, 0.0);
         }
 
-        /** Adds each lane of a block accumulator to its double lane sum. */
-        void fold(FloatVector accumulator, int c, int statistic) {
-            accumulator.intoArray(lanes, 0);
-            int base = (c * StatisticsPass.STATS + statistic) * LANES;
-            for (int lane = 0; lane < LANES; lane++) {
-                laneSums[base + lane] += lanes[lane];
-            }
+        void clearBlockSums(int classes) {
+            Arrays.fill(blockSums, 0, classes * StatisticsPass.STATS * LANES, 0f);
         }
 
-        /** Adds the softmax block accumulators of every class to the double lane sums. */
-        void foldBlock(int classes) {
-            for (int c = 0; c < classes; c++) {
-                int from = c * LANES;
-                int base = c * StatisticsPass.STATS * LANES;
-                for (int lane = 0; lane < LANES; lane++) {
-                    laneSums[base + StatisticsPass.INTERSECTION * LANES + lane] += blockIntersection[from + lane];
-                    laneSums[base + StatisticsPass.PRED_SUM * LANES + lane] += blockPredSum[from + lane];
-                    laneSums[base + StatisticsPass.TARGET_SUM * LANES + lane] += blockTargetSum[from + lane];
-                    laneSums[base + StatisticsPass.ABS_DIFF_SUM * LANES + lane] += blockAbsDiffSum[from + lane];
-                }
+        /** Adds a chunk's four accumulators of class c to its block sums, in the order of the statistics. */
+        void addToBlockSums(int c, FloatVector intersection, FloatVector predSum, FloatVector targetSum,
+                FloatVector absDiffSum) {
+            int base = c * StatisticsPass.STATS * LANES;
+            addTo(intersection, base + StatisticsPass.INTERSECTION * LANES);
+            addTo(predSum, base + StatisticsPass.PRED_SUM * LANES);
+            addTo(targetSum, base + StatisticsPass.TARGET_SUM * LANES);
+            addTo(absDiffSum, base + StatisticsPass.ABS_DIFF_SUM * LANES);
+        }
+
+        private void addTo(FloatVector sum, int index) {
+            FloatVector.fromArray(FLOATS, blockSums, index).add(sum).intoArray(blockSums, index);
+        }
+
+        /** Adds every lane of the block sums to its double lane sum. */
+        void foldBlockSums(int classes) {
+            for (int i = 0; i < classes * StatisticsPass.STATS * LANES; i++) {
+                laneSums[i] += blockSums[i];
             }
         }
 
@@ -297,7 +387,8 @@ public final class VectorKernels implements Kernels {
                     for (int lane = 0; lane < LANES; lane++) {
                         sum += laneSums[base + lane];
                     }
-                    out[(int) ((n * classes + c) * StatisticsPass.STATS + k)] = sum;
+                    boolean computed = k != StatisticsPass.ABS_DIFF_SUM || pass.absDiff();
+                    out[(int) ((n * classes + c) * StatisticsPass.STATS + k)] = computed ? sum : 0.0;
                 }
             }
         }
