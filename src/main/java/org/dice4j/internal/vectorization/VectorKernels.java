@@ -72,50 +72,119 @@ public final class VectorKernels implements Kernels {
         int classes = pass.classes();
         Workspace ws = WORKSPACE.get().ensure(classes);
         Arrays.fill(out, 0, pass.outputLength(), 0.0);
+        Stage[] plan = plan(pass);
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
-        Activation activation = pass.activation();
-        boolean maskIgnored = pass.hasIgnore() && !pass.denseTarget();
-        boolean plainSums = !pass.squared() && !pass.absDiff();
         for (long n = 0; n < pass.images(); n++) {
             ws.clearLaneSums(classes);
-            for (long block = 0; block < vectorVoxels; block += BLOCK_VOXELS) {
-                long blockEnd = Math.min(block + BLOCK_VOXELS, vectorVoxels);
-                ws.clearBlockSums(classes);
-                for (long chunk = block; chunk < blockEnd; chunk += CHUNK_VOXELS) {
-                    int count = (int) Math.min(CHUNK_VOXELS, blockEnd - chunk);
-                    if (!pass.denseTarget()) {
-                        stageLabels(pass, ws.labels, n, chunk, count);
-                    }
-                    if (activation == Activation.SOFTMAX) {
-                        stageSoftmax(pass, ws, n, chunk, count, maskIgnored);
-                    }
-                    for (int c = 0; c < classes; c++) {
-                        int slot = 0;
-                        if (activation == Activation.SOFTMAX) {
-                            slot = c * CHUNK_VOXELS;
-                        } else {
-                            stageElementwise(pass, ws, n, c, chunk, count, maskIgnored);
-                        }
-                        if (pass.denseTarget() && plainSums) {
-                            accumulateDense(pass, ws, n, c, chunk, slot, count);
-                        } else if (pass.denseTarget()) {
-                            accumulateDenseWithOptions(pass, ws, n, c, chunk, slot, count);
-                        } else if (plainSums) {
-                            accumulateLabels(pass, ws, c, slot, count);
-                        } else {
-                            accumulateLabelsWithOptions(pass, ws, c, slot, count);
-                        }
-                    }
+            ws.clearBlockSums(classes);
+            for (long chunk = 0; chunk < vectorVoxels; chunk += CHUNK_VOXELS) {
+                int count = (int) Math.min(CHUNK_VOXELS, vectorVoxels - chunk);
+                // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
+                // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
+                // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
+                for (Stage stage : plan) {
+                    stage.run(pass, ws, n, chunk, count);
                 }
-                ws.foldBlockSums(classes);
             }
             ws.combineLanes(pass, out, n);
-            if (activation == Activation.SOFTMAX) {
+            if (pass.activation() == Activation.SOFTMAX) {
                 ScalarKernels.softmaxRange(pass, out, n, vectorVoxels, pass.voxels());
             } else {
                 ScalarKernels.elementwiseRange(pass, out, n, vectorVoxels, pass.voxels());
             }
         }
+    }
+
+    /** One step of a chunk's processing. */
+    private abstract static class Stage {
+        abstract void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count);
+    }
+
+    private static final Stage STAGE_LABELS = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            stageLabels(pass, ws.labels, n, voxel, count);
+        }
+    };
+
+    private static final Stage STAGE_ELEMENTWISE = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            stageElementwise(pass, ws, n, voxel, count, pass.hasIgnore() && !pass.denseTarget());
+        }
+    };
+
+    private static final Stage STAGE_SOFTMAX = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            stageSoftmax(pass, ws, n, voxel, count, pass.hasIgnore() && !pass.denseTarget());
+        }
+    };
+
+    private static final Stage ACCUMULATE_DENSE = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            accumulateDense(pass, ws, n, voxel, count);
+        }
+    };
+
+    private static final Stage ACCUMULATE_DENSE_WITH_OPTIONS = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            accumulateDenseWithOptions(pass, ws, n, voxel, count);
+        }
+    };
+
+    private static final Stage ACCUMULATE_LABELS = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            accumulateLabels(pass, ws, count);
+        }
+    };
+
+    private static final Stage ACCUMULATE_LABELS_WITH_OPTIONS = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            accumulateLabelsWithOptions(pass, ws, count);
+        }
+    };
+
+    /** Ends a float accumulation block: every BLOCK_VOXELS voxels and at the end of the image's vector part. */
+    private static final Stage CLOSE_BLOCK = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            long end = voxel + count;
+            if (end % BLOCK_VOXELS == 0 || end == pass.voxels() - pass.voxels() % LANES) {
+                ws.foldBlockSums(pass.classes());
+                ws.clearBlockSums(pass.classes());
+            }
+        }
+    };
+
+    /** Stage lists, by [softmax][labels][plain sums]: every list has at least three stages. */
+    private static final Stage[][][][] PLANS = new Stage[2][2][2][];
+
+    static {
+        for (int softmax = 0; softmax < 2; softmax++) {
+            for (int labels = 0; labels < 2; labels++) {
+                for (int plain = 0; plain < 2; plain++) {
+                    Stage activation = softmax == 1 ? STAGE_SOFTMAX : STAGE_ELEMENTWISE;
+                    Stage accumulate = labels == 1
+                            ? (plain == 1 ? ACCUMULATE_LABELS : ACCUMULATE_LABELS_WITH_OPTIONS)
+                            : (plain == 1 ? ACCUMULATE_DENSE : ACCUMULATE_DENSE_WITH_OPTIONS);
+                    PLANS[softmax][labels][plain] = labels == 1
+                            ? new Stage[] {STAGE_LABELS, activation, accumulate, CLOSE_BLOCK}
+                            : new Stage[] {activation, accumulate, CLOSE_BLOCK};
+                }
+            }
+        }
+    }
+
+    private static Stage[] plan(StatisticsPass pass) {
+        int softmax = pass.activation() == Activation.SOFTMAX ? 1 : 0;
+        int labels = pass.denseTarget() ? 0 : 1;
+        int plain = !pass.squared() && !pass.absDiff() ? 1 : 0;
+        return PLANS[softmax][labels][plain];
     }
 
     /*
@@ -127,10 +196,10 @@ public final class VectorKernels implements Kernels {
      */
 
     /**
-     * Sigmoid (or identity) probabilities of class c for {@code count} voxels from {@code voxel} into
-     * {@code ws.probabilities[0, count)}, 0 at ignored voxels when {@code maskIgnored}.
+     * Sigmoid (or identity) probabilities of every class for {@code count} voxels from {@code voxel}: class c at
+     * {@code c × CHUNK_VOXELS}; 0 at ignored voxels when {@code maskIgnored}.
      */
-    private static void stageElementwise(StatisticsPass pass, Workspace ws, long n, int c, long voxel, int count,
+    private static void stageElementwise(StatisticsPass pass, Workspace ws, long n, long voxel, int count,
             boolean maskIgnored) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
@@ -138,31 +207,35 @@ public final class VectorKernels implements Kernels {
         MemorySegment logits = pass.logits();
         float[] probabilities = ws.probabilities;
         int[] labels = ws.labels;
-        long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
-        if (maskIgnored) {
-            for (int i = 0; i < count; i += LANES) {
-                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
-                VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
-                z.blend(one.div(one.add(z.neg().lanewise(EXP))), sigmoid).blend(zero, ignored)
-                        .intoArray(probabilities, i);
-            }
-        } else if (pass.activation() == Activation.SIGMOID) {
-            for (int i = 0; i < count; i += LANES) {
-                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
-                one.div(one.add(z.neg().lanewise(EXP))).intoArray(probabilities, i);
-            }
-        } else {
-            for (int i = 0; i < count; i += LANES) {
-                FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE)
-                        .intoArray(probabilities, i);
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int slot = c * CHUNK_VOXELS;
+            if (maskIgnored) {
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                    VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
+                    z.blend(one.div(one.add(z.neg().lanewise(EXP))), sigmoid).blend(zero, ignored)
+                            .intoArray(probabilities, slot + i);
+                }
+            } else if (pass.activation() == Activation.SIGMOID) {
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                    one.div(one.add(z.neg().lanewise(EXP))).intoArray(probabilities, slot + i);
+                }
+            } else {
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE)
+                            .intoArray(probabilities, slot + i);
+                }
             }
         }
     }
 
     /**
      * Softmax probabilities of every class for {@code count} voxels from {@code voxel}: class c at
-     * {@code c × CHUNK_VOXELS}. With {@code maskIgnored}, an ignored voxel's logits are replaced by 0 (so that
-     * garbage there cannot overflow) and its probabilities by 0.
+     * {@code c × CHUNK_VOXELS}. Class-major passes (max, exp and sum, normalization), each an inner loop over the
+     * chunk's contiguous voxels. With {@code maskIgnored}, an ignored voxel's probabilities are set to 0, whatever
+     * its logits.
      */
     private static void stageSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count,
             boolean maskIgnored) {
@@ -172,119 +245,169 @@ public final class VectorKernels implements Kernels {
         MemorySegment logits = pass.logits();
         int classes = pass.classes();
         float[] probabilities = ws.probabilities;
+        float[] max = ws.max;
+        float[] scale = ws.scale;
         int[] labels = ws.labels;
         long planeBytes = pass.voxels() * Float.BYTES;
         long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
         for (int i = 0; i < count; i += LANES) {
-            long voxelOffset = offset + (long) i * Float.BYTES;
+            FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE).intoArray(max, i);
+        }
+        for (int c = 1; c < classes; c++) {
+            long plane = offset + c * planeBytes;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
+                FloatVector.fromArray(FLOATS, max, i).max(z).intoArray(max, i);
+            }
+        }
+        Arrays.fill(scale, 0, count, 0f);
+        for (int c = 0; c < classes; c++) {
+            long plane = offset + c * planeBytes;
+            int slot = c * CHUNK_VOXELS;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
+                FloatVector e = z.sub(FloatVector.fromArray(FLOATS, max, i)).lanewise(EXP);
+                e.intoArray(probabilities, slot + i);
+                FloatVector.fromArray(FLOATS, scale, i).add(e).intoArray(scale, i);
+            }
+        }
+        // scale = 1/Σ exp, or 0 at ignored voxels; the product is then blended too, as exp of garbage may be NaN.
+        for (int i = 0; i < count; i += LANES) {
             VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(matchIgnored)
                     .cast(FLOATS);
-            FloatVector max = FloatVector.fromMemorySegment(FLOATS, logits, voxelOffset, NATIVE);
-            for (int c = 1; c < classes; c++) {
-                max = max.max(FloatVector.fromMemorySegment(FLOATS, logits, voxelOffset + c * planeBytes, NATIVE));
-            }
-            max = max.blend(zero, ignored);
-            FloatVector expSum = zero;
-            for (int c = 0; c < classes; c++) {
-                FloatVector e = FloatVector.fromMemorySegment(FLOATS, logits, voxelOffset + c * planeBytes, NATIVE)
-                        .blend(zero, ignored).sub(max).lanewise(EXP);
-                expSum = expSum.add(e);
-                e.intoArray(probabilities, c * CHUNK_VOXELS + i);
-            }
-            FloatVector inverseSum = one.div(expSum).blend(zero, ignored);
-            for (int c = 0; c < classes; c++) {
-                int slot = c * CHUNK_VOXELS + i;
-                FloatVector.fromArray(FLOATS, probabilities, slot).mul(inverseSum).intoArray(probabilities, slot);
+            one.div(FloatVector.fromArray(FLOATS, scale, i)).blend(zero, ignored).intoArray(scale, i);
+        }
+        for (int c = 0; c < classes; c++) {
+            int slot = c * CHUNK_VOXELS;
+            if (maskIgnored) {
+                for (int i = 0; i < count; i += LANES) {
+                    VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
+                    FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i))
+                            .blend(zero, ignored).intoArray(probabilities, slot + i);
+                }
+            } else {
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i))
+                            .intoArray(probabilities, slot + i);
+                }
             }
         }
     }
 
-    /** Adds I, P, G of class c against a dense target, for {@code count} staged probabilities from {@code slot}. */
-    private static void accumulateDense(StatisticsPass pass, Workspace ws, long n, int c, long voxel, int slot,
-            int count) {
+    /** Adds I, P, G of every class against a dense target to the block sums, for a chunk of staged probabilities. */
+    private static void accumulateDense(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         MemorySegment target = pass.target();
         float[] probabilities = ws.probabilities;
-        long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
-        FloatVector intersection = zero;
-        FloatVector predSum = zero;
-        FloatVector targetSum = zero;
-        for (int i = 0; i < count; i += LANES) {
-            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
-            FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
-            intersection = p.fma(g, intersection);
-            predSum = predSum.add(p);
-            targetSum = targetSum.add(g);
+        float[] sums = ws.blockSums;
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int slot = c * CHUNK_VOXELS;
+            FloatVector intersection = zero;
+            FloatVector predSum = zero;
+            FloatVector targetSum = zero;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+                FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
+                intersection = p.fma(g, intersection);
+                predSum = predSum.add(p);
+                targetSum = targetSum.add(g);
+            }
+            int base = c * StatisticsPass.STATS * LANES;
+            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
+            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
+            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
         }
-        ws.addToBlockSums(c, intersection, predSum, targetSum, zero);
     }
 
-    /** As {@link #accumulateDense}, with sums of squares (q = 2) or the absolute differences of the soft label. */
-    private static void accumulateDenseWithOptions(StatisticsPass pass, Workspace ws, long n, int c, long voxel,
-            int slot, int count) {
+    /** As {@link #accumulateDense}, with sums of squares (q = 2) and the absolute differences of the soft label. */
+    private static void accumulateDenseWithOptions(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
         MemorySegment target = pass.target();
         float[] probabilities = ws.probabilities;
-        long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
-        FloatVector intersection = zero;
-        FloatVector predSum = zero;
-        FloatVector targetSum = zero;
-        FloatVector absDiffSum = zero;
-        for (int i = 0; i < count; i += LANES) {
-            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
-            FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
-            intersection = p.fma(g, intersection);
-            predSum = p.fma(p.blend(one, linear), predSum);
-            targetSum = g.fma(g.blend(one, linear), targetSum);
-            absDiffSum = absDiffSum.add(p.sub(g).abs());
+        float[] sums = ws.blockSums;
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int slot = c * CHUNK_VOXELS;
+            FloatVector intersection = zero;
+            FloatVector predSum = zero;
+            FloatVector targetSum = zero;
+            FloatVector absDiffSum = zero;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+                FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
+                intersection = p.fma(g, intersection);
+                predSum = p.fma(p.blend(one, linear), predSum);
+                targetSum = g.fma(g.blend(one, linear), targetSum);
+                absDiffSum = absDiffSum.add(p.sub(g).abs());
+            }
+            int base = c * StatisticsPass.STATS * LANES;
+            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
+            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
+            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
+            absDiffSum.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
         }
-        ws.addToBlockSums(c, intersection, predSum, targetSum, absDiffSum);
     }
 
-    /** Adds I, P, G of class c against the staged labels, for {@code count} staged probabilities from {@code slot}. */
-    private static void accumulateLabels(StatisticsPass pass, Workspace ws, int c, int slot, int count) {
+    /** Adds I, P, G of every class against the staged labels to the block sums, for a chunk of staged probabilities. */
+    private static void accumulateLabels(StatisticsPass pass, Workspace ws, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         float[] probabilities = ws.probabilities;
         int[] labels = ws.labels;
-        int foreground = pass.foregroundLabel(c);
-        FloatVector intersection = zero;
-        FloatVector predSum = zero;
-        FloatVector targetSum = zero;
-        for (int i = 0; i < count; i += LANES) {
-            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
-            VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
-            intersection = intersection.add(p, isForeground);
-            predSum = predSum.add(p);
-            targetSum = targetSum.add(one, isForeground);
+        float[] sums = ws.blockSums;
+        for (int c = 0; c < pass.classes(); c++) {
+            int foreground = pass.foregroundLabel(c);
+            int slot = c * CHUNK_VOXELS;
+            FloatVector intersection = zero;
+            FloatVector predSum = zero;
+            FloatVector targetSum = zero;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+                VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
+                intersection = intersection.add(p, isForeground);
+                predSum = predSum.add(p);
+                targetSum = targetSum.add(one, isForeground);
+            }
+            int base = c * StatisticsPass.STATS * LANES;
+            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
+            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
+            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
         }
-        ws.addToBlockSums(c, intersection, predSum, targetSum, zero);
     }
 
-    /** As {@link #accumulateLabels}, with sums of squares (q = 2) or the absolute differences of the soft label. */
-    private static void accumulateLabelsWithOptions(StatisticsPass pass, Workspace ws, int c, int slot, int count) {
+    /** As {@link #accumulateLabels}, with sums of squares (q = 2) and the absolute differences of the soft label. */
+    private static void accumulateLabelsWithOptions(StatisticsPass pass, Workspace ws, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
         float[] probabilities = ws.probabilities;
         int[] labels = ws.labels;
-        int foreground = pass.foregroundLabel(c);
-        FloatVector intersection = zero;
-        FloatVector predSum = zero;
-        FloatVector targetSum = zero;
-        FloatVector absDiffSum = zero;
-        for (int i = 0; i < count; i += LANES) {
-            FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
-            VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
-            FloatVector g = zero.blend(one, isForeground);
-            intersection = intersection.add(p, isForeground);
-            predSum = p.fma(p.blend(one, linear), predSum);
-            targetSum = targetSum.add(g);
-            absDiffSum = absDiffSum.add(p.sub(g).abs());
+        float[] sums = ws.blockSums;
+        for (int c = 0; c < pass.classes(); c++) {
+            int foreground = pass.foregroundLabel(c);
+            int slot = c * CHUNK_VOXELS;
+            FloatVector intersection = zero;
+            FloatVector predSum = zero;
+            FloatVector targetSum = zero;
+            FloatVector absDiffSum = zero;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+                VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
+                FloatVector g = zero.blend(one, isForeground);
+                intersection = intersection.add(p, isForeground);
+                predSum = p.fma(p.blend(one, linear), predSum);
+                targetSum = targetSum.add(g);
+                absDiffSum = absDiffSum.add(p.sub(g).abs());
+            }
+            int base = c * StatisticsPass.STATS * LANES;
+            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
+            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
+            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
+            absDiffSum.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
         }
-        ws.addToBlockSums(c, intersection, predSum, targetSum, absDiffSum);
     }
 
     /**
@@ -332,8 +455,11 @@ public final class VectorKernels implements Kernels {
     /** Per-thread scratch, grown to the largest class count seen, so that steady-state calls allocate nothing. */
     private static final class Workspace {
         final int[] labels = new int[CHUNK_VOXELS];
-        /** Staged probabilities: class c of a softmax chunk at c × CHUNK_VOXELS. */
+        /** Staged probabilities: class c of a chunk at c × CHUNK_VOXELS. */
         float[] probabilities = new float[0];
+        /** Softmax per-voxel maximum, and sum of exponentials then its reciprocal, of a chunk. */
+        final float[] max = new float[CHUNK_VOXELS];
+        final float[] scale = new float[CHUNK_VOXELS];
         /** Float block sums: index (c × STATS + k) × LANES + lane. */
         float[] blockSums = new float[0];
         /** Double sums of one image, same index as the block sums. */
@@ -354,20 +480,6 @@ public final class VectorKernels implements Kernels {
 
         void clearBlockSums(int classes) {
             Arrays.fill(blockSums, 0, classes * StatisticsPass.STATS * LANES, 0f);
-        }
-
-        /** Adds a chunk's four accumulators of class c to its block sums, in the order of the statistics. */
-        void addToBlockSums(int c, FloatVector intersection, FloatVector predSum, FloatVector targetSum,
-                FloatVector absDiffSum) {
-            int base = c * StatisticsPass.STATS * LANES;
-            addTo(intersection, base + StatisticsPass.INTERSECTION * LANES);
-            addTo(predSum, base + StatisticsPass.PRED_SUM * LANES);
-            addTo(targetSum, base + StatisticsPass.TARGET_SUM * LANES);
-            addTo(absDiffSum, base + StatisticsPass.ABS_DIFF_SUM * LANES);
-        }
-
-        private void addTo(FloatVector sum, int index) {
-            FloatVector.fromArray(FLOATS, blockSums, index).add(sum).intoArray(blockSums, index);
         }
 
         /** Adds every lane of the block sums to its double lane sum. */
