@@ -1,0 +1,146 @@
+package org.dice4j.cli;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.dice4j.Activation;
+import org.dice4j.DType;
+import org.dice4j.DiceLoss;
+import org.dice4j.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dice4j bench}: the fused kernels against the scalar reference on built-in synthetic data, after a warm-up
+ * long enough for the JIT to compile the kernels. Reports the median of timed repetitions.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Time the fused kernels and the scalar reference on synthetic data (no input files).")
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--shape", split = ",", paramLabel = "N,C,D1,…",
+            description = "Logits shape (channels-first). Default: ${DEFAULT-VALUE}.", defaultValue = "2,14,96,96,96")
+    long[] shape;
+
+    @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
+            description = "Default: softmax when C > 1, else sigmoid.")
+    String activation;
+
+    @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
+            description = "Time spent measuring each variant after its warm-up. Default: ${DEFAULT-VALUE}.")
+    double seconds;
+
+    @Option(names = "--json", description = "Machine-readable output.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        if (shape.length < 3) {
+            throw new IllegalArgumentException("--shape: expected N,C,D1[,D2…] with at least one spatial axis, got "
+                    + Arrays.toString(shape));
+        }
+        if (!(seconds > 0) || seconds > 3600) {
+            throw new IllegalArgumentException("--seconds: expected a value in (0, 3600], got " + seconds);
+        }
+        DiceLoss.Builder builder = DiceLoss.builder();
+        if (activation != null) {
+            builder.activation(parseActivation(activation));
+        }
+        DiceLoss fused = builder.build();
+        DiceLoss reference = builder.referenceKernels(true).build();
+        Activation resolved = fused.activationFor(shape[1]);
+
+        try (Arena arena = Arena.ofConfined()) {
+            Tensor logits = syntheticLogits(arena, shape);
+            Tensor target = resolved == Activation.SOFTMAX ? syntheticLabels(arena, shape) : syntheticMask(arena, shape);
+            long elements = logits.elementCount();
+            double bytes = logits.byteSize() + target.byteSize();
+
+            double fusedSeconds = medianSeconds(() -> fused.forward(logits, target), Math.max(2.0, seconds), seconds);
+            double referenceSeconds = medianSeconds(() -> reference.forward(logits, target), 0, seconds);
+            double fusedRate = elements / fusedSeconds;
+            double referenceRate = elements / referenceSeconds;
+            String targetKind = target.dtype() == DType.UINT8 ? "uint8 labels" : "dense float32 mask";
+            if (json) {
+                System.out.printf(Locale.ROOT, "{\"shape\": %s, \"activation\": \"%s\", \"threads\": 1, \"kernel\": \"%s\","
+                                + " \"forward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g}}%n",
+                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), fused.kernelName(), fusedRate,
+                        referenceRate);
+            } else {
+                System.out.printf(Locale.ROOT, "dice4j bench: logits %s, %s, %s target, %s kernels, 1 thread%n",
+                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), targetKind, fused.kernelName());
+                System.out.printf(Locale.ROOT, "forward  fused      %8.3f G elements/s  %6.2f GB/s%n", fusedRate / 1e9,
+                        bytes / fusedSeconds / 1e9);
+                System.out.printf(Locale.ROOT, "         reference  %8.3f G elements/s  %6.2f GB/s%n", referenceRate / 1e9,
+                        bytes / referenceSeconds / 1e9);
+                System.out.printf(Locale.ROOT, "         speed-up   %8.1fx%n", fusedSeconds == 0 ? 0 : referenceSeconds / fusedSeconds);
+            }
+        }
+        return 0;
+    }
+
+    static Activation parseActivation(String name) {
+        try {
+            return Activation.valueOf(name.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException unknown) {
+            throw new IllegalArgumentException("--activation: expected sigmoid, softmax or none, got '" + name + "'");
+        }
+    }
+
+    /** Warms up for at least {@code warmupSeconds} (and one call), then returns the median time of calls over {@code measureSeconds}. */
+    private static double medianSeconds(Runnable call, double warmupSeconds, double measureSeconds) {
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        do {
+            call.run();
+        } while (System.nanoTime() < warmupEnd);
+        double[] times = new double[1024];
+        int count = 0;
+        long measureEnd = System.nanoTime() + (long) (measureSeconds * 1e9);
+        do {
+            long start = System.nanoTime();
+            call.run();
+            times[count++] = (System.nanoTime() - start) / 1e9;
+        } while ((System.nanoTime() < measureEnd || count < 3) && count < times.length);
+        Arrays.sort(times, 0, count);
+        return times[count / 2];
+    }
+
+    private static Tensor syntheticLogits(Arena arena, long[] shape) {
+        long elements = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        MemorySegment segment = arena.allocate(Math.multiplyExact(elements, (long) Float.BYTES), 64);
+        SplittableRandom random = new SplittableRandom(42);
+        for (long i = 0; i < elements; i++) {
+            segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (float) (random.nextGaussian() * 2));
+        }
+        return Tensor.of(segment, DType.FLOAT32, shape);
+    }
+
+    /** A label map whose classes come in blobs along the last axis, like a segmentation. */
+    private static Tensor syntheticLabels(Arena arena, long[] shape) {
+        long images = shape[0];
+        long voxels = Arrays.stream(shape).skip(2).reduce(1, Math::multiplyExact);
+        int classes = (int) Math.min(shape[1], 256);
+        MemorySegment segment = arena.allocate(images * voxels, 64);
+        for (long i = 0; i < images * voxels; i++) {
+            segment.set(ValueLayout.JAVA_BYTE, i, (byte) ((i / 37) % classes));
+        }
+        long[] labelShape = new long[shape.length - 1];
+        labelShape[0] = images;
+        System.arraycopy(shape, 2, labelShape, 1, shape.length - 2);
+        return Tensor.of(segment, DType.UINT8, labelShape);
+    }
+
+    /** A dense 0/1 float target of the logits' shape. */
+    private static Tensor syntheticMask(Arena arena, long[] shape) {
+        long elements = Arrays.stream(shape).reduce(1, Math::multiplyExact);
+        MemorySegment segment = arena.allocate(elements * Float.BYTES, 64);
+        for (long i = 0; i < elements; i++) {
+            segment.setAtIndex(ValueLayout.JAVA_FLOAT, i, (i / 53) % 3 == 0 ? 1f : 0f);
+        }
+        return Tensor.of(segment, DType.FLOAT32, shape);
+    }
+}

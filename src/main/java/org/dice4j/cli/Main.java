@@ -1,0 +1,45 @@
+package org.dice4j.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code dice4j} command line: {@code java --add-modules jdk.incubator.vector -jar dice4j.jar SUBCOMMAND …}. */
+@Command(name = "dice4j", mixinStandardHelpOptions = true, version = "dice4j 0.1.0",
+        description = "Fused SIMD Dice-family segmentation losses.",
+        subcommands = {BenchCommand.class})
+public final class Main implements Runnable {
+    /** Exit code for bad usage or bad input. */
+    static final int BAD_INPUT = 2;
+    /** Exit code for an internal failure. */
+    static final int INTERNAL_FAILURE = 1;
+
+    @CommandLine.Option(names = "--debug", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
+    boolean debug;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "missing sub-command");
+    }
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /** Runs the command line and returns its exit code (the entry point of tests). */
+    public static int execute(String... args) {
+        Main main = new Main();
+        CommandLine commandLine = new CommandLine(main);
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
+            boolean badInput = exception instanceof IllegalArgumentException;
+            line.getErr().println("dice4j: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));
+            if (main.debug) {
+                exception.printStackTrace(line.getErr());
+            }
+            return badInput ? BAD_INPUT : INTERNAL_FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+}
