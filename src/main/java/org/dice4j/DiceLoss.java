@@ -231,14 +231,14 @@ public final class DiceLoss {
                 double intersection = 0;
                 double predSum = 0;
                 double targetSum = 0;
-                double absDiffSum = 0;
+                double softIntersection = 0;
                 int from = batch ? 0 : row;
                 int to = batch ? images : row + 1;
                 for (int n = from; n < to; n++) {
                     intersection += statistics.intersection(n, c);
                     predSum += statistics.predSum(n, c);
                     targetSum += statistics.targetSum(n, c);
-                    absDiffSum += statistics.absDiffSum(n, c);
+                    softIntersection += statistics.softIntersection(n, c);
                 }
                 if (targetSum == 0 && emptyPolicy == EmptyPolicy.EXCLUDE) {
                     terms[row][c - firstClass] = Double.NaN;
@@ -246,7 +246,7 @@ public final class DiceLoss {
                 }
                 double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
                         ? 0.0
-                        : term(intersection, predSum, targetSum, absDiffSum);
+                        : term(intersection, predSum, targetSum, softIntersection);
                 double weight = classWeights == null ? 1.0 : classWeights[c];
                 terms[row][c - firstClass] = weight * term;
                 weightedSum += weight * term;
@@ -266,8 +266,9 @@ public final class DiceLoss {
     }
 
     /** ℓ of one (row, class) from its statistics. */
-    private double term(double intersection, double predSum, double targetSum, double absDiffSum) {
-        double overlap = softLabel ? (predSum + targetSum - absDiffSum) / 2 : intersection;
+    private double term(double intersection, double predSum, double targetSum, double softIntersection) {
+        // The spec's (P + G − A)/2 equals Σ min(p, g) for any reals; summing min directly avoids the cancellation.
+        double overlap = softLabel ? softIntersection : intersection;
         double numerator;
         double denominator;
         switch (variant) {

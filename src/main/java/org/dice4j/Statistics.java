@@ -4,8 +4,9 @@ import org.dice4j.internal.StatisticsPass;
 
 /**
  * The sufficient statistics of one forward pass, per (image, class): intersection {@code I = Σ p·g}, prediction
- * sum {@code P = Σ p^q}, target sum {@code G = Σ g^q} and, for the soft-label formulation, {@code A = Σ |p − g|},
- * over the unmasked voxels. Always per image, also when the loss uses batch statistics. Immutable.
+ * sum {@code P = Σ p^q}, target sum {@code G = Σ g^q} and, for the soft-label formulation, the soft intersection
+ * {@code Σ min(p, g)} (the spec's {@code (P + G − A)/2} with {@code A = Σ |p − g|}, summed directly so that no
+ * cancellation occurs), over the unmasked voxels. Always per image, also when the loss uses batch statistics. Immutable.
  */
 public final class Statistics {
     private final int images;
@@ -41,9 +42,9 @@ public final class Statistics {
         return get(image, c, StatisticsPass.TARGET_SUM);
     }
 
-    /** {@code A[n,c] = Σ |p − g|}; 0 unless the loss uses the soft-label formulation. */
-    public double absDiffSum(int image, int c) {
-        return get(image, c, StatisticsPass.ABS_DIFF_SUM);
+    /** {@code Σ min(p, g)} of (n, c); 0 unless the loss uses the soft-label formulation. */
+    public double softIntersection(int image, int c) {
+        return get(image, c, StatisticsPass.SOFT_INTERSECTION);
     }
 
     /** All intersections as an images × classes matrix. */
@@ -61,9 +62,9 @@ public final class Statistics {
         return matrix(StatisticsPass.TARGET_SUM);
     }
 
-    /** All absolute-difference sums as an images × classes matrix. */
-    public double[][] absDiffSum() {
-        return matrix(StatisticsPass.ABS_DIFF_SUM);
+    /** All soft intersections as an images × classes matrix. */
+    public double[][] softIntersection() {
+        return matrix(StatisticsPass.SOFT_INTERSECTION);
     }
 
     private double get(int image, int c, int statistic) {

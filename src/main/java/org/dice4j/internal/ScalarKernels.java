@@ -67,7 +67,7 @@ public final class ScalarKernels implements Kernels {
                 }
                 double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
                 double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
-                accumulate(out, base, p, g, pass.squared(), pass.absDiff());
+                accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
             }
         }
     }
@@ -101,7 +101,7 @@ public final class ScalarKernels implements Kernels {
                         ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
                         : (label == c ? 1.0 : 0.0);
                 accumulate(out, (int) ((n * classes + c) * StatisticsPass.STATS), p, g, pass.squared(),
-                        pass.absDiff());
+                        pass.softIntersection());
             }
         }
     }
@@ -110,12 +110,12 @@ public final class ScalarKernels implements Kernels {
         return 1.0 / (1.0 + Math.exp(-z));
     }
 
-    private static void accumulate(double[] out, int base, double p, double g, boolean squared, boolean absDiff) {
+    private static void accumulate(double[] out, int base, double p, double g, boolean squared, boolean softIntersection) {
         out[base + StatisticsPass.INTERSECTION] += p * g;
         out[base + StatisticsPass.PRED_SUM] += squared ? p * p : p;
         out[base + StatisticsPass.TARGET_SUM] += squared ? g * g : g;
-        if (absDiff) {
-            out[base + StatisticsPass.ABS_DIFF_SUM] += Math.abs(p - g);
+        if (softIntersection) {
+            out[base + StatisticsPass.SOFT_INTERSECTION] += Math.min(p, g);
         }
     }
 

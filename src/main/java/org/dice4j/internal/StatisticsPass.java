@@ -12,8 +12,9 @@ import org.dice4j.DType;
  * one of these, so kernels do no argument checking beyond label values.
  *
  * <p>Output: {@code out[(n * classes + c) * STATS + k]} for k in {@link #INTERSECTION}, {@link #PRED_SUM},
- * {@link #TARGET_SUM}, {@link #ABS_DIFF_SUM}. With {@code squared}, the prediction and target sums are of
- * squares. The absolute-difference sum is computed only when {@code absDiff} is set, else left 0.
+ * {@link #TARGET_SUM}, {@link #SOFT_INTERSECTION}. With {@code squared}, the prediction and target sums are of
+ * squares. The soft intersection {@code Σ min(p, g)} is computed only when {@code softIntersection} is set (the
+ * soft-label formulation), else left 0.
  */
 public record StatisticsPass(
         MemorySegment logits,
@@ -24,7 +25,7 @@ public record StatisticsPass(
         long voxels,
         Activation activation,
         boolean squared,
-        boolean absDiff,
+        boolean softIntersection,
         boolean hasIgnore,
         long ignoreIndex,
         long[] spatialShape) {
@@ -32,7 +33,7 @@ public record StatisticsPass(
     public static final int INTERSECTION = 0;
     public static final int PRED_SUM = 1;
     public static final int TARGET_SUM = 2;
-    public static final int ABS_DIFF_SUM = 3;
+    public static final int SOFT_INTERSECTION = 3;
     /** Statistics per (image, class). */
     public static final int STATS = 4;
 

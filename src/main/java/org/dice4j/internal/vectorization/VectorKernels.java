@@ -183,7 +183,7 @@ public final class VectorKernels implements Kernels {
     private static Stage[] plan(StatisticsPass pass) {
         int softmax = pass.activation() == Activation.SOFTMAX ? 1 : 0;
         int labels = pass.denseTarget() ? 0 : 1;
-        int plain = !pass.squared() && !pass.absDiff() ? 1 : 0;
+        int plain = !pass.squared() && !pass.softIntersection() ? 1 : 0;
         return PLANS[softmax][labels][plain];
     }
 
@@ -320,7 +320,7 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** As {@link #accumulateDense}, with sums of squares (q = 2) and the absolute differences of the soft label. */
+    /** As {@link #accumulateDense}, with sums of squares (q = 2) and the soft-label overlap Σ min(p, g). */
     private static void accumulateDenseWithOptions(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
@@ -334,20 +334,20 @@ public final class VectorKernels implements Kernels {
             FloatVector intersection = zero;
             FloatVector predSum = zero;
             FloatVector targetSum = zero;
-            FloatVector absDiffSum = zero;
+            FloatVector softIntersection = zero;
             for (int i = 0; i < count; i += LANES) {
                 FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
                 FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
                 intersection = p.fma(g, intersection);
                 predSum = p.fma(p.blend(one, linear), predSum);
                 targetSum = g.fma(g.blend(one, linear), targetSum);
-                absDiffSum = absDiffSum.add(p.sub(g).abs());
+                softIntersection = softIntersection.add(p.min(g));
             }
             int base = c * StatisticsPass.STATS * LANES;
             intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
             predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
             targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
-            absDiffSum.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
+            softIntersection.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
         }
     }
 
@@ -378,7 +378,7 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** As {@link #accumulateLabels}, with sums of squares (q = 2) and the absolute differences of the soft label. */
+    /** As {@link #accumulateLabels}, with sums of squares (q = 2) and the soft-label overlap Σ min(p, g). */
     private static void accumulateLabelsWithOptions(StatisticsPass pass, Workspace ws, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
@@ -392,7 +392,7 @@ public final class VectorKernels implements Kernels {
             FloatVector intersection = zero;
             FloatVector predSum = zero;
             FloatVector targetSum = zero;
-            FloatVector absDiffSum = zero;
+            FloatVector softIntersection = zero;
             for (int i = 0; i < count; i += LANES) {
                 FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
                 VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
@@ -400,13 +400,13 @@ public final class VectorKernels implements Kernels {
                 intersection = intersection.add(p, isForeground);
                 predSum = p.fma(p.blend(one, linear), predSum);
                 targetSum = targetSum.add(g);
-                absDiffSum = absDiffSum.add(p.sub(g).abs());
+                softIntersection = softIntersection.add(p.min(g));
             }
             int base = c * StatisticsPass.STATS * LANES;
             intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
             predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
             targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
-            absDiffSum.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
+            softIntersection.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
         }
     }
 
@@ -499,7 +499,7 @@ public final class VectorKernels implements Kernels {
                     for (int lane = 0; lane < LANES; lane++) {
                         sum += laneSums[base + lane];
                     }
-                    boolean computed = k != StatisticsPass.ABS_DIFF_SUM || pass.absDiff();
+                    boolean computed = k != StatisticsPass.SOFT_INTERSECTION || pass.softIntersection();
                     out[(int) ((n * classes + c) * StatisticsPass.STATS + k)] = computed ? sum : 0.0;
                 }
             }
