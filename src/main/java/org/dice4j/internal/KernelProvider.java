@@ -20,8 +20,15 @@ public final class KernelProvider {
 
     private KernelProvider() {}
 
-    /** The kernels every loss uses. */
+    /**
+     * The kernels every loss uses.
+     *
+     * @throws IllegalArgumentException when {@code -Ddice4j.provider} names no kernels or forces unavailable ones
+     */
     public static Kernels get() {
+        if (Holder.FAILURE != null) {
+            throw Holder.FAILURE;
+        }
         return Holder.INSTANCE;
     }
 
@@ -50,7 +57,21 @@ public final class KernelProvider {
     }
 
     private static final class Holder {
-        static final Kernels INSTANCE = lookup();
+        static final Kernels INSTANCE;
+        // A bad -Ddice4j.provider is reported on every call, not as an ExceptionInInitializerError once.
+        static final RuntimeException FAILURE;
+
+        static {
+            Kernels kernels = null;
+            RuntimeException failure = null;
+            try {
+                kernels = lookup();
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                failure = e;
+            }
+            INSTANCE = kernels;
+            FAILURE = failure;
+        }
     }
 
     private static Kernels lookup() {
