@@ -39,18 +39,33 @@ class VectorStatisticsTest {
     }
 
     @Test
-    void sigmoidStatisticsEqualTheReferenceForEveryTargetKind() {
-        checkAgainstReference(Activation.SIGMOID);
+    void sigmoidStatisticsAgainstDenseTargetsEqualTheReference() {
+        checkAgainstReference(problemsWith(Activation.SIGMOID, false));
     }
 
     @Test
-    void softmaxStatisticsEqualTheReferenceForEveryTargetKind() {
-        checkAgainstReference(Activation.SOFTMAX);
+    void sigmoidStatisticsAgainstLabelMapsEqualTheReference() {
+        checkAgainstReference(problemsWith(Activation.SIGMOID, true));
     }
 
     @Test
-    void identityStatisticsEqualTheReferenceForEveryTargetKind() {
-        checkAgainstReference(Activation.NONE);
+    void softmaxStatisticsAgainstDenseTargetsEqualTheReference() {
+        checkAgainstReference(problemsWith(Activation.SOFTMAX, false));
+    }
+
+    @Test
+    void softmaxStatisticsAgainstLabelMapsEqualTheReference() {
+        checkAgainstReference(problemsWith(Activation.SOFTMAX, true));
+    }
+
+    @Test
+    void identityStatisticsAgainstDenseTargetsEqualTheReference() {
+        checkAgainstReference(problemsWith(Activation.NONE, false));
+    }
+
+    @Test
+    void identityStatisticsAgainstLabelMapsEqualTheReference() {
+        checkAgainstReference(problemsWith(Activation.NONE, true));
     }
 
     @Test
@@ -78,15 +93,16 @@ class VectorStatisticsTest {
                 });
     }
 
-    private void checkAgainstReference(Activation activation) {
-        qt().withExamples(EXAMPLES).forAll(problemsWith(activation), booleans().all(), booleans().all())
+    private void checkAgainstReference(Gen<Problem> problems) {
+        qt().withExamples(EXAMPLES).forAll(problems, booleans().all(), booleans().all())
                 .checkAssert((problem, squared, softIntersection) -> {
                     StatisticsPass pass = pass(problem.instance(), squared, softIntersection);
                     double[] expected = new double[pass.outputLength()];
                     double[] actual = new double[pass.outputLength()];
                     KernelProvider.scalar().statistics(pass, expected);
                     vector.statistics(pass, actual);
-                    assertClose(expected, actual, problem + " squared=" + squared + " softIntersection=" + softIntersection);
+                    assertClose(expected, actual, problem + " squared=" + squared + " softIntersection="
+                            + softIntersection);
                 });
     }
 
@@ -104,20 +120,27 @@ class VectorStatisticsTest {
 
     /** Problems whose target is a label map (a dense kind is replaced by one of the label kinds). */
     static Gen<Problem> labelProblems() {
-        Problems.TargetKind[] labelKinds = {Problems.TargetKind.UINT8, Problems.TargetKind.INT32,
-            Problems.TargetKind.INT64};
-        return Problems.problems().map(p -> p.kind().labels() ? p
-                : new Problem(p.shape(), p.activation(), labelKinds[(int) Math.floorMod(p.seed(), 3L)],
-                        p.ignore(), p.offHeap(), p.seed())).describedAs(Problem::toString);
+        return Problems.problems().map(p -> withTargetFamily(p, true)).describedAs(Problem::toString);
     }
 
-    static Gen<Problem> problemsWith(Activation activation) {
-        Gen<Problem> problems = Problems.problems();
-        if (activation == null) {
-            return problems;
+    /** Problems with the given activation and a label-map or a dense target. */
+    static Gen<Problem> problemsWith(Activation activation, boolean labels) {
+        return Problems.problems().map(p -> withTargetFamily(new Problem(softmaxReady(p.shape(), activation),
+                activation, p.kind(), p.ignore(), p.offHeap(), p.seed()), labels)).describedAs(Problem::toString);
+    }
+
+    private static Problem withTargetFamily(Problem p, boolean labels) {
+        if (p.kind().labels() == labels) {
+            return p;
         }
-        return problems.map(p -> new Problem(softmaxReady(p.shape(), activation), activation, p.kind(), p.ignore(),
-                p.offHeap(), p.seed())).describedAs(Problem::toString);
+        Problems.TargetKind[] kinds = labels
+                ? new Problems.TargetKind[] {Problems.TargetKind.UINT8, Problems.TargetKind.INT32, Problems.TargetKind.INT64}
+                : new Problems.TargetKind[] {Problems.TargetKind.DENSE_ONE_HOT, Problems.TargetKind.DENSE_SOFT};
+        Problems.TargetKind kind = kinds[(int) Math.floorMod(p.seed(), (long) kinds.length)];
+        // Ignore modes only exist for label maps; a problem turned into one takes a mode from its seed.
+        Problems.IgnoreMode ignore = labels ? Problems.IgnoreMode.values()[(int) Math.floorMod(p.seed() >> 3, 3L)]
+                : Problems.IgnoreMode.NONE;
+        return new Problem(p.shape(), p.activation(), kind, ignore, p.offHeap(), p.seed());
     }
 
     private static long[] softmaxReady(long[] shape, Activation activation) {
