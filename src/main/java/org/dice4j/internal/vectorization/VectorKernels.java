@@ -1,7 +1,6 @@
 package org.dice4j.internal.vectorization;
 
 import static jdk.incubator.vector.VectorOperators.B2I;
-import static jdk.incubator.vector.VectorOperators.EXP;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static org.dice4j.internal.vectorization.VectorConstants.BYTES;
@@ -128,6 +127,20 @@ public final class VectorKernels implements Kernels {
         }
     };
 
+    private static final Stage ACCUMULATE_DENSE_SCALED = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            accumulateDenseScaled(pass, ws, n, voxel, count);
+        }
+    };
+
+    private static final Stage ACCUMULATE_LABELS_SCALED = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            accumulateLabelsScaled(pass, ws, count);
+        }
+    };
+
     private static final Stage ACCUMULATE_DENSE_WITH_OPTIONS = new Stage() {
         @Override
         void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
@@ -169,9 +182,11 @@ public final class VectorKernels implements Kernels {
             for (int labels = 0; labels < 2; labels++) {
                 for (int plain = 0; plain < 2; plain++) {
                     Stage activation = softmax == 1 ? STAGE_SOFTMAX : STAGE_ELEMENTWISE;
-                    Stage accumulate = labels == 1
-                            ? (plain == 1 ? ACCUMULATE_LABELS : ACCUMULATE_LABELS_WITH_OPTIONS)
-                            : (plain == 1 ? ACCUMULATE_DENSE : ACCUMULATE_DENSE_WITH_OPTIONS);
+                    Stage plainSums = softmax == 1
+                            ? (labels == 1 ? ACCUMULATE_LABELS_SCALED : ACCUMULATE_DENSE_SCALED)
+                            : (labels == 1 ? ACCUMULATE_LABELS : ACCUMULATE_DENSE);
+                    Stage accumulate = plain == 1 ? plainSums
+                            : (labels == 1 ? ACCUMULATE_LABELS_WITH_OPTIONS : ACCUMULATE_DENSE_WITH_OPTIONS);
                     PLANS[softmax][labels][plain] = labels == 1
                             ? new Stage[] {STAGE_LABELS, activation, accumulate, CLOSE_BLOCK}
                             : new Stage[] {activation, accumulate, CLOSE_BLOCK};
@@ -197,7 +212,7 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Sigmoid (or identity) probabilities of every class for {@code count} voxels from {@code voxel}: class c at
-     * {@code c × CHUNK_VOXELS}; 0 at ignored voxels when {@code maskIgnored}.
+     * {@code c × CHUNK_VOXELS}, with a scale of 1; 0 at ignored voxels when {@code maskIgnored}.
      */
     private static void stageElementwise(StatisticsPass pass, Workspace ws, long n, long voxel, int count,
             boolean maskIgnored) {
@@ -207,6 +222,7 @@ public final class VectorKernels implements Kernels {
         MemorySegment logits = pass.logits();
         float[] probabilities = ws.probabilities;
         int[] labels = ws.labels;
+        Arrays.fill(ws.scale, 0, count, 1f);
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
             int slot = c * CHUNK_VOXELS;
@@ -214,13 +230,13 @@ public final class VectorKernels implements Kernels {
                 for (int i = 0; i < count; i += LANES) {
                     FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
                     VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
-                    z.blend(one.div(one.add(z.neg().lanewise(EXP))), sigmoid).blend(zero, ignored)
+                    z.blend(one.div(one.add(VectorMath.exp(z.neg()))), sigmoid).blend(zero, ignored)
                             .intoArray(probabilities, slot + i);
                 }
             } else if (pass.activation() == Activation.SIGMOID) {
                 for (int i = 0; i < count; i += LANES) {
                     FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
-                    one.div(one.add(z.neg().lanewise(EXP))).intoArray(probabilities, slot + i);
+                    one.div(one.add(VectorMath.exp(z.neg()))).intoArray(probabilities, slot + i);
                 }
             } else {
                 for (int i = 0; i < count; i += LANES) {
@@ -232,9 +248,10 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Softmax probabilities of every class for {@code count} voxels from {@code voxel}: class c at
-     * {@code c × CHUNK_VOXELS}. Class-major passes (max, exp and sum, normalization), each an inner loop over the
-     * chunk's contiguous voxels. With {@code maskIgnored}, an ignored voxel's probabilities are set to 0, whatever
+     * Softmax of every class for {@code count} voxels from {@code voxel}: {@code e^(z − max)} of class c at
+     * {@code c × CHUNK_VOXELS} and the per-voxel factor {@code 1/Σ e^(z − max)} in {@code ws.scale}, whose product is
+     * the probability. Class-major passes (max, then exp and sum), each an inner loop over the chunk's contiguous
+     * voxels. With {@code maskIgnored}, an ignored voxel's probabilities are set to 0 (with a scale of 1), whatever
      * its logits.
      */
     private static void stageSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count,
@@ -266,31 +283,29 @@ public final class VectorKernels implements Kernels {
             int slot = c * CHUNK_VOXELS;
             for (int i = 0; i < count; i += LANES) {
                 FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
-                FloatVector e = z.sub(FloatVector.fromArray(FLOATS, max, i)).lanewise(EXP);
+                FloatVector e = VectorMath.exp(z.sub(FloatVector.fromArray(FLOATS, max, i)));
                 e.intoArray(probabilities, slot + i);
                 FloatVector.fromArray(FLOATS, scale, i).add(e).intoArray(scale, i);
             }
         }
-        // scale = 1/Σ exp, or 0 at ignored voxels; the product is then blended too, as exp of garbage may be NaN.
+        // scale = 1/Σ exp (0 at ignored voxels). The accumulation multiplies by it: a normalization pass, with its
+        // loads and stores, cost more than that multiply (≈ 1.3x on 14 classes).
         for (int i = 0; i < count; i += LANES) {
             VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(matchIgnored)
                     .cast(FLOATS);
             one.div(FloatVector.fromArray(FLOATS, scale, i)).blend(zero, ignored).intoArray(scale, i);
         }
-        for (int c = 0; c < classes; c++) {
-            int slot = c * CHUNK_VOXELS;
-            if (maskIgnored) {
+        if (maskIgnored) {
+            // Blend the products themselves (exp of garbage logits at an ignored voxel may be NaN), then scale by 1.
+            for (int c = 0; c < classes; c++) {
+                int slot = c * CHUNK_VOXELS;
                 for (int i = 0; i < count; i += LANES) {
                     VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
                     FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i))
                             .blend(zero, ignored).intoArray(probabilities, slot + i);
                 }
-            } else {
-                for (int i = 0; i < count; i += LANES) {
-                    FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i))
-                            .intoArray(probabilities, slot + i);
-                }
             }
+            Arrays.fill(scale, 0, count, 1f);
         }
     }
 
@@ -327,6 +342,7 @@ public final class VectorKernels implements Kernels {
         VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
         MemorySegment target = pass.target();
         float[] probabilities = ws.probabilities;
+        float[] scale = ws.scale;
         float[] sums = ws.blockSums;
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
@@ -336,7 +352,7 @@ public final class VectorKernels implements Kernels {
             FloatVector targetSum = zero;
             FloatVector softIntersection = zero;
             for (int i = 0; i < count; i += LANES) {
-                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i));
                 FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
                 intersection = p.fma(g, intersection);
                 predSum = p.fma(p.blend(one, linear), predSum);
@@ -384,6 +400,7 @@ public final class VectorKernels implements Kernels {
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
         float[] probabilities = ws.probabilities;
+        float[] scale = ws.scale;
         int[] labels = ws.labels;
         float[] sums = ws.blockSums;
         for (int c = 0; c < pass.classes(); c++) {
@@ -394,7 +411,7 @@ public final class VectorKernels implements Kernels {
             FloatVector targetSum = zero;
             FloatVector softIntersection = zero;
             for (int i = 0; i < count; i += LANES) {
-                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i);
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i));
                 VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
                 FloatVector g = zero.blend(one, isForeground);
                 intersection = intersection.add(p, isForeground);
@@ -407,6 +424,61 @@ public final class VectorKernels implements Kernels {
             predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
             targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
             softIntersection.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
+        }
+    }
+
+    /** As {@link #accumulateDense}, for staged values times the staged per-voxel scale (softmax). */
+    private static void accumulateDenseScaled(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        MemorySegment target = pass.target();
+        float[] probabilities = ws.probabilities;
+        float[] scale = ws.scale;
+        float[] sums = ws.blockSums;
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int slot = c * CHUNK_VOXELS;
+            FloatVector intersection = zero;
+            FloatVector predSum = zero;
+            FloatVector targetSum = zero;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i));
+                FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, offset + (long) i * Float.BYTES, NATIVE);
+                intersection = p.fma(g, intersection);
+                predSum = predSum.add(p);
+                targetSum = targetSum.add(g);
+            }
+            int base = c * StatisticsPass.STATS * LANES;
+            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
+            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
+            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
+        }
+    }
+
+    /** As {@link #accumulateLabels}, for staged values times the staged per-voxel scale (softmax). */
+    private static void accumulateLabelsScaled(StatisticsPass pass, Workspace ws, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        float[] probabilities = ws.probabilities;
+        float[] scale = ws.scale;
+        int[] labels = ws.labels;
+        float[] sums = ws.blockSums;
+        for (int c = 0; c < pass.classes(); c++) {
+            int foreground = pass.foregroundLabel(c);
+            int slot = c * CHUNK_VOXELS;
+            FloatVector intersection = zero;
+            FloatVector predSum = zero;
+            FloatVector targetSum = zero;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector p = FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i));
+                VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
+                intersection = intersection.add(p, isForeground);
+                predSum = predSum.add(p);
+                targetSum = targetSum.add(one, isForeground);
+            }
+            int base = c * StatisticsPass.STATS * LANES;
+            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
+            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
+            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
         }
     }
 
@@ -457,7 +529,7 @@ public final class VectorKernels implements Kernels {
         final int[] labels = new int[CHUNK_VOXELS];
         /** Staged probabilities: class c of a chunk at c × CHUNK_VOXELS. */
         float[] probabilities = new float[0];
-        /** Softmax per-voxel maximum, and sum of exponentials then its reciprocal, of a chunk. */
+        /** Softmax per-voxel maximum, and sum of exponentials then its reciprocal (1 for other activations). */
         final float[] max = new float[CHUNK_VOXELS];
         final float[] scale = new float[CHUNK_VOXELS];
         /** Float block sums: index (c × STATS + k) × LANES + lane. */

@@ -1,0 +1,53 @@
+package org.dice4j.internal.vectorization;
+
+import static jdk.incubator.vector.VectorOperators.F2I;
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static org.dice4j.internal.vectorization.VectorConstants.FLOATS;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+
+/**
+ * e^x built from IEEE arithmetic only (fma, add, multiply, conversions, shifts), so that it gives the same bits
+ * whether C2 compiled the caller or not. The Vector API's own {@code lanewise(EXP)} runs Intel's SVML when compiled
+ * and {@code (float) Math.exp} in the interpreter: the same input then gave results differing in the last bits
+ * from one call to the next, which breaks bit-identical results across runs.
+ *
+ * <p>Cephes' {@code expf}: x = k·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact reduction),
+ * e^r ≈ 1 + r + r²·P(r) with P of degree 5, then the exponent k added to the bits. Within 2 ulp of e^x for
+ * x in [−87.3, 88]; arguments are clamped to that range, so smaller ones give about 1.2e-38 instead of a subnormal
+ * or 0, and larger ones 1.65e38 instead of a larger value or infinity. NaN stays NaN.
+ */
+final class VectorMath {
+    private static final float LOG2_E = 1.44269504088896341f;
+    /** 1.5·2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
+    private static final float ROUNDING = 12582912f;
+    private static final float LN2_HIGH = 0.693359375f;
+    private static final float LN2_LOW = -2.12194440e-4f;
+    static final float MIN_ARGUMENT = -87.3f;
+    static final float MAX_ARGUMENT = 88f;
+
+    private VectorMath() {}
+
+    /** e^x lane by lane. Small enough to be inlined into the kernels' loops. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector clamped = x.max(MIN_ARGUMENT).min(MAX_ARGUMENT);
+        FloatVector k = clamped.fma(LOG2_E, ROUNDING).sub(ROUNDING);
+        FloatVector r = k.fma(FloatVector.broadcast(FLOATS, -LN2_HIGH), clamped);
+        r = k.fma(FloatVector.broadcast(FLOATS, -LN2_LOW), r);
+        FloatVector polynomial = r.fma(1.9875691500E-4f, 1.3981999507E-3f)
+                .fma(r, FloatVector.broadcast(FLOATS, 8.3334519073E-3f))
+                .fma(r, FloatVector.broadcast(FLOATS, 4.1665795894E-2f))
+                .fma(r, FloatVector.broadcast(FLOATS, 1.6666665459E-1f))
+                .fma(r, FloatVector.broadcast(FLOATS, 5.0000001201E-1f));
+        FloatVector expRMinusOne = polynomial.fma(r.mul(r), r);
+        IntVector exponent = (IntVector) k.convert(F2I, 0);
+        FloatVector twoToK = exponent.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        return expRMinusOne.fma(twoToK, twoToK);
+    }
+
+    /** e^x of one value through the vector code (for tests). */
+    static float exp(float x) {
+        return exp(FloatVector.broadcast(FLOATS, x)).lane(0);
+    }
+}

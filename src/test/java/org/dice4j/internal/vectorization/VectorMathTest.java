@@ -1,0 +1,45 @@
+package org.dice4j.internal.vectorization;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import org.dice4j.internal.KernelProvider;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The kernels' exp: accurate to 2 ulp on its range, and saturating as documented outside it. */
+class VectorMathTest {
+
+    @BeforeEach
+    void requireVectorModule() {
+        assumeTrue(KernelProvider.vectorModulePresent(), "jdk.incubator.vector absent: this is the scalar-only run");
+    }
+
+    @Test
+    void expIsWithinTwoUlpOfMathExpOnItsRange() {
+        double worst = 0;
+        float worstAt = 0;
+        int samples = 400_000;
+        for (int i = 0; i <= samples; i++) {
+            float x = (float) (VectorMath.MIN_ARGUMENT
+                    + (VectorMath.MAX_ARGUMENT - VectorMath.MIN_ARGUMENT) * (double) i / samples);
+            double exact = Math.exp(x);
+            double ulps = Math.abs(VectorMath.exp(x) - exact) / Math.ulp((float) exact);
+            if (ulps > worst) {
+                worst = ulps;
+                worstAt = x;
+            }
+        }
+        assertTrue(worst <= 2, "worst error " + worst + " ulp at x = " + worstAt);
+    }
+
+    @Test
+    void expIsExactAtZeroAndSaturatesOutsideItsRange() {
+        assertEquals(1f, VectorMath.exp(0f));
+        assertEquals(VectorMath.exp(VectorMath.MIN_ARGUMENT), VectorMath.exp(-1000f));
+        assertTrue(VectorMath.exp(-1000f) < 1.3e-38f && VectorMath.exp(-1000f) > 0);
+        assertEquals(VectorMath.exp(VectorMath.MAX_ARGUMENT), VectorMath.exp(Float.POSITIVE_INFINITY));
+        assertTrue(Float.isNaN(VectorMath.exp(Float.NaN)));
+    }
+}
