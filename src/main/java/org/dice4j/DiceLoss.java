@@ -142,7 +142,7 @@ public final class DiceLoss {
     private StatisticsPass prepare(Tensor logits, Tensor target) {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(target, "target");
-        long[] shape = logits.shape();
+        long[] shape = logits.shapeArray();
         if (logits.dtype() != DType.FLOAT32) {
             throw new IllegalArgumentException("logits: expected dtype FLOAT32, got " + logits.dtype());
         }
@@ -162,7 +162,6 @@ public final class DiceLoss {
         if (images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
             throw new IllegalArgumentException("logits: N × C = " + images * classes + " terms is too many");
         }
-        long[] spatial = Arrays.copyOfRange(shape, 2, shape.length);
         long voxels = logits.elementCount() / (images * classes);
         Activation resolved = activationFor(classes);
         if (resolved == Activation.SOFTMAX && classes == 1) {
@@ -183,7 +182,7 @@ public final class DiceLoss {
             throw new IllegalArgumentException("target: layout " + target.layout() + " is not supported yet");
         }
         DType targetType = target.dtype();
-        long[] targetShape = target.shape();
+        long[] targetShape = target.shapeArray();
         if (targetType == DType.FLOAT32) {
             if (!Arrays.equals(targetShape, shape)) {
                 throw new IllegalArgumentException("target: a dense float32 target must have the logits' shape "
@@ -194,19 +193,28 @@ public final class DiceLoss {
                         + " needs an integer label-map target, got a dense float32 target");
             }
         } else {
-            long[] withoutChannel = new long[shape.length - 1];
-            withoutChannel[0] = images;
-            System.arraycopy(spatial, 0, withoutChannel, 1, spatial.length);
-            long[] withChannel = shape.clone();
-            withChannel[1] = 1;
-            if (!Arrays.equals(targetShape, withoutChannel) && !Arrays.equals(targetShape, withChannel)) {
+            if (!isLabelMapShape(targetShape, shape)) {
+                long[] withoutChannel = new long[shape.length - 1];
+                withoutChannel[0] = images;
+                System.arraycopy(shape, 2, withoutChannel, 1, shape.length - 2);
+                long[] withChannel = shape.clone();
+                withChannel[1] = 1;
                 throw new IllegalArgumentException("target: a " + targetType + " label map must have shape "
                         + Arrays.toString(withoutChannel) + " or " + Arrays.toString(withChannel) + ", got "
                         + Arrays.toString(targetShape));
             }
         }
         return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
-                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, spatial);
+                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, shape);
+    }
+
+    /** (N, spatial…) or (N, 1, spatial…) for logits of shape (N, C, spatial…). */
+    private static boolean isLabelMapShape(long[] target, long[] logits) {
+        if (target.length == logits.length - 1) {
+            return target[0] == logits[0] && Arrays.equals(target, 1, target.length, logits, 2, logits.length);
+        }
+        return target.length == logits.length && target[0] == logits[0] && target[1] == 1
+                && Arrays.equals(target, 2, target.length, logits, 2, logits.length);
     }
 
     private static void checkAlive(String name, Tensor tensor) {
@@ -217,12 +225,21 @@ public final class DiceLoss {
 
     /** The loss as a function of the per-image statistics. */
     LossResult evaluate(Statistics statistics) {
-        int images = statistics.images();
-        int classes = statistics.classes();
+        int rows = batch ? 1 : statistics.images();
+        int firstClass = includeBackground ? 0 : 1;
+        double[][] terms = new double[rows][statistics.classes() - firstClass];
+        double[] reduced = new double[2];
+        reduce(statistics.values(), statistics.images(), statistics.classes(), terms, reduced);
+        return new LossResult(reduced[0], reduction, terms, firstClass, (int) reduced[1], statistics);
+    }
+
+    /**
+     * Reduces per-image statistics ({@code values}, laid out as the kernels write them) into
+     * {@code reduced = {loss, counted terms}}, filling {@code terms} (rows × columns of w·ℓ) when it is not null.
+     */
+    private void reduce(double[] values, int images, int classes, double[][] terms, double[] reduced) {
         int rows = batch ? 1 : images;
         int firstClass = includeBackground ? 0 : 1;
-        int columns = classes - firstClass;
-        double[][] terms = new double[rows][columns];
         double weightedSum = 0;
         double weightSum = 0;
         int counted = 0;
@@ -235,26 +252,29 @@ public final class DiceLoss {
                 int from = batch ? 0 : row;
                 int to = batch ? images : row + 1;
                 for (int n = from; n < to; n++) {
-                    intersection += statistics.intersection(n, c);
-                    predSum += statistics.predSum(n, c);
-                    targetSum += statistics.targetSum(n, c);
-                    softIntersection += statistics.softIntersection(n, c);
+                    int base = (n * classes + c) * StatisticsPass.STATS;
+                    intersection += values[base + StatisticsPass.INTERSECTION];
+                    predSum += values[base + StatisticsPass.PRED_SUM];
+                    targetSum += values[base + StatisticsPass.TARGET_SUM];
+                    softIntersection += values[base + StatisticsPass.SOFT_INTERSECTION];
                 }
-                if (targetSum == 0 && emptyPolicy == EmptyPolicy.EXCLUDE) {
-                    terms[row][c - firstClass] = Double.NaN;
-                    continue;
+                double weightedTerm = Double.NaN;
+                if (targetSum != 0 || emptyPolicy != EmptyPolicy.EXCLUDE) {
+                    double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
+                            ? 0.0
+                            : term(intersection, predSum, targetSum, softIntersection);
+                    double weight = classWeights == null ? 1.0 : classWeights[c];
+                    weightedTerm = weight * term;
+                    weightedSum += weightedTerm;
+                    weightSum += weight;
+                    counted++;
                 }
-                double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
-                        ? 0.0
-                        : term(intersection, predSum, targetSum, softIntersection);
-                double weight = classWeights == null ? 1.0 : classWeights[c];
-                terms[row][c - firstClass] = weight * term;
-                weightedSum += weight * term;
-                weightSum += weight;
-                counted++;
+                if (terms != null) {
+                    terms[row][c - firstClass] = weightedTerm;
+                }
             }
         }
-        double loss = switch (reduction) {
+        reduced[0] = switch (reduction) {
             case SUM -> weightedSum;
             case MEAN -> {
                 double denominator = weightNormalization == WeightNormalization.COUNT ? counted : weightSum;
@@ -262,7 +282,41 @@ public final class DiceLoss {
             }
             case NONE -> Double.NaN;
         };
-        return new LossResult(loss, reduction, terms, firstClass, counted, statistics);
+        reduced[1] = counted;
+    }
+
+    /**
+     * The reduced loss alone, as {@link #forward}{@code (logits, target).loss()}, without allocating: the
+     * statistics go to a per-thread buffer. For training loops that only need the number.
+     *
+     * @throws IllegalStateException with {@link Reduction#NONE}, which has no scalar loss
+     * @throws IllegalArgumentException as {@link #forward}
+     */
+    public double lossValue(Tensor logits, Tensor target) {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalStateException("reduction NONE has no scalar loss: use forward(…).terms()");
+        }
+        StatisticsPass pass = prepare(logits, target);
+        Scratch scratch = SCRATCH.get();
+        double[] values = scratch.values(pass.outputLength());
+        kernels().statistics(pass, values);
+        reduce(values, (int) pass.images(), pass.classes(), null, scratch.reduced);
+        return scratch.reduced[0];
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** Per-thread buffers of {@link #lossValue}, grown to the largest N × C seen. */
+    private static final class Scratch {
+        private double[] values = new double[0];
+        final double[] reduced = new double[2];
+
+        double[] values(int length) {
+            if (values.length < length) {
+                values = new double[length];
+            }
+            return values;
+        }
     }
 
     /** ℓ of one (row, class) from its statistics. */

@@ -19,6 +19,11 @@ public final class Statistics {
         this.values = values;
     }
 
+    /** The raw values, as the kernels lay them out (not copied: package-private). */
+    double[] values() {
+        return values;
+    }
+
     public int images() {
         return images;
     }

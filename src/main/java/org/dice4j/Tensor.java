@@ -79,6 +79,11 @@ public final class Tensor {
         return shape.clone();
     }
 
+    /** The shape itself, not copied: for the library's own checks, which never modify it. */
+    long[] shapeArray() {
+        return shape;
+    }
+
     public int rank() {
         return shape.length;
     }

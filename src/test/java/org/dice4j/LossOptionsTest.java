@@ -217,4 +217,17 @@ class LossOptionsTest {
             assertEquals(reference.statistics().predSum(0, c), masked.statistics().predSum(0, c), 1e-6);
         }
     }
+
+    @Test
+    void lossValueIsTheReducedLossOfForward() {
+        for (Reduction reduction : new Reduction[] {Reduction.MEAN, Reduction.SUM}) {
+            DiceLoss.Builder builder = DiceLoss.builder().smooth(0.3).classWeights(0.5, 2).batch(true)
+                    .emptyPolicy(EmptyPolicy.EXCLUDE).reduction(reduction).activation(Activation.NONE);
+            DiceLoss loss = builder.build();
+            assertEquals(loss.forward(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE)).loss(),
+                    loss.lossValue(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE)), 0.0);
+        }
+        DiceLoss none = DiceLoss.builder().reduction(Reduction.NONE).build();
+        assertThrows(IllegalStateException.class, () -> none.lossValue(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE)));
+    }
 }

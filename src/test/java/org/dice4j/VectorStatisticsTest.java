@@ -157,6 +157,6 @@ class VectorStatisticsTest {
         long voxels = instance.logits().elementCount() / shape[0] / shape[1];
         return new StatisticsPass(instance.logits().segment(), instance.target().segment(), instance.target().dtype(),
                 shape[0], (int) shape[1], voxels, problem.activation(), squared, softIntersection, problem.hasIgnore(),
-                problem.ignoreIndex(), Arrays.copyOfRange(shape, 2, shape.length));
+                problem.ignoreIndex(), shape);
     }
 }

@@ -11,6 +11,8 @@ import org.dice4j.DType;
  * label map {@code (images, voxels)}. The public facade has checked every size, type and segment before building
  * one of these, so kernels do no argument checking beyond label values.
  *
+ * <p>{@code logitShape} (N, C, spatial…) is only read, to name a voxel's position in error messages.
+ *
  * <p>Output: {@code out[(n * classes + c) * STATS + k]} for k in {@link #INTERSECTION}, {@link #PRED_SUM},
  * {@link #TARGET_SUM}, {@link #SOFT_INTERSECTION}. With {@code squared}, the prediction and target sums are of
  * squares. The soft intersection {@code Σ min(p, g)} is computed only when {@code softIntersection} is set (the
@@ -28,7 +30,7 @@ public record StatisticsPass(
         boolean softIntersection,
         boolean hasIgnore,
         long ignoreIndex,
-        long[] spatialShape) {
+        long[] logitShape) {
 
     public static final int INTERSECTION = 0;
     public static final int PRED_SUM = 1;
@@ -57,10 +59,10 @@ public record StatisticsPass(
 
     /** The error for a label that is neither a class nor the ignore index. */
     public IllegalArgumentException labelOutOfRange(long image, long voxel, long value) {
-        long[] position = new long[spatialShape.length];
+        long[] position = new long[logitShape.length - 2];
         long rest = voxel;
-        for (int axis = spatialShape.length - 1; axis >= 0; axis--) {
-            long size = spatialShape[axis];
+        for (int axis = position.length - 1; axis >= 0; axis--) {
+            long size = logitShape[axis + 2];
             position[axis] = size == 0 ? 0 : rest % size;
             rest = size == 0 ? 0 : rest / size;
         }
