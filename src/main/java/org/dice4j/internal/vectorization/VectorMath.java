@@ -17,8 +17,10 @@ import jdk.incubator.vector.IntVector;
  * e^r ≈ 1 + r + r²·P(r) with P of degree 5, then the exponent k added to the bits. Within 2 ulp of e^x for
  * x in [−87.3, 88]; arguments are clamped to that range, so smaller ones give about 1.2e-38 instead of a subnormal
  * or 0, and larger ones 1.65e38 instead of a larger value or infinity. NaN stays NaN.
+ *
+ * <p>Public for the JMH roofline that measures it alone; not an API.
  */
-final class VectorMath {
+public final class VectorMath {
     private static final float LOG2_E = 1.44269504088896341f;
     /** 1.5·2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
     private static final float ROUNDING = 12582912f;
@@ -30,7 +32,7 @@ final class VectorMath {
     private VectorMath() {}
 
     /** e^x lane by lane. Small enough to be inlined into the kernels' loops. */
-    static FloatVector exp(FloatVector x) {
+    public static FloatVector exp(FloatVector x) {
         FloatVector clamped = x.max(MIN_ARGUMENT).min(MAX_ARGUMENT);
         FloatVector k = clamped.fma(LOG2_E, ROUNDING).sub(ROUNDING);
         FloatVector r = k.fma(FloatVector.broadcast(FLOATS, -LN2_HIGH), clamped);
@@ -46,8 +48,8 @@ final class VectorMath {
         return expRMinusOne.fma(twoToK, twoToK);
     }
 
-    /** e^x of one value through the vector code (for tests). */
-    static float exp(float x) {
+    /** e^x of one value through the vector code (for tests and benchmarks). */
+    public static float exp(float x) {
         return exp(FloatVector.broadcast(FLOATS, x)).lane(0);
     }
 }
