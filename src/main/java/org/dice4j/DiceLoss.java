@@ -159,8 +159,11 @@ public final class DiceLoss {
         if (images < 1 || classes < 1) {
             throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
         }
-        if (images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
-            throw new IllegalArgumentException("logits: N × C = " + images * classes + " terms is too many");
+        // Each factor below 2^31 first, so that the product cannot overflow (with an empty spatial axis it could).
+        if (images > Integer.MAX_VALUE || classes > Integer.MAX_VALUE
+                || images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
+            throw new IllegalArgumentException("logits: N × C terms for shape " + Arrays.toString(shape)
+                    + " exceed the " + (Integer.MAX_VALUE - 8) / StatisticsPass.STATS + " supported");
         }
         long voxels = logits.elementCount() / (images * classes);
         Activation resolved = activationFor(classes);

@@ -122,6 +122,10 @@ public final class Tensor {
     }
 
     private static long checkedElementCount(long[] shape, DType dtype) {
+        // An empty axis makes the tensor empty, however large the others (their product may not fit a long).
+        if (Arrays.stream(shape).anyMatch(size -> size == 0)) {
+            return 0;
+        }
         long count = 1;
         try {
             for (long size : shape) {

@@ -127,4 +127,12 @@ class InputValidationTest {
         assertEquals("ignoreIndex: 255 needs an integer label-map target, got a dense float32 target",
                 message(() -> DiceLoss.builder().ignoreIndex(255).build().forward(LOGITS, LOGITS)));
     }
+
+    @Test
+    void tooManyTermsAreRefusedEvenWhenAnEmptyAxisMakesTheTensorEmpty() {
+        Tensor empty = Tensor.of(MemorySegment.NULL, DType.FLOAT32, 1L << 40, 1L << 40, 0);
+        String message = message(() -> DiceLoss.builder().build().forward(empty, empty));
+        assertTrue(message.startsWith("logits: N × C terms for shape [1099511627776, 1099511627776, 0] exceed"),
+                message);
+    }
 }

@@ -230,4 +230,12 @@ class LossOptionsTest {
         DiceLoss none = DiceLoss.builder().reduction(Reduction.NONE).build();
         assertThrows(IllegalStateException.class, () -> none.lossValue(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE)));
     }
+
+    @Test
+    void anEmptySpatialAxisGivesZeroStatisticsAndTheSmoothingOnlyScore() {
+        LossResult result = DiceLoss.builder().smooth(1).build()
+                .forward(Tensor.of(new float[0], 2, 3, 0, 4), Tensor.of(new long[0], 2, 0, 4));
+        assertEquals(0.0, result.statistics().predSum(1, 2));
+        assertEquals(0.0, result.loss(), EPS, "S = (0 + 1)/(0 + 1) = 1 for every term");
+    }
 }
