@@ -20,7 +20,7 @@ import org.quicktheories.core.Gen;
  * The Vector API statistics pass equals the scalar double reference, for every activation and target kind.
  *
  * <p>Tolerance: each statistic is a sum of non-negative terms. The vector kernels compute each term in float
- * (exp within 1 ulp, then an add and a divide: ≤ ~3 ulp, 2e-7 relative) and add at most 64 terms per lane in
+ * (exp within 2 ulp, then an add and a divide or a product: ≤ ~4 ulp, 3e-7 relative) and add at most 64 terms per lane in
  * float before moving to double (≤ 63·2^-24 ≈ 3.8e-6 relative, worst case). So the sum is within ~4e-6 of the
  * reference relative to itself; we allow 1e-5, plus 1e-30 absolute for sums of terms below float's range (a
  * sigmoid of −88 is 0 in float, 6e-39 in double).
