@@ -267,15 +267,15 @@ public final class VectorKernels implements Kernels {
         int[] labels = ws.labels;
         long planeBytes = pass.voxels() * Float.BYTES;
         long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        // Voxel-major: the maxima stay in a register, and the loads of all class planes are in flight together
+        // (a class-major pass, loading and storing the maxima per class, read memory at half the speed).
         for (int i = 0; i < count; i += LANES) {
-            FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE).intoArray(max, i);
-        }
-        for (int c = 1; c < classes; c++) {
-            long plane = offset + c * planeBytes;
-            for (int i = 0; i < count; i += LANES) {
-                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
-                FloatVector.fromArray(FLOATS, max, i).max(z).intoArray(max, i);
+            long at = offset + (long) i * Float.BYTES;
+            FloatVector voxelMax = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+            for (int c = 1; c < classes; c++) {
+                voxelMax = voxelMax.max(FloatVector.fromMemorySegment(FLOATS, logits, at + c * planeBytes, NATIVE));
             }
+            voxelMax.intoArray(max, i);
         }
         Arrays.fill(scale, 0, count, 0f);
         for (int c = 0; c < classes; c++) {
@@ -283,7 +283,7 @@ public final class VectorKernels implements Kernels {
             int slot = c * CHUNK_VOXELS;
             for (int i = 0; i < count; i += LANES) {
                 FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
-                FloatVector e = VectorMath.exp(z.sub(FloatVector.fromArray(FLOATS, max, i)));
+                FloatVector e = VectorMath.expNonPositive(z.sub(FloatVector.fromArray(FLOATS, max, i)));
                 e.intoArray(probabilities, slot + i);
                 FloatVector.fromArray(FLOATS, scale, i).add(e).intoArray(scale, i);
             }

@@ -1,11 +1,9 @@
 package org.dice4j.internal.vectorization;
 
-import static jdk.incubator.vector.VectorOperators.F2I;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static org.dice4j.internal.vectorization.VectorConstants.FLOATS;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
 
 /**
  * e^x built from IEEE arithmetic only (fma, add, multiply, conversions, shifts), so that it gives the same bits
@@ -33,8 +31,22 @@ public final class VectorMath {
 
     /** e^x lane by lane. Small enough to be inlined into the kernels' loops. */
     public static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(MIN_ARGUMENT).min(MAX_ARGUMENT);
-        FloatVector k = clamped.fma(LOG2_E, ROUNDING).sub(ROUNDING);
+        return expInRange(x.max(MIN_ARGUMENT).min(MAX_ARGUMENT));
+    }
+
+    /**
+     * e^x for arguments at most 0 (or NaN), as a softmax's {@code z − max}: the same bits as {@link #exp}, one
+     * operation fewer (no upper clamp).
+     */
+    public static FloatVector expNonPositive(FloatVector x) {
+        return expInRange(x.max(MIN_ARGUMENT));
+    }
+
+    private static FloatVector expInRange(FloatVector clamped) {
+        // k = round(x·log2 e), held in the low mantissa bits of `shifted` as well: 2^k is built from those bits
+        // directly, (bits + 127) << 23, since ROUNDING's own bits all shift out (one conversion fewer).
+        FloatVector shifted = clamped.fma(LOG2_E, ROUNDING);
+        FloatVector k = shifted.sub(ROUNDING);
         FloatVector r = k.fma(FloatVector.broadcast(FLOATS, -LN2_HIGH), clamped);
         r = k.fma(FloatVector.broadcast(FLOATS, -LN2_LOW), r);
         FloatVector polynomial = r.fma(1.9875691500E-4f, 1.3981999507E-3f)
@@ -43,8 +55,7 @@ public final class VectorMath {
                 .fma(r, FloatVector.broadcast(FLOATS, 1.6666665459E-1f))
                 .fma(r, FloatVector.broadcast(FLOATS, 5.0000001201E-1f));
         FloatVector expRMinusOne = polynomial.fma(r.mul(r), r);
-        IntVector exponent = (IntVector) k.convert(F2I, 0);
-        FloatVector twoToK = exponent.add(127).lanewise(LSHL, 23).reinterpretAsFloats();
+        FloatVector twoToK = shifted.reinterpretAsInts().add(127).lanewise(LSHL, 23).reinterpretAsFloats();
         return expRMinusOne.fma(twoToK, twoToK);
     }
 

@@ -42,4 +42,20 @@ class VectorMathTest {
         assertEquals(VectorMath.exp(VectorMath.MAX_ARGUMENT), VectorMath.exp(Float.POSITIVE_INFINITY));
         assertTrue(Float.isNaN(VectorMath.exp(Float.NaN)));
     }
+
+    @Test
+    void expNonPositiveGivesTheBitsOfExpForEveryArgumentAtMostZero() {
+        int samples = 200_000;
+        for (int i = 0; i <= samples; i++) {
+            float x = (float) (-100.0 * i / samples);
+            assertEquals(Float.floatToRawIntBits(VectorMath.exp(x)), Float.floatToRawIntBits(expNonPositive(x)),
+                    "at x = " + x);
+        }
+        assertEquals(VectorMath.exp(Float.NEGATIVE_INFINITY), expNonPositive(Float.NEGATIVE_INFINITY));
+        assertTrue(Float.isNaN(expNonPositive(Float.NaN)));
+    }
+
+    private static float expNonPositive(float x) {
+        return VectorMath.expNonPositive(jdk.incubator.vector.FloatVector.broadcast(VectorConstants.FLOATS, x)).lane(0);
+    }
 }
