@@ -27,9 +27,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@code expOnly}: one {@code lanewise(EXP)} per logit added into one accumulator, reduced once: the cost of
  *       the transcendental every Dice pass needs (sigmoid or softmax), reading the logits with
  *       {@code fromMemorySegment} as the kernels do;</li>
- *   <li>{@code expPolynomialOnly}: the same with e^x computed inline from fma, add, multiply and shifts (Cephes'
- *       {@code expf}, as in the library's {@code VectorMath.exp}) instead of {@code lanewise(EXP)}, which C2 compiles
- *       to a call into the SVML library: the cost of the other exp a kernel can use;</li>
+ *   <li>{@code expPolynomialOnly}: the same with the library's own {@code VectorMath.exp} (a polynomial from fma,
+ *       add, multiply and shifts) instead of {@code lanewise(EXP)}, which C2 compiles to a call into the SVML
+ *       library: the cost of the exp the kernels use;</li>
  *   <li>{@code readOnly}: a sum over every byte the fused pass reads (logits, then target), four accumulators so
  *       that add latency is not the limit: the memory roofline.</li>
  * </ul>

@@ -6,15 +6,15 @@ import static org.dice4j.internal.vectorization.VectorConstants.FLOATS;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * e^x built from IEEE arithmetic only (fma, add, multiply, conversions, shifts), so that it gives the same bits
+ * e^x built from IEEE arithmetic only (fma, add, multiply, integer add and shift), so that it gives the same bits
  * whether C2 compiled the caller or not. The Vector API's own {@code lanewise(EXP)} runs Intel's SVML when compiled
  * and {@code (float) Math.exp} in the interpreter: the same input then gave results differing in the last bits
  * from one call to the next, which breaks bit-identical results across runs.
  *
- * <p>Cephes' {@code expf}: x = k·ln 2 + r with |r| ≤ ln 2 / 2 (ln 2 split in two for an exact reduction),
- * e^r ≈ 1 + r + r²·P(r) with P of degree 5, then the exponent k added to the bits. Within 2 ulp of e^x for
- * x in [−87.3, 88]; arguments are clamped to that range, so smaller ones give about 1.2e-38 instead of a subnormal
- * or 0, and larger ones 1.65e38 instead of a larger value or infinity. NaN stays NaN.
+ * <p>x = k·ln 2 + r with |r| ≤ ln 2 / 2 (Cephes' reduction, ln 2 split in two for an exact reduction), e^r ≈ 1 + r +
+ * r²·P(r) with P of degree 4 (a minimax fit of ours, 3.1e-9 relative: docs/design.md), then 2^k from the bits.
+ * Within 2 ulp of e^x for x in [−87.3, 88]; arguments are clamped to that range, so smaller ones give about
+ * 1.2e-38 instead of a subnormal or 0, and larger ones 1.65e38 instead of a larger value or infinity. NaN stays NaN.
  *
  * <p>Public for the JMH roofline that measures it alone; not an API.
  */
@@ -49,11 +49,10 @@ public final class VectorMath {
         FloatVector k = shifted.sub(ROUNDING);
         FloatVector r = k.fma(FloatVector.broadcast(FLOATS, -LN2_HIGH), clamped);
         r = k.fma(FloatVector.broadcast(FLOATS, -LN2_LOW), r);
-        FloatVector polynomial = r.fma(1.9875691500E-4f, 1.3981999507E-3f)
-                .fma(r, FloatVector.broadcast(FLOATS, 8.3334519073E-3f))
-                .fma(r, FloatVector.broadcast(FLOATS, 4.1665795894E-2f))
-                .fma(r, FloatVector.broadcast(FLOATS, 1.6666665459E-1f))
-                .fma(r, FloatVector.broadcast(FLOATS, 5.0000001201E-1f));
+        FloatVector polynomial = r.fma(1.3814611001E-3f, 8.3687100353E-3f)
+                .fma(r, FloatVector.broadcast(FLOATS, 4.1668387409E-2f))
+                .fma(r, FloatVector.broadcast(FLOATS, 1.6666520688E-1f))
+                .fma(r, FloatVector.broadcast(FLOATS, 4.9999993451E-1f));
         FloatVector expRMinusOne = polynomial.fma(r.mul(r), r);
         FloatVector twoToK = shifted.reinterpretAsInts().add(127).lanewise(LSHL, 23).reinterpretAsFloats();
         return expRMinusOne.fma(twoToK, twoToK);
