@@ -24,7 +24,8 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Upper bounds for the fused kernels on the same data, written as plainly as the Vector API allows:
  * <ul>
- *   <li>{@code expOnly}: one {@code lanewise(EXP)} per logit added into one accumulator, reduced once: the cost of
+ *   <li>{@code expOnly}: one {@code lanewise(EXP)} per logit added into two accumulators (one add chain was latency-bound and
+ *       made the polynomial variant run at half speed in some forks), reduced once: the cost of
  *       the transcendental every Dice pass needs (sigmoid or softmax), reading the logits with
  *       {@code fromMemorySegment} as the kernels do;</li>
  *   <li>{@code expPolynomialOnly}: the same with the library's own {@code VectorMath.exp} (a polynomial from fma,
@@ -55,14 +56,17 @@ public class RooflineBenchmark {
         MemorySegment logits = data.logitSegment(data.next());
         long bytes = data.elements * Float.BYTES;
         long step = FLOATS.vectorByteSize();
-        long bound = bytes - bytes % step;
-        FloatVector sum = FloatVector.zero(FLOATS);
+        long bound = bytes - bytes % (2 * step);
+        // Two accumulators, so that the add chain's latency is not what is measured.
+        FloatVector sum0 = FloatVector.zero(FLOATS);
+        FloatVector sum1 = sum0;
         long offset = 0;
-        for (; offset < bound; offset += step) {
-            sum = sum.add(FloatVector.fromMemorySegment(FLOATS, logits, offset, NATIVE).lanewise(EXP));
+        for (; offset < bound; offset += 2 * step) {
+            sum0 = sum0.add(FloatVector.fromMemorySegment(FLOATS, logits, offset, NATIVE).lanewise(EXP));
+            sum1 = sum1.add(FloatVector.fromMemorySegment(FLOATS, logits, offset + step, NATIVE).lanewise(EXP));
         }
         // reduce
-        float total = sum.reduceLanes(ADD);
+        float total = sum0.add(sum1).reduceLanes(ADD);
         for (; offset < bytes; offset += Float.BYTES) {
             total += (float) Math.exp(logits.get(JAVA_FLOAT_UNALIGNED, offset));
         }
@@ -74,14 +78,17 @@ public class RooflineBenchmark {
         MemorySegment logits = data.logitSegment(data.next());
         long bytes = data.elements * Float.BYTES;
         long step = FLOATS.vectorByteSize();
-        long bound = bytes - bytes % step;
-        FloatVector sum = FloatVector.zero(FLOATS);
+        long bound = bytes - bytes % (2 * step);
+        // Two accumulators, so that the add chain's latency is not what is measured.
+        FloatVector sum0 = FloatVector.zero(FLOATS);
+        FloatVector sum1 = sum0;
         long offset = 0;
-        for (; offset < bound; offset += step) {
-            sum = sum.add(VectorMath.exp(FloatVector.fromMemorySegment(FLOATS, logits, offset, NATIVE)));
+        for (; offset < bound; offset += 2 * step) {
+            sum0 = sum0.add(VectorMath.exp(FloatVector.fromMemorySegment(FLOATS, logits, offset, NATIVE)));
+            sum1 = sum1.add(VectorMath.exp(FloatVector.fromMemorySegment(FLOATS, logits, offset + step, NATIVE)));
         }
         // reduce
-        float total = sum.reduceLanes(ADD);
+        float total = sum0.add(sum1).reduceLanes(ADD);
         for (; offset < bytes; offset += Float.BYTES) {
             total += (float) Math.exp(logits.get(JAVA_FLOAT_UNALIGNED, offset));
         }
