@@ -1,8 +1,10 @@
 package org.dice4j;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
@@ -122,6 +124,236 @@ public final class DiceLoss {
         return evaluate(new Statistics((int) pass.images(), pass.classes(), values));
     }
 
+    /**
+     * {@link #forward}, and ∂L/∂logits written into {@code gradient} (float32, the logits' shape, writable, sharing no
+     * memory with the inputs). Every element is written; ignored voxels get 0 in every channel.
+     *
+     * @throws IllegalArgumentException as {@link #forward}, for a gradient tensor that does not fit, or with
+     *     {@link Reduction#NONE} (which needs an upstream gradient per term); nothing is written then
+     */
+    public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient) {
+        return forwardBackward(logits, target, gradient, 1.0);
+    }
+
+    /**
+     * As {@link #forwardBackward(Tensor, Tensor, Tensor)}, the gradient scaled by {@code upstream} (∂ of an outer
+     * objective with respect to this loss), for {@link Reduction#MEAN} and {@link Reduction#SUM}.
+     */
+    public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream) {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalArgumentException("upstream: reduction NONE has one term per (image, class) and needs"
+                    + " an upstream gradient per term: use forwardBackward(logits, target, gradient, double[][])");
+        }
+        checkUpstream(upstream, "upstream");
+        return runForwardBackward(logits, target, gradient, upstream, null);
+    }
+
+    /**
+     * For {@link Reduction#NONE}: the gradient of Σ upstream[row][column]·term[row][column] over the counted terms,
+     * {@code upstream} shaped as {@link LossResult#terms()} (rows: images, or one with batch statistics; columns:
+     * classes, without class 0 when the background is excluded). Entries of excluded terms are not used.
+     */
+    public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double[][] upstream) {
+        if (reduction != Reduction.NONE) {
+            throw new IllegalArgumentException("upstream: a per-term upstream gradient needs reduction NONE, got "
+                    + reduction + "; use forwardBackward(logits, target, gradient, double)");
+        }
+        Objects.requireNonNull(upstream, "upstream");
+        return runForwardBackward(logits, target, gradient, 1.0, upstream);
+    }
+
+    /**
+     * The reduced loss, and its gradient written into {@code gradient}, as
+     * {@link #forwardBackward(Tensor, Tensor, Tensor)} but without allocating a result: for training loops.
+     *
+     * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor)}
+     */
+    public double lossValueAndGradient(Tensor logits, Tensor target, Tensor gradient) {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalArgumentException("upstream: reduction NONE has no scalar loss and needs an upstream"
+                    + " gradient per term: use forwardBackward(logits, target, gradient, double[][])");
+        }
+        StatisticsPass pass = prepare(logits, target);
+        checkGradient(gradient, logits, target);
+        Scratch scratch = SCRATCH.get();
+        double[] values = scratch.values(pass.outputLength());
+        Kernels kernels = kernels();
+        boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
+        int images = (int) pass.images();
+        reduce(values, images, pass.classes(), null, scratch.reduced, scratch.sums);
+        double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
+        coefficients(values, images, pass.classes(), scratch.reduced[2], null, coefficients, scratch);
+        kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+        return scratch.reduced[0];
+    }
+
+    private LossResult runForwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream,
+            double[][] upstreamTerms) {
+        StatisticsPass pass = prepare(logits, target);
+        checkGradient(gradient, logits, target);
+        int images = (int) pass.images();
+        int classes = pass.classes();
+        if (upstreamTerms != null) {
+            checkUpstreamTerms(upstreamTerms, batch ? 1 : images, classes - (includeBackground ? 0 : 1));
+        }
+        double[] values = new double[pass.outputLength()];
+        Kernels kernels = kernels();
+        boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
+        LossResult result = evaluate(new Statistics(images, classes, values));
+        double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
+        Scratch scratch = new Scratch();
+        reduce(values, images, classes, null, scratch.reduced, scratch.sums);
+        coefficients(values, images, classes, upstream * scratch.reduced[2], upstreamTerms, coefficients, scratch);
+        kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+        return result;
+    }
+
+    /**
+     * The coefficients a, b, e of ∂L/∂p per (image, class) (GradientPass): {@code byWeightedTerm} is ∂L/∂(w·ℓ) of
+     * every counted term, times {@code upstreamTerms[row][column]} when given (reduction NONE).
+     */
+    private void coefficients(double[] values, int images, int classes, double byWeightedTerm,
+            double[][] upstreamTerms, double[] coefficients, Scratch scratch) {
+        Arrays.fill(coefficients, 0, images * classes * GradientPass.COEFFICIENTS, 0.0);
+        int rows = batch ? 1 : images;
+        int firstClass = includeBackground ? 0 : 1;
+        double[] sums = scratch.sums;
+        double[] termGradient = scratch.termGradient;
+        for (int row = 0; row < rows; row++) {
+            for (int c = firstClass; c < classes; c++) {
+                termStatistics(values, images, classes, row, c, sums);
+                double targetSum = sums[StatisticsPass.TARGET_SUM];
+                if (!counts(targetSum) || (targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO)) {
+                    continue;
+                }
+                double weight = classWeights == null ? 1.0 : classWeights[c];
+                double byTerm = byWeightedTerm * weight
+                        * (upstreamTerms == null ? 1.0 : upstreamTerms[row][c - firstClass]);
+                termGradient(sums[StatisticsPass.INTERSECTION], sums[StatisticsPass.PRED_SUM], targetSum,
+                        sums[StatisticsPass.SOFT_INTERSECTION], termGradient);
+                double byOverlap = byTerm * termGradient[0];
+                double byPredSum = byTerm * termGradient[1];
+                double a;
+                double b;
+                double e;
+                if (softLabel) {
+                    // I = Σ min(p, g) = (P + G − A)/2: ∂I/∂p = (1 − sign(p − g))/2.
+                    a = 0;
+                    b = byPredSum + byOverlap / 2;
+                    e = -byOverlap / 2;
+                } else {
+                    a = byOverlap;
+                    b = squared ? 2 * byPredSum : byPredSum;
+                    e = 0;
+                }
+                int from = batch ? 0 : row;
+                int to = batch ? images : row + 1;
+                for (int n = from; n < to; n++) {
+                    int base = (n * classes + c) * GradientPass.COEFFICIENTS;
+                    coefficients[base + GradientPass.TARGET] = a;
+                    coefficients[base + GradientPass.PREDICTION] = b;
+                    coefficients[base + GradientPass.SIGN] = e;
+                }
+            }
+        }
+    }
+
+    /** {∂ℓ/∂I, ∂ℓ/∂P} of one term (I: the soft overlap with softLabel); a floored denominator is a constant. */
+    private void termGradient(double intersection, double predSum, double targetSum, double softIntersection,
+            double[] out) {
+        double overlap = softLabel ? softIntersection : intersection;
+        double numerator;
+        double denominator;
+        double numeratorByOverlap;
+        double denominatorByOverlap;
+        double denominatorByPredSum;
+        switch (variant) {
+            case DICE -> {
+                numerator = 2 * overlap + smoothNumerator;
+                denominator = predSum + targetSum + smoothDenominator;
+                numeratorByOverlap = 2;
+                denominatorByOverlap = 0;
+                denominatorByPredSum = 1;
+            }
+            case JACCARD -> {
+                numerator = overlap + smoothNumerator;
+                denominator = predSum + targetSum - overlap + smoothDenominator;
+                numeratorByOverlap = 1;
+                denominatorByOverlap = -1;
+                denominatorByPredSum = 1;
+            }
+            case TVERSKY -> {
+                numerator = overlap + smoothNumerator;
+                denominator = overlap + alpha * (predSum - overlap) + beta * (targetSum - overlap)
+                        + smoothDenominator;
+                numeratorByOverlap = 1;
+                denominatorByOverlap = 1 - alpha - beta;
+                denominatorByPredSum = alpha;
+            }
+            default -> throw new AssertionError(variant);
+        }
+        boolean floored = denominatorFloor > 0 && denominator < denominatorFloor;
+        double used = floored ? denominatorFloor : denominator;
+        double score = numerator / used;
+        double scoreByOverlap = numeratorByOverlap / used
+                - (floored ? 0 : numerator * denominatorByOverlap / (used * used));
+        double scoreByPredSum = floored ? 0 : -numerator * denominatorByPredSum / (used * used);
+        double termByScore;
+        if (logLoss) {
+            termByScore = score >= LOG_LOSS_MIN_SCORE ? -1 / score : 0;
+        } else {
+            termByScore = focalGamma == 1.0 ? -1 : -focalGamma * Math.pow(1 - score, focalGamma - 1);
+        }
+        out[0] = termByScore * scoreByOverlap;
+        out[1] = termByScore * scoreByPredSum;
+    }
+
+    private static void checkUpstream(double upstream, String name) {
+        if (!Double.isFinite(upstream)) {
+            throw new IllegalArgumentException(name + ": expected a finite value, got " + upstream);
+        }
+    }
+
+    private static void checkUpstreamTerms(double[][] upstream, int rows, int columns) {
+        if (upstream.length != rows) {
+            throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
+                    + " values (the terms' shape), got " + upstream.length + " rows");
+        }
+        for (int row = 0; row < rows; row++) {
+            if (upstream[row] == null || upstream[row].length != columns) {
+                throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
+                        + " values (the terms' shape), got " + (upstream[row] == null ? "null" : upstream[row].length)
+                        + " in row " + row);
+            }
+            for (int column = 0; column < columns; column++) {
+                checkUpstream(upstream[row][column], "upstream[" + row + "][" + column + "]");
+            }
+        }
+    }
+
+    /** The gradient tensor: float32, the logits' shape, alive, writable, sharing no byte with the inputs. */
+    private static void checkGradient(Tensor gradient, Tensor logits, Tensor target) {
+        Objects.requireNonNull(gradient, "gradient");
+        if (gradient.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException("gradient: expected dtype FLOAT32, got " + gradient.dtype());
+        }
+        if (gradient.layout() != logits.layout() || !Arrays.equals(gradient.shapeArray(), logits.shapeArray())) {
+            throw new IllegalArgumentException("gradient: expected the logits' shape " + Arrays.toString(logits.shapeArray())
+                    + " " + logits.layout() + ", got " + Arrays.toString(gradient.shapeArray()) + " " + gradient.layout());
+        }
+        checkAlive("gradient", gradient);
+        if (gradient.segment().isReadOnly()) {
+            throw new IllegalArgumentException("gradient: the segment is read-only");
+        }
+        MemorySegment written = gradient.segment().asSlice(0, gradient.byteSize());
+        if (written.asOverlappingSlice(logits.segment().asSlice(0, logits.byteSize())).isPresent()) {
+            throw new IllegalArgumentException("gradient: its memory overlaps the logits'; give it a buffer of its own");
+        }
+        if (written.asOverlappingSlice(target.segment().asSlice(0, target.byteSize())).isPresent()) {
+            throw new IllegalArgumentException("gradient: its memory overlaps the target's; give it a buffer of its own");
+        }
+    }
+
     /** The activation this loss applies to logits with {@code classes} channels. */
     public Activation activationFor(long classes) {
         if (activation != null) {
@@ -231,16 +463,18 @@ public final class DiceLoss {
         int rows = batch ? 1 : statistics.images();
         int firstClass = includeBackground ? 0 : 1;
         double[][] terms = new double[rows][statistics.classes() - firstClass];
-        double[] reduced = new double[2];
-        reduce(statistics.values(), statistics.images(), statistics.classes(), terms, reduced);
+        double[] reduced = new double[3];
+        reduce(statistics.values(), statistics.images(), statistics.classes(), terms, reduced,
+                new double[StatisticsPass.STATS]);
         return new LossResult(reduced[0], reduction, terms, firstClass, (int) reduced[1], statistics);
     }
 
     /**
      * Reduces per-image statistics ({@code values}, laid out as the kernels write them) into
-     * {@code reduced = {loss, counted terms}}, filling {@code terms} (rows × columns of w·ℓ) when it is not null.
+     * {@code reduced = {loss, counted terms, ∂L/∂(w·ℓ) of a counted term}}, filling {@code terms} (rows × columns
+     * of w·ℓ) when it is not null. {@code sums} (length STATS) is scratch.
      */
-    private void reduce(double[] values, int images, int classes, double[][] terms, double[] reduced) {
+    private void reduce(double[] values, int images, int classes, double[][] terms, double[] reduced, double[] sums) {
         int rows = batch ? 1 : images;
         int firstClass = includeBackground ? 0 : 1;
         double weightedSum = 0;
@@ -248,21 +482,13 @@ public final class DiceLoss {
         int counted = 0;
         for (int row = 0; row < rows; row++) {
             for (int c = firstClass; c < classes; c++) {
-                double intersection = 0;
-                double predSum = 0;
-                double targetSum = 0;
-                double softIntersection = 0;
-                int from = batch ? 0 : row;
-                int to = batch ? images : row + 1;
-                for (int n = from; n < to; n++) {
-                    int base = (n * classes + c) * StatisticsPass.STATS;
-                    intersection += values[base + StatisticsPass.INTERSECTION];
-                    predSum += values[base + StatisticsPass.PRED_SUM];
-                    targetSum += values[base + StatisticsPass.TARGET_SUM];
-                    softIntersection += values[base + StatisticsPass.SOFT_INTERSECTION];
-                }
+                termStatistics(values, images, classes, row, c, sums);
+                double intersection = sums[StatisticsPass.INTERSECTION];
+                double predSum = sums[StatisticsPass.PRED_SUM];
+                double targetSum = sums[StatisticsPass.TARGET_SUM];
+                double softIntersection = sums[StatisticsPass.SOFT_INTERSECTION];
                 double weightedTerm = Double.NaN;
-                if (targetSum != 0 || emptyPolicy != EmptyPolicy.EXCLUDE) {
+                if (counts(targetSum)) {
                     double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
                             ? 0.0
                             : term(intersection, predSum, targetSum, softIntersection);
@@ -277,15 +503,36 @@ public final class DiceLoss {
                 }
             }
         }
+        double denominator = weightNormalization == WeightNormalization.COUNT ? counted : weightSum;
         reduced[0] = switch (reduction) {
             case SUM -> weightedSum;
-            case MEAN -> {
-                double denominator = weightNormalization == WeightNormalization.COUNT ? counted : weightSum;
-                yield counted == 0 || denominator == 0 ? 0.0 : weightedSum / denominator;
-            }
+            case MEAN -> counted == 0 || denominator == 0 ? 0.0 : weightedSum / denominator;
             case NONE -> Double.NaN;
         };
         reduced[1] = counted;
+        // ∂L/∂(w·ℓ) of every counted term: MEAN divides by a denominator that does not depend on the logits.
+        reduced[2] = switch (reduction) {
+            case SUM, NONE -> 1.0;
+            case MEAN -> counted == 0 || denominator == 0 ? 0.0 : 1.0 / denominator;
+        };
+    }
+
+    /** Whether a term with target sum G enters the reduction (EXCLUDE leaves empty ones out). */
+    private boolean counts(double targetSum) {
+        return targetSum != 0 || emptyPolicy != EmptyPolicy.EXCLUDE;
+    }
+
+    /** Fills {@code sums} with the statistics of term (row, c): image row's, or their sum over images with batch. */
+    private void termStatistics(double[] values, int images, int classes, int row, int c, double[] sums) {
+        Arrays.fill(sums, 0.0);
+        int from = batch ? 0 : row;
+        int to = batch ? images : row + 1;
+        for (int n = from; n < to; n++) {
+            int base = (n * classes + c) * StatisticsPass.STATS;
+            for (int k = 0; k < StatisticsPass.STATS; k++) {
+                sums[k] += values[base + k];
+            }
+        }
     }
 
     /**
@@ -303,7 +550,7 @@ public final class DiceLoss {
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
         kernels().statistics(pass, values);
-        reduce(values, (int) pass.images(), pass.classes(), null, scratch.reduced);
+        reduce(values, (int) pass.images(), pass.classes(), null, scratch.reduced, scratch.sums);
         return scratch.reduced[0];
     }
 
@@ -312,13 +559,23 @@ public final class DiceLoss {
     /** Per-thread buffers of {@link #lossValue}, grown to the largest N × C seen. */
     private static final class Scratch {
         private double[] values = new double[0];
-        final double[] reduced = new double[2];
+        private double[] coefficients = new double[0];
+        final double[] reduced = new double[3];
+        final double[] sums = new double[StatisticsPass.STATS];
+        final double[] termGradient = new double[2];
 
         double[] values(int length) {
             if (values.length < length) {
                 values = new double[length];
             }
             return values;
+        }
+
+        double[] coefficients(int length) {
+            if (coefficients.length < length) {
+                coefficients = new double[length];
+            }
+            return coefficients;
         }
     }
 
@@ -375,6 +632,18 @@ public final class DiceLoss {
 
     public Reduction reduction() {
         return reduction;
+    }
+
+    public EmptyPolicy emptyPolicy() {
+        return emptyPolicy;
+    }
+
+    public boolean softLabel() {
+        return softLabel;
+    }
+
+    public boolean squared() {
+        return squared;
     }
 
     public boolean batch() {

@@ -58,6 +58,12 @@ class ConformanceTest {
 
     private static final String RESOURCE = "/conformance/upstream-vectors.json";
 
+    /**
+     * Expected gradients of the MONAI cases whose tests give only a loss: the derivative of MONAI's formula,
+     * computed independently of dice4j (high-precision finite differences, monai_gradients.py beside it).
+     */
+    private static final JsonObject MONAI_GRADIENTS = load("/conformance/monai-gradients.json").getAsJsonObject("cases");
+
     /** Number of cases the shared conformance README announces. */
     private static final int EXPECTED_CASES = 115;
 
@@ -140,15 +146,42 @@ class ConformanceTest {
         TERMS
     }
 
-    /** A reproduced case: the loss, its inputs, and the expected values with their tolerance. */
+    /**
+     * A reproduced case: the loss, its inputs, and the expected values with their tolerance; with
+     * {@code expectedGradient} (row-major, the logits' shape), also ∂loss/∂logits within the same tolerance.
+     */
     private record Run(DiceLoss loss, Tensor logits, Tensor target, Observe observe, double[] expected,
-            Tolerance tolerance) implements Plan {
+            Tolerance tolerance, double[] expectedGradient) implements Plan {
+
+        Run(DiceLoss loss, Tensor logits, Tensor target, Observe observe, double[] expected, Tolerance tolerance) {
+            this(loss, logits, target, observe, expected, tolerance, null);
+        }
 
         void check(String id) {
             DiceLoss reference = loss.toBuilder().referenceKernels(true).build();
             for (Tensor variant : targetVariants()) {
                 assertAgainst(id, loss, variant);
                 assertAgainst(id, reference, variant);
+                if (expectedGradient != null) {
+                    assertGradient(id, loss, variant);
+                    assertGradient(id, reference, variant);
+                }
+            }
+        }
+
+        private void assertGradient(String id, DiceLoss candidate, Tensor targetVariant) {
+            float[] gradient = new float[(int) logits.elementCount()];
+            candidate.forwardBackward(logits, targetVariant, Tensor.of(gradient, logits.shape()));
+            String context = id + " gradient on " + candidate.kernelName() + " kernels, " + candidate + ", target "
+                    + targetVariant + " within " + tolerance;
+            assertEquals(expectedGradient.length, gradient.length, context + ": number of values");
+            for (int i = 0; i < gradient.length; i++) {
+                double bound = tolerance.bound(expectedGradient[i]);
+                if (!(Math.abs(gradient[i] - expectedGradient[i]) <= bound)) {
+                    fail(context + ": element " + i + " expected " + expectedGradient[i] + " but was " + gradient[i]
+                            + "\nexpected " + Arrays.toString(expectedGradient) + "\nactual   "
+                            + Arrays.toString(gradient));
+                }
             }
         }
 
@@ -255,8 +288,12 @@ class ConformanceTest {
     }
 
     private static JsonObject load() {
-        try (InputStream in = ConformanceTest.class.getResourceAsStream(RESOURCE)) {
-            assertNotNull(in, "test resource " + RESOURCE);
+        return load(RESOURCE);
+    }
+
+    private static JsonObject load(String resource) {
+        try (InputStream in = ConformanceTest.class.getResourceAsStream(resource)) {
+            assertNotNull(in, "test resource " + resource);
             try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
                 return JsonParser.parseReader(reader).getAsJsonObject();
             }
@@ -368,9 +405,11 @@ class ConformanceTest {
         });
         // to_onehot_y: the (N, 1, spatial…) class-index target is our label map.
         Tensor targetTensor = bool(p, "to_onehot_y", false) ? target.int64() : target.float32();
+        JsonObject gradient = MONAI_GRADIENTS.getAsJsonObject(c.get("id").getAsString());
         return new Run(b.build(), input.float32(), targetTensor,
                 reduction.equals("none") ? Observe.TERMS : Observe.LOSS, Nd.of(c.get("expected")).data(),
-                Tolerance.of(c.getAsJsonObject("tolerance")));
+                Tolerance.of(c.getAsJsonObject("tolerance")),
+                gradient == null ? null : Nd.of(gradient.get("gradient")).data());
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -626,10 +665,10 @@ class ConformanceTest {
                 : new long[] {input.shape()[0], 1, input.shape()[1]};
         DiceLoss dice = DiceLoss.builder().activation(Activation.NONE).smooth(epsilon).reduction(Reduction.MEAN)
                 .build();
-        // Only the loss: the expected gradInput belongs to the later gradient issue.
-        double expected = c.getAsJsonObject("expected").get("loss").getAsDouble();
+        JsonObject expected = c.getAsJsonObject("expected");
         return new Run(dice, input.reshape(shape).float32(), target.reshape(shape).float32(), Observe.LOSS,
-                new double[] {expected}, Tolerance.of(c.getAsJsonObject("tolerance")));
+                new double[] {expected.get("loss").getAsDouble()}, Tolerance.of(c.getAsJsonObject("tolerance")),
+                Nd.of(expected.get("gradInput")).data());
     }
 
     // ---------------------------------------------------------------------------------------------------------

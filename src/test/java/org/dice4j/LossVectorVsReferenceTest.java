@@ -32,7 +32,7 @@ class LossVectorVsReferenceTest {
     void everyOptionCombinationGivesTheReferenceLoss() {
         qt().withExamples(EXAMPLES).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
             Instance instance = problem.instance();
-            DiceLoss loss = randomOptions(problem, new SplittableRandom(optionSeed));
+            DiceLoss loss = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
             LossResult fast = loss.forward(instance.logits(), instance.target());
             LossResult reference = loss.toBuilder().referenceKernels(true).build().forward(instance.logits(),
                     instance.target());
@@ -57,44 +57,5 @@ class LossVectorVsReferenceTest {
         if (!(Math.abs(expected - actual) <= 1e-4 + 1e-4 * Math.abs(expected))) {
             throw new AssertionError("expected " + expected + ", got " + actual + " in " + context);
         }
-    }
-
-    private static DiceLoss randomOptions(Problem problem, SplittableRandom random) {
-        DiceLoss.Builder builder = DiceLoss.builder().activation(problem.activation());
-        int variant = random.nextInt(3);
-        if (variant == 1) {
-            builder.variant(Variant.JACCARD);
-        } else if (variant == 2) {
-            builder.tversky(random.nextDouble(0, 1.5), random.nextDouble(0, 1.5));
-        }
-        if (random.nextInt(4) == 0) {
-            builder.logLoss(true);
-        } else if (random.nextInt(3) == 0) {
-            builder.focalGamma(1 + random.nextInt(3) * 0.5);
-        }
-        boolean squared = variant != 2 && random.nextInt(4) == 0;
-        builder.squared(squared);
-        builder.softLabel(!squared && random.nextInt(3) == 0);
-        builder.smoothNumerator(random.nextInt(3) == 0 ? 0 : random.nextDouble(1e-6, 2));
-        builder.smoothDenominator(random.nextInt(4) == 0 ? 1e-7 : random.nextDouble(1e-5, 2));
-        if (random.nextInt(4) == 0) {
-            builder.denominatorFloor(random.nextDouble(0, 3));
-        }
-        builder.batch(random.nextBoolean());
-        builder.includeBackground(problem.classes() == 1 || random.nextInt(3) != 0);
-        if (random.nextBoolean()) {
-            double[] weights = new double[(int) problem.classes()];
-            for (int c = 0; c < weights.length; c++) {
-                weights[c] = random.nextInt(5) == 0 ? 0 : random.nextDouble(0, 3);
-            }
-            builder.classWeights(weights).weightNormalization(random.nextBoolean() ? WeightNormalization.COUNT
-                    : WeightNormalization.WEIGHT_SUM);
-        }
-        builder.emptyPolicy(EmptyPolicy.values()[random.nextInt(3)]);
-        builder.reduction(Reduction.values()[random.nextInt(3)]);
-        if (problem.hasIgnore()) {
-            builder.ignoreIndex(problem.ignoreIndex());
-        }
-        return builder.build();
     }
 }

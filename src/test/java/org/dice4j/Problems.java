@@ -221,4 +221,48 @@ public final class Problems {
         MemorySegment.copy(data, 0, segment, ValueLayout.JAVA_FLOAT_UNALIGNED, 0, data.length);
         return segment;
     }
+
+    /**
+     * A loss with random options that fit the problem: variant, focal exponent (≥ 1) or log loss, squared or soft
+     * label, smoothing, floor, batch, background, weights and normalization, empty policy, reduction, and the
+     * problem's ignore index.
+     */
+    public static DiceLoss randomLoss(Problem problem, SplittableRandom random) {
+        DiceLoss.Builder builder = DiceLoss.builder().activation(problem.activation());
+        int variant = random.nextInt(3);
+        if (variant == 1) {
+            builder.variant(Variant.JACCARD);
+        } else if (variant == 2) {
+            builder.tversky(random.nextDouble(0, 1.5), random.nextDouble(0, 1.5));
+        }
+        if (random.nextInt(4) == 0) {
+            builder.logLoss(true);
+        } else if (random.nextInt(3) == 0) {
+            builder.focalGamma(1 + random.nextInt(3) * 0.5);
+        }
+        boolean squared = variant != 2 && random.nextInt(4) == 0;
+        builder.squared(squared);
+        builder.softLabel(!squared && random.nextInt(3) == 0);
+        builder.smoothNumerator(random.nextInt(3) == 0 ? 0 : random.nextDouble(1e-6, 2));
+        builder.smoothDenominator(random.nextInt(4) == 0 ? 1e-7 : random.nextDouble(1e-5, 2));
+        if (random.nextInt(4) == 0) {
+            builder.denominatorFloor(random.nextDouble(0, 3));
+        }
+        builder.batch(random.nextBoolean());
+        builder.includeBackground(problem.classes() == 1 || random.nextInt(3) != 0);
+        if (random.nextBoolean()) {
+            double[] weights = new double[(int) problem.classes()];
+            for (int c = 0; c < weights.length; c++) {
+                weights[c] = random.nextInt(5) == 0 ? 0 : random.nextDouble(0, 3);
+            }
+            builder.classWeights(weights).weightNormalization(random.nextBoolean() ? WeightNormalization.COUNT
+                    : WeightNormalization.WEIGHT_SUM);
+        }
+        builder.emptyPolicy(EmptyPolicy.values()[random.nextInt(3)]);
+        builder.reduction(Reduction.values()[random.nextInt(3)]);
+        if (problem.hasIgnore()) {
+            builder.ignoreIndex(problem.ignoreIndex());
+        }
+        return builder.build();
+    }
 }

@@ -13,4 +13,14 @@ public interface Kernels {
      * overwritten). Throws {@link IllegalArgumentException} for a label out of range.
      */
     void statistics(StatisticsPass pass, double[] out);
+
+    /**
+     * As {@link #statistics}, ahead of a {@link #gradient} pass into {@code gradient} (float32, the logits' shape,
+     * checked by the caller). An implementation may also write every probability into {@code gradient}, so that
+     * the gradient pass reads them instead of computing the activation again; it returns whether it did.
+     */
+    boolean statisticsForGradient(StatisticsPass pass, double[] out, java.lang.foreign.MemorySegment gradient);
+
+    /** Writes ∂L/∂z of every element into {@code pass.gradient()}: 0 in every channel of an ignored voxel. */
+    void gradient(GradientPass pass);
 }

@@ -106,6 +106,113 @@ public final class ScalarKernels implements Kernels {
         }
     }
 
+    /** Computes the activation from the logits again, in double: the oracle stores nothing in float. */
+    @Override
+    public boolean statisticsForGradient(StatisticsPass pass, double[] out, MemorySegment gradient) {
+        statistics(pass, out);
+        return false;
+    }
+
+    @Override
+    public void gradient(GradientPass pass) {
+        StatisticsPass statistics = pass.statistics();
+        for (long n = 0; n < statistics.images(); n++) {
+            if (statistics.activation() == Activation.SOFTMAX) {
+                softmaxGradientRange(pass, n, 0, statistics.voxels());
+            } else {
+                elementwiseGradientRange(pass, n, 0, statistics.voxels());
+            }
+        }
+    }
+
+    /** Writes the sigmoid or identity gradient of voxels [from, to) of image n, class by class. */
+    public static void elementwiseGradientRange(GradientPass gradientPass, long n, long from, long to) {
+        StatisticsPass pass = gradientPass.statistics();
+        MemorySegment gradient = gradientPass.gradient();
+        int classes = pass.classes();
+        for (int c = 0; c < classes; c++) {
+            long row = (n * classes + c) * pass.voxels();
+            for (long v = from; v < to; v++) {
+                double g;
+                if (pass.denseTarget()) {
+                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                } else {
+                    int label = readLabel(pass, n, v);
+                    if (label == MASKED) {
+                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, row + v, 0f);
+                        continue;
+                    }
+                    g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
+                }
+                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                double value;
+                if (pass.activation() == Activation.SIGMOID) {
+                    double p = sigmoid(z);
+                    // dσ/dz = σ(z)·σ(−z): 1 − σ(z) would round to 0 for large z.
+                    value = lossByProbability(gradientPass, n, c, p, g) * p * sigmoid(-z);
+                } else {
+                    value = lossByProbability(gradientPass, n, c, z, g);
+                }
+                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, row + v, (float) value);
+            }
+        }
+    }
+
+    /** Writes the softmax gradient of voxels [from, to) of image n, voxel by voxel. */
+    public static void softmaxGradientRange(GradientPass gradientPass, long n, long from, long to) {
+        StatisticsPass pass = gradientPass.statistics();
+        MemorySegment gradient = gradientPass.gradient();
+        MemorySegment logits = pass.logits();
+        int classes = pass.classes();
+        long voxels = pass.voxels();
+        long imageStart = n * classes * voxels;
+        double[] probability = new double[classes];
+        double[] byProbability = new double[classes];
+        for (long v = from; v < to; v++) {
+            int label = 0;
+            if (!pass.denseTarget()) {
+                label = readLabel(pass, n, v);
+                if (label == MASKED) {
+                    for (int c = 0; c < classes; c++) {
+                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v, 0f);
+                    }
+                    continue;
+                }
+            }
+            double max = Double.NEGATIVE_INFINITY;
+            for (int c = 0; c < classes; c++) {
+                max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
+            }
+            double expSum = 0;
+            for (int c = 0; c < classes; c++) {
+                probability[c] = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
+                expSum += probability[c];
+            }
+            // ∂L/∂z_c = p_c·(∂L/∂p_c − Σ_k p_k·∂L/∂p_k)
+            double weighted = 0;
+            for (int c = 0; c < classes; c++) {
+                probability[c] /= expSum;
+                double g = pass.denseTarget()
+                        ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v)
+                        : (label == c ? 1.0 : 0.0);
+                byProbability[c] = lossByProbability(gradientPass, n, c, probability[c], g);
+                weighted += probability[c] * byProbability[c];
+            }
+            for (int c = 0; c < classes; c++) {
+                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v,
+                        (float) (probability[c] * (byProbability[c] - weighted)));
+            }
+        }
+    }
+
+    /** ∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g). */
+    private static double lossByProbability(GradientPass pass, long n, int c, double p, double g) {
+        double power = pass.statistics().squared() ? p : 1.0;
+        return pass.coefficient(n, c, GradientPass.TARGET) * g
+                + pass.coefficient(n, c, GradientPass.PREDICTION) * power
+                + pass.coefficient(n, c, GradientPass.SIGN) * Math.signum(p - g);
+    }
+
     static double sigmoid(double z) {
         return 1.0 / (1.0 + Math.exp(-z));
     }

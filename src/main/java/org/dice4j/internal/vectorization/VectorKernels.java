@@ -10,13 +10,16 @@ import static org.dice4j.internal.vectorization.VectorConstants.LANES;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import org.dice4j.Activation;
 import org.dice4j.DType;
+import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.ScalarKernels;
 import org.dice4j.internal.StatisticsPass;
@@ -68,29 +71,94 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void statistics(StatisticsPass pass, double[] out) {
+        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        runStatistics(pass, ws, out, plan(pass));
+    }
+
+    /**
+     * Statistics, and every probability written into {@code gradient} for the gradient pass to read (one float
+     * store per element instead of a second exp). Labels are checked in a pass of their own first, so that a label
+     * out of range throws before anything is written.
+     */
+    @Override
+    public boolean statisticsForGradient(StatisticsPass pass, double[] out, MemorySegment gradient) {
+        if (!STORE_PROBABILITIES) {
+            statistics(pass, out);
+            return false;
+        }
+        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        if (!pass.denseTarget()) {
+            checkLabels(pass, ws);
+        }
+        ws.gradient = gradient;
+        try {
+            runStatistics(pass, ws, out, storingPlan(pass));
+        } finally {
+            ws.gradient = null;
+        }
+        return true;
+    }
+
+    private static void runStatistics(StatisticsPass pass, Workspace ws, double[] out, Stage[] plan) {
         int classes = pass.classes();
-        Workspace ws = WORKSPACE.get().ensure(classes);
         Arrays.fill(out, 0, pass.outputLength(), 0.0);
-        Stage[] plan = plan(pass);
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         for (long n = 0; n < pass.images(); n++) {
             ws.clearLaneSums(classes);
             ws.clearBlockSums(classes);
-            for (long chunk = 0; chunk < vectorVoxels; chunk += CHUNK_VOXELS) {
-                int count = (int) Math.min(CHUNK_VOXELS, vectorVoxels - chunk);
-                // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
-                // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
-                // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
-                for (Stage stage : plan) {
-                    stage.run(pass, ws, n, chunk, count);
-                }
-            }
+            runChunks(pass, ws, plan, n, vectorVoxels);
             ws.combineLanes(pass, out, n);
             if (pass.activation() == Activation.SOFTMAX) {
                 ScalarKernels.softmaxRange(pass, out, n, vectorVoxels, pass.voxels());
             } else {
                 ScalarKernels.elementwiseRange(pass, out, n, vectorVoxels, pass.voxels());
             }
+        }
+    }
+
+    private static void runChunks(StatisticsPass pass, Workspace ws, Stage[] plan, long n, long vectorVoxels) {
+        for (long chunk = 0; chunk < vectorVoxels; chunk += CHUNK_VOXELS) {
+            int count = (int) Math.min(CHUNK_VOXELS, vectorVoxels - chunk);
+            // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
+            // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
+            // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
+            for (Stage stage : plan) {
+                stage.run(pass, ws, n, chunk, count);
+            }
+        }
+    }
+
+    /** Throws for the first label out of range, in the order the statistics pass would meet it. */
+    private static void checkLabels(StatisticsPass pass, Workspace ws) {
+        long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
+        for (long n = 0; n < pass.images(); n++) {
+            runChunks(pass, ws, LABELS_ONLY, n, vectorVoxels);
+            for (long v = vectorVoxels; v < pass.voxels(); v++) {
+                ScalarKernels.readLabel(pass, n, v);
+            }
+        }
+    }
+
+    @Override
+    public void gradient(GradientPass gradientPass) {
+        StatisticsPass pass = gradientPass.statistics();
+        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        ws.gradient = gradientPass.gradient();
+        ws.coefficients = gradientPass.coefficients();
+        try {
+            Stage[] plan = gradientPlan(pass, gradientPass.probabilitiesStored());
+            long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
+            for (long n = 0; n < pass.images(); n++) {
+                runChunks(pass, ws, plan, n, vectorVoxels);
+                if (pass.activation() == Activation.SOFTMAX) {
+                    ScalarKernels.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
+                } else {
+                    ScalarKernels.elementwiseGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
+                }
+            }
+        } finally {
+            ws.gradient = null;
+            ws.coefficients = null;
         }
     }
 
@@ -174,6 +242,35 @@ public final class VectorKernels implements Kernels {
         }
     };
 
+    /** Writes the staged probabilities (times the scale) into the gradient segment. */
+    private static final Stage STORE = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            storeProbabilities(pass, ws, n, voxel, count);
+        }
+    };
+
+    private static final Stage GRADIENT_ELEMENTWISE = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            gradientElementwise(pass, ws, n, voxel, count);
+        }
+    };
+
+    private static final Stage GRADIENT_SOFTMAX = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            gradientSoftmax(pass, ws, n, voxel, count);
+        }
+    };
+
+    /** Two stages: the label check must not be inlined into the chunk loop either (see runChunks). */
+    private static final Stage[] LABELS_ONLY = {STAGE_LABELS, CLOSE_BLOCK};
+
+    /** Which design forwardBackward runs; see docs/design.md. */
+    private static final boolean STORE_PROBABILITIES =
+            !"recompute".equals(System.getProperty("dice4j.gradientDesign"));
+
     /** Stage lists, by [softmax][labels][plain sums]: every list has at least three stages. */
     private static final Stage[][][][] PLANS = new Stage[2][2][2][];
 
@@ -200,6 +297,29 @@ public final class VectorKernels implements Kernels {
         int labels = pass.denseTarget() ? 0 : 1;
         int plain = !pass.squared() && !pass.softIntersection() ? 1 : 0;
         return PLANS[softmax][labels][plain];
+    }
+
+    /** The statistics plan with the probabilities stored right after the activation stage. */
+    private static Stage[] storingPlan(StatisticsPass pass) {
+        List<Stage> stages = new ArrayList<>(List.of(plan(pass)));
+        stages.add(stages.indexOf(pass.activation() == Activation.SOFTMAX ? STAGE_SOFTMAX : STAGE_ELEMENTWISE) + 1,
+                STORE);
+        return stages.toArray(Stage[]::new);
+    }
+
+    /** Labels, then (unless the statistics pass stored the probabilities) the activation and its store, then ∂L/∂z. */
+    private static Stage[] gradientPlan(StatisticsPass pass, boolean probabilitiesStored) {
+        List<Stage> stages = new ArrayList<>();
+        if (!pass.denseTarget()) {
+            stages.add(STAGE_LABELS);
+        }
+        boolean softmax = pass.activation() == Activation.SOFTMAX;
+        if (!probabilitiesStored) {
+            stages.add(softmax ? STAGE_SOFTMAX : STAGE_ELEMENTWISE);
+            stages.add(STORE);
+        }
+        stages.add(softmax ? GRADIENT_SOFTMAX : GRADIENT_ELEMENTWISE);
+        return stages.toArray(Stage[]::new);
     }
 
     /*
@@ -482,6 +602,114 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** Writes probability = staged value × scale of every class of the chunk into {@code ws.gradient}. */
+    private static void storeProbabilities(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        MemorySegment gradient = ws.gradient;
+        float[] probabilities = ws.probabilities;
+        float[] scale = ws.scale;
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int slot = c * CHUNK_VOXELS;
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i))
+                        .intoMemorySegment(gradient, offset + (long) i * Float.BYTES, NATIVE);
+            }
+        }
+    }
+
+    /**
+     * ∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g) of one vector (GradientPass): the sign term is 0 without the
+     * soft-label formulation (e = 0), and p^(q−1) is 1 unless {@code squared} is all true.
+     */
+    private static FloatVector lossByProbability(FloatVector p, FloatVector g, FloatVector a, FloatVector b,
+            FloatVector e, VectorMask<Float> squared) {
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        FloatVector signTerm = e.blend(e.neg(), p.compare(LT, g)).blend(FloatVector.zero(FLOATS), p.eq(g));
+        return g.fma(a, one.blend(p, squared).fma(b, signTerm));
+    }
+
+    /** The target of class c for a vector of voxels: the dense target, or 1 where the staged label is c's. */
+    private static FloatVector targetVector(StatisticsPass pass, Workspace ws, int foreground, long offset, int i) {
+        if (pass.denseTarget()) {
+            return FloatVector.fromMemorySegment(FLOATS, pass.target(), offset + (long) i * Float.BYTES, NATIVE);
+        }
+        VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, i).eq(foreground).cast(FLOATS);
+        return FloatVector.zero(FLOATS).blend(1f, isForeground);
+    }
+
+    /** Sigmoid or identity ∂L/∂z of every class of the chunk, from the probabilities in {@code ws.gradient}. */
+    private static void gradientElementwise(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Float> squared = FLOATS.maskAll(pass.squared());
+        VectorMask<Float> sigmoid = FLOATS.maskAll(pass.activation() == Activation.SIGMOID);
+        VectorMask<Integer> maskable = INTS.maskAll(!pass.denseTarget());
+        MemorySegment gradient = ws.gradient;
+        int[] labels = ws.labels;
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int base = (int) ((n * pass.classes() + c) * GradientPass.COEFFICIENTS);
+            FloatVector a = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.TARGET]);
+            FloatVector b = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.PREDICTION]);
+            FloatVector e = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.SIGN]);
+            int foreground = pass.foregroundLabel(c);
+            for (int i = 0; i < count; i += LANES) {
+                long at = offset + (long) i * Float.BYTES;
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at, NATIVE);
+                FloatVector g = targetVector(pass, ws, foreground, offset, i);
+                FloatVector byProbability = lossByProbability(p, g, a, b, e, squared);
+                // σ'(z) = p(1 − p); identity: 1.
+                FloatVector jacobian = one.blend(p.mul(one.sub(p)), sigmoid);
+                VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable)
+                        .cast(FLOATS);
+                byProbability.mul(jacobian).blend(zero, ignored).intoMemorySegment(gradient, at, NATIVE);
+            }
+        }
+    }
+
+    /**
+     * Softmax ∂L/∂z_c = p_c·(∂L/∂p_c − Σ_k p_k·∂L/∂p_k) of the chunk, from the probabilities in {@code ws.gradient}:
+     * one class-major sweep for the per-voxel sum, one to write.
+     */
+    private static void gradientSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        VectorMask<Float> squared = FLOATS.maskAll(pass.squared());
+        VectorMask<Integer> maskable = INTS.maskAll(!pass.denseTarget());
+        MemorySegment gradient = ws.gradient;
+        float[] weighted = ws.scale;
+        int[] labels = ws.labels;
+        Arrays.fill(weighted, 0, count, 0f);
+        for (int sweep = 0; sweep < 2; sweep++) {
+            for (int c = 0; c < pass.classes(); c++) {
+                long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+                int base = (int) ((n * pass.classes() + c) * GradientPass.COEFFICIENTS);
+                FloatVector a = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.TARGET]);
+                FloatVector b = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.PREDICTION]);
+                FloatVector e = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.SIGN]);
+                int foreground = pass.foregroundLabel(c);
+                if (sweep == 0) {
+                    for (int i = 0; i < count; i += LANES) {
+                        FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, offset + (long) i * Float.BYTES, NATIVE);
+                        FloatVector g = targetVector(pass, ws, foreground, offset, i);
+                        p.fma(lossByProbability(p, g, a, b, e, squared), FloatVector.fromArray(FLOATS, weighted, i))
+                                .intoArray(weighted, i);
+                    }
+                } else {
+                    for (int i = 0; i < count; i += LANES) {
+                        long at = offset + (long) i * Float.BYTES;
+                        FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at, NATIVE);
+                        FloatVector g = targetVector(pass, ws, foreground, offset, i);
+                        FloatVector byProbability = lossByProbability(p, g, a, b, e, squared);
+                        VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable)
+                                .cast(FLOATS);
+                        p.mul(byProbability.sub(FloatVector.fromArray(FLOATS, weighted, i))).blend(zero, ignored)
+                                .intoMemorySegment(gradient, at, NATIVE);
+                    }
+                }
+            }
+        }
+    }
+
     /**
      * Writes the labels of {@code count} voxels of image n from {@code voxel} into {@code labels} as ints, with
      * {@link ScalarKernels#MASKED} where the voxel is ignored; throws for a label out of range.
@@ -536,6 +764,9 @@ public final class VectorKernels implements Kernels {
         float[] blockSums = new float[0];
         /** Double sums of one image, same index as the block sums. */
         double[] laneSums = new double[0];
+        /** During a gradient call only (cleared after): the caller's gradient segment and the coefficients. */
+        MemorySegment gradient;
+        double[] coefficients;
 
         Workspace ensure(int classes) {
             if (probabilities.length < classes * CHUNK_VOXELS) {

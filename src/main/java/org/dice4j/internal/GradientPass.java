@@ -1,0 +1,31 @@
+package org.dice4j.internal;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * One validated gradient pass: the statistics pass it follows, the float32 segment of the logits' shape that
+ * receives ∂L/∂z, and the per-(image, class) coefficients of ∂L/∂p (docs/design.md, "Gradient"):
+ *
+ * <pre>∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g)</pre>
+ *
+ * at {@code coefficients[(n * classes + c) * COEFFICIENTS + k]} for k in {@link #TARGET} (a), {@link #PREDICTION}
+ * (b, the factor q of p^q included) and {@link #SIGN} (e, soft-label formulation only). The activation's Jacobian
+ * is applied after; ignored voxels get 0 in every channel.
+ *
+ * <p>With {@code probabilitiesStored}, the statistics pass has already written every probability into
+ * {@code gradient} (the vector kernels' design: the gradient pass then reads them instead of computing the
+ * activation again).
+ */
+public record GradientPass(StatisticsPass statistics, MemorySegment gradient, double[] coefficients,
+        boolean probabilitiesStored) {
+
+    public static final int TARGET = 0;
+    public static final int PREDICTION = 1;
+    public static final int SIGN = 2;
+    /** Coefficients per (image, class). */
+    public static final int COEFFICIENTS = 3;
+
+    public double coefficient(long n, int c, int k) {
+        return coefficients[(int) ((n * statistics.classes() + c) * COEFFICIENTS + k)];
+    }
+}
