@@ -82,10 +82,6 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public boolean statisticsForGradient(StatisticsPass pass, double[] out, MemorySegment gradient) {
-        if (!STORE_PROBABILITIES) {
-            statistics(pass, out);
-            return false;
-        }
         Workspace ws = WORKSPACE.get().ensure(pass.classes());
         if (!pass.denseTarget()) {
             checkLabels(pass, ws);
@@ -145,6 +141,7 @@ public final class VectorKernels implements Kernels {
         Workspace ws = WORKSPACE.get().ensure(pass.classes());
         ws.gradient = gradientPass.gradient();
         ws.coefficients = gradientPass.coefficients();
+        ws.coefficientImage = -1;
         try {
             Stage[] plan = gradientPlan(pass, gradientPass.probabilitiesStored());
             long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
@@ -257,6 +254,20 @@ public final class VectorKernels implements Kernels {
         }
     };
 
+    private static final Stage GRADIENT_ELEMENTWISE_PLAIN = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            gradientElementwisePlain(pass, ws, n, voxel, count);
+        }
+    };
+
+    private static final Stage GRADIENT_SOFTMAX_PLAIN = new Stage() {
+        @Override
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+            gradientSoftmaxPlain(pass, ws, n, voxel, count);
+        }
+    };
+
     private static final Stage GRADIENT_SOFTMAX = new Stage() {
         @Override
         void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
@@ -266,10 +277,6 @@ public final class VectorKernels implements Kernels {
 
     /** Two stages: the label check must not be inlined into the chunk loop either (see runChunks). */
     private static final Stage[] LABELS_ONLY = {STAGE_LABELS, CLOSE_BLOCK};
-
-    /** Which design forwardBackward runs; see docs/design.md. */
-    private static final boolean STORE_PROBABILITIES =
-            !"recompute".equals(System.getProperty("dice4j.gradientDesign"));
 
     /** Stage lists, by [softmax][labels][plain sums]: every list has at least three stages. */
     private static final Stage[][][][] PLANS = new Stage[2][2][2][];
@@ -318,7 +325,10 @@ public final class VectorKernels implements Kernels {
             stages.add(softmax ? STAGE_SOFTMAX : STAGE_ELEMENTWISE);
             stages.add(STORE);
         }
-        stages.add(softmax ? GRADIENT_SOFTMAX : GRADIENT_ELEMENTWISE);
+        // Plain sums (q = 1, no soft label): ∂L/∂p = a·g + b, a third of the general form's operations.
+        boolean plain = !pass.squared() && !pass.softIntersection();
+        stages.add(softmax ? (plain ? GRADIENT_SOFTMAX_PLAIN : GRADIENT_SOFTMAX)
+                : (plain ? GRADIENT_ELEMENTWISE_PLAIN : GRADIENT_ELEMENTWISE));
         return stages.toArray(Stage[]::new);
     }
 
@@ -607,34 +617,113 @@ public final class VectorKernels implements Kernels {
         MemorySegment gradient = ws.gradient;
         float[] probabilities = ws.probabilities;
         float[] scale = ws.scale;
-        for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
-            int slot = c * CHUNK_VOXELS;
-            for (int i = 0; i < count; i += LANES) {
-                FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i))
-                        .intoMemorySegment(gradient, offset + (long) i * Float.BYTES, NATIVE);
+        long planeBytes = pass.voxels() * Float.BYTES;
+        long offset = (n * pass.classes() * pass.voxels() + voxel) * Float.BYTES;
+        // Voxel-major, as the maximum pass: all class planes' lines are written together.
+        for (int i = 0; i < count; i += LANES) {
+            FloatVector voxelScale = FloatVector.fromArray(FLOATS, scale, i);
+            long at = offset + (long) i * Float.BYTES;
+            for (int c = 0; c < pass.classes(); c++) {
+                FloatVector.fromArray(FLOATS, probabilities, c * CHUNK_VOXELS + i).mul(voxelScale)
+                        .intoMemorySegment(gradient, at + c * planeBytes, NATIVE);
             }
         }
     }
 
     /**
-     * ∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g) of one vector (GradientPass): the sign term is 0 without the
-     * soft-label formulation (e = 0), and p^(q−1) is 1 unless {@code squared} is all true.
+     * ∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g) of one vector, with class c's a, b, e from {@code coefficients}
+     * (Workspace#imageCoefficients): the sign term is 0 without the soft-label formulation (e = 0), and p^(q−1) is 1
+     * unless {@code squared} is all true.
      */
-    private static FloatVector lossByProbability(FloatVector p, FloatVector g, FloatVector a, FloatVector b,
-            FloatVector e, VectorMask<Float> squared) {
+    private static FloatVector lossByProbability(FloatVector p, FloatVector g, float[] coefficients, int c,
+            VectorMask<Float> squared) {
+        int base = c * GradientPass.COEFFICIENTS;
+        FloatVector a = FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.TARGET]);
+        FloatVector b = FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.PREDICTION]);
+        FloatVector e = FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.SIGN]);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         FloatVector signTerm = e.blend(e.neg(), p.compare(LT, g)).blend(FloatVector.zero(FLOATS), p.eq(g));
         return g.fma(a, one.blend(p, squared).fma(b, signTerm));
     }
 
-    /** The target of class c for a vector of voxels: the dense target, or 1 where the staged label is c's. */
-    private static FloatVector targetVector(StatisticsPass pass, Workspace ws, int foreground, long offset, int i) {
+    /**
+     * The target of class c for a vector of voxels: the dense target at byte {@code offset}, or 1 where the staged
+     * label at {@code labelIndex} is c's ({@code foreground}).
+     */
+    private static FloatVector targetVector(StatisticsPass pass, Workspace ws, int foreground, long offset,
+            int labelIndex) {
         if (pass.denseTarget()) {
-            return FloatVector.fromMemorySegment(FLOATS, pass.target(), offset + (long) i * Float.BYTES, NATIVE);
+            return FloatVector.fromMemorySegment(FLOATS, pass.target(), offset, NATIVE);
         }
-        VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, i).eq(foreground).cast(FLOATS);
+        VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, labelIndex).eq(foreground).cast(FLOATS);
         return FloatVector.zero(FLOATS).blend(1f, isForeground);
+    }
+
+    /**
+     * ∂L/∂p = a·g + b of class c (q = 1, no sign term) for a vector of voxels: a·g + b against a dense target at
+     * byte {@code offset}; against labels, a + b where the staged label at {@code labelIndex} is c's, else b.
+     */
+    private static FloatVector plainByProbability(StatisticsPass pass, Workspace ws, float[] coefficients, int c,
+            long offset, int labelIndex) {
+        int base = c * GradientPass.COEFFICIENTS;
+        float a = coefficients[base + GradientPass.TARGET];
+        float b = coefficients[base + GradientPass.PREDICTION];
+        if (pass.denseTarget()) {
+            FloatVector g = FloatVector.fromMemorySegment(FLOATS, pass.target(), offset, NATIVE);
+            return g.fma(FloatVector.broadcast(FLOATS, a), FloatVector.broadcast(FLOATS, b));
+        }
+        VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, labelIndex).eq(pass.foregroundLabel(c))
+                .cast(FLOATS);
+        return FloatVector.broadcast(FLOATS, b).blend(a + b, isForeground);
+    }
+
+    /** As {@link #gradientElementwise}, for plain sums. */
+    private static void gradientElementwisePlain(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Float> sigmoid = FLOATS.maskAll(pass.activation() == Activation.SIGMOID);
+        VectorMask<Integer> maskable = INTS.maskAll(!pass.denseTarget());
+        MemorySegment gradient = ws.gradient;
+        float[] coefficients = ws.imageCoefficients(pass, n);
+        int[] labels = ws.labels;
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            for (int i = 0; i < count; i += LANES) {
+                long at = offset + (long) i * Float.BYTES;
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at, NATIVE);
+                FloatVector jacobian = one.blend(p.mul(one.sub(p)), sigmoid);
+                VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable)
+                        .cast(FLOATS);
+                plainByProbability(pass, ws, coefficients, c, at, i).mul(jacobian).blend(zero, ignored)
+                        .intoMemorySegment(gradient, at, NATIVE);
+            }
+        }
+    }
+
+    /** As {@link #gradientSoftmax}, for plain sums. */
+    private static void gradientSoftmaxPlain(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        VectorMask<Integer> maskable = INTS.maskAll(!pass.denseTarget());
+        MemorySegment gradient = ws.gradient;
+        float[] coefficients = ws.imageCoefficients(pass, n);
+        int[] labels = ws.labels;
+        int classes = pass.classes();
+        long planeBytes = pass.voxels() * Float.BYTES;
+        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        for (int i = 0; i < count; i += LANES) {
+            long at = offset + (long) i * Float.BYTES;
+            FloatVector weighted = zero;
+            for (int c = 0; c < classes; c++) {
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
+                weighted = p.fma(plainByProbability(pass, ws, coefficients, c, at + c * planeBytes, i), weighted);
+            }
+            VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable).cast(FLOATS);
+            for (int c = 0; c < classes; c++) {
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
+                p.mul(plainByProbability(pass, ws, coefficients, c, at + c * planeBytes, i).sub(weighted))
+                        .blend(zero, ignored).intoMemorySegment(gradient, at + c * planeBytes, NATIVE);
+            }
+        }
     }
 
     /** Sigmoid or identity ∂L/∂z of every class of the chunk, from the probabilities in {@code ws.gradient}. */
@@ -645,19 +734,16 @@ public final class VectorKernels implements Kernels {
         VectorMask<Float> sigmoid = FLOATS.maskAll(pass.activation() == Activation.SIGMOID);
         VectorMask<Integer> maskable = INTS.maskAll(!pass.denseTarget());
         MemorySegment gradient = ws.gradient;
+        float[] coefficients = ws.imageCoefficients(pass, n);
         int[] labels = ws.labels;
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
-            int base = (int) ((n * pass.classes() + c) * GradientPass.COEFFICIENTS);
-            FloatVector a = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.TARGET]);
-            FloatVector b = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.PREDICTION]);
-            FloatVector e = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.SIGN]);
             int foreground = pass.foregroundLabel(c);
             for (int i = 0; i < count; i += LANES) {
                 long at = offset + (long) i * Float.BYTES;
                 FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at, NATIVE);
-                FloatVector g = targetVector(pass, ws, foreground, offset, i);
-                FloatVector byProbability = lossByProbability(p, g, a, b, e, squared);
+                FloatVector g = targetVector(pass, ws, foreground, at, i);
+                FloatVector byProbability = lossByProbability(p, g, coefficients, c, squared);
                 // σ'(z) = p(1 − p); identity: 1.
                 FloatVector jacobian = one.blend(p.mul(one.sub(p)), sigmoid);
                 VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable)
@@ -676,36 +762,26 @@ public final class VectorKernels implements Kernels {
         VectorMask<Float> squared = FLOATS.maskAll(pass.squared());
         VectorMask<Integer> maskable = INTS.maskAll(!pass.denseTarget());
         MemorySegment gradient = ws.gradient;
-        float[] weighted = ws.scale;
+        float[] coefficients = ws.imageCoefficients(pass, n);
         int[] labels = ws.labels;
-        Arrays.fill(weighted, 0, count, 0f);
-        for (int sweep = 0; sweep < 2; sweep++) {
-            for (int c = 0; c < pass.classes(); c++) {
-                long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
-                int base = (int) ((n * pass.classes() + c) * GradientPass.COEFFICIENTS);
-                FloatVector a = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.TARGET]);
-                FloatVector b = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.PREDICTION]);
-                FloatVector e = FloatVector.broadcast(FLOATS, (float) ws.coefficients[base + GradientPass.SIGN]);
-                int foreground = pass.foregroundLabel(c);
-                if (sweep == 0) {
-                    for (int i = 0; i < count; i += LANES) {
-                        FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, offset + (long) i * Float.BYTES, NATIVE);
-                        FloatVector g = targetVector(pass, ws, foreground, offset, i);
-                        p.fma(lossByProbability(p, g, a, b, e, squared), FloatVector.fromArray(FLOATS, weighted, i))
-                                .intoArray(weighted, i);
-                    }
-                } else {
-                    for (int i = 0; i < count; i += LANES) {
-                        long at = offset + (long) i * Float.BYTES;
-                        FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at, NATIVE);
-                        FloatVector g = targetVector(pass, ws, foreground, offset, i);
-                        FloatVector byProbability = lossByProbability(p, g, a, b, e, squared);
-                        VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable)
-                                .cast(FLOATS);
-                        p.mul(byProbability.sub(FloatVector.fromArray(FLOATS, weighted, i))).blend(zero, ignored)
-                                .intoMemorySegment(gradient, at, NATIVE);
-                    }
-                }
+        int classes = pass.classes();
+        long planeBytes = pass.voxels() * Float.BYTES;
+        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        // Voxel-major: Σ_k p_k·∂L/∂p_k stays in a register, and the class planes' lines are read together.
+        for (int i = 0; i < count; i += LANES) {
+            long at = offset + (long) i * Float.BYTES;
+            FloatVector weighted = zero;
+            for (int c = 0; c < classes; c++) {
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
+                FloatVector g = targetVector(pass, ws, pass.foregroundLabel(c), at + c * planeBytes, i);
+                weighted = p.fma(lossByProbability(p, g, coefficients, c, squared), weighted);
+            }
+            VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable).cast(FLOATS);
+            for (int c = 0; c < classes; c++) {
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
+                FloatVector g = targetVector(pass, ws, pass.foregroundLabel(c), at + c * planeBytes, i);
+                p.mul(lossByProbability(p, g, coefficients, c, squared).sub(weighted)).blend(zero, ignored)
+                        .intoMemorySegment(gradient, at + c * planeBytes, NATIVE);
             }
         }
     }
@@ -767,6 +843,24 @@ public final class VectorKernels implements Kernels {
         /** During a gradient call only (cleared after): the caller's gradient segment and the coefficients. */
         MemorySegment gradient;
         double[] coefficients;
+        /** The coefficients of image {@link #coefficientImage} in float, class c at c × COEFFICIENTS. */
+        float[] imageCoefficients = new float[0];
+        long coefficientImage = -1;
+
+        /** Image n's coefficients in float (converted once per image). */
+        float[] imageCoefficients(StatisticsPass pass, long n) {
+            if (coefficientImage != n) {
+                int length = pass.classes() * GradientPass.COEFFICIENTS;
+                if (imageCoefficients.length < length) {
+                    imageCoefficients = new float[length];
+                }
+                for (int k = 0; k < length; k++) {
+                    imageCoefficients[k] = (float) coefficients[(int) (n * length + k)];
+                }
+                coefficientImage = n;
+            }
+            return imageCoefficients;
+        }
 
         Workspace ensure(int classes) {
             if (probabilities.length < classes * CHUNK_VOXELS) {
