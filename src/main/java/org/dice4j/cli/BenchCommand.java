@@ -19,7 +19,8 @@ import picocli.CommandLine.Option;
  * long enough for the JIT to compile the kernels. Reports the median of timed repetitions.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = "Time the fused kernels and the scalar reference on synthetic data (no input files).")
+        description = "Time the fused kernels and the scalar reference, forward and forward+backward, on synthetic"
+                + " data (no input files).")
 final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--shape", split = ",", paramLabel = "N,C,D1,…",
@@ -36,6 +37,9 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
@@ -54,33 +58,49 @@ final class BenchCommand implements Callable<Integer> {
         DiceLoss reference = builder.referenceKernels(true).build();
         Activation resolved = fused.activationFor(shape[1]);
 
+        java.io.PrintWriter out = spec.commandLine().getOut();
         try (Arena arena = Arena.ofConfined()) {
             Tensor logits = syntheticLogits(arena, shape);
             Tensor target = resolved == Activation.SOFTMAX ? syntheticLabels(arena, shape) : syntheticMask(arena, shape);
             long elements = logits.elementCount();
             double bytes = logits.byteSize() + target.byteSize();
 
+            Tensor gradient = Tensor.of(arena.allocate(logits.byteSize(), 64), DType.FLOAT32, shape);
+
             double fusedSeconds = medianSeconds(() -> fused.forward(logits, target), Math.max(2.0, seconds), seconds);
             double referenceSeconds = medianSeconds(() -> reference.forward(logits, target), 0, seconds);
-            double fusedRate = elements / fusedSeconds;
-            double referenceRate = elements / referenceSeconds;
+            double fusedBackwardSeconds = medianSeconds(() -> fused.lossValueAndGradient(logits, target, gradient),
+                    Math.max(2.0, seconds), seconds);
+            double referenceBackwardSeconds = medianSeconds(
+                    () -> reference.lossValueAndGradient(logits, target, gradient), 0, seconds);
             String targetKind = target.dtype() == DType.UINT8 ? "uint8 labels" : "dense float32 mask";
             if (json) {
-                System.out.printf(Locale.ROOT, "{\"shape\": %s, \"activation\": \"%s\", \"threads\": 1, \"kernel\": \"%s\","
-                                + " \"forward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g}}%n",
-                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), fused.kernelName(), fusedRate,
-                        referenceRate);
+                out.printf(Locale.ROOT, "{\"shape\": %s, \"activation\": \"%s\", \"threads\": 1, \"kernel\": \"%s\","
+                                + " \"forward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g},"
+                                + " \"forward_backward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g}}%n",
+                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), fused.kernelName(),
+                        elements / fusedSeconds, elements / referenceSeconds, elements / fusedBackwardSeconds,
+                        elements / referenceBackwardSeconds);
             } else {
-                System.out.printf(Locale.ROOT, "dice4j bench: logits %s, %s, %s target, %s kernels, 1 thread%n",
+                out.printf(Locale.ROOT, "dice4j bench: logits %s, %s, %s target, %s kernels, 1 thread%n",
                         Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), targetKind, fused.kernelName());
-                System.out.printf(Locale.ROOT, "forward  fused      %8.3f G elements/s  %6.2f GB/s%n", fusedRate / 1e9,
-                        bytes / fusedSeconds / 1e9);
-                System.out.printf(Locale.ROOT, "         reference  %8.3f G elements/s  %6.2f GB/s%n", referenceRate / 1e9,
-                        bytes / referenceSeconds / 1e9);
-                System.out.printf(Locale.ROOT, "         speed-up   %8.1fx%n", fusedSeconds == 0 ? 0 : referenceSeconds / fusedSeconds);
+                report(out, "forward", elements, bytes, fusedSeconds, referenceSeconds);
+                // Forward+backward also writes the gradient: the logits' bytes once more.
+                report(out, "forward+backward", elements, bytes + logits.byteSize(), fusedBackwardSeconds,
+                        referenceBackwardSeconds);
             }
+            out.flush();
         }
         return 0;
+    }
+
+    private static void report(java.io.PrintWriter out, String what, long elements, double bytes, double fusedSeconds,
+            double referenceSeconds) {
+        out.printf(Locale.ROOT, "%-17s fused      %8.3f G elements/s  %6.2f GB/s%n", what, elements / fusedSeconds / 1e9,
+                bytes / fusedSeconds / 1e9);
+        out.printf(Locale.ROOT, "%-17s reference  %8.3f G elements/s  %6.2f GB/s%n", "", elements / referenceSeconds / 1e9,
+                bytes / referenceSeconds / 1e9);
+        out.printf(Locale.ROOT, "%-17s speed-up   %8.1fx%n", "", referenceSeconds / fusedSeconds);
     }
 
     static Activation parseActivation(String name) {

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code dice4j} command line: {@code java --add-modules jdk.incubator.vector -jar dice4j.jar SUBCOMMAND …}. */
 @Command(name = "dice4j", mixinStandardHelpOptions = true, version = "dice4j 0.1.0",
         description = "Fused SIMD Dice-family segmentation losses.",
-        subcommands = {BenchCommand.class})
+        subcommands = {LossCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad usage or bad input. */
     static final int BAD_INPUT = 2;
@@ -28,10 +28,24 @@ public final class Main implements Runnable {
         System.exit(execute(args));
     }
 
-    /** Runs the command line and returns its exit code (the entry point of tests). */
+    /** Runs the command line and returns its exit code. */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /** Runs the command line with the given standard output and error (the entry point of tests). */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         Main main = new Main();
         CommandLine commandLine = new CommandLine(main);
+        commandLine.setOut(out);
+        commandLine.setErr(err);
+        // Usage errors are one line too, pointing at the help instead of printing it.
+        commandLine.setParameterExceptionHandler((exception, arguments) -> {
+            CommandLine failing = exception.getCommandLine();
+            failing.getErr().println("dice4j: " + exception.getMessage() + " (see "
+                    + failing.getCommandSpec().qualifiedName() + " --help)");
+            return BAD_INPUT;
+        });
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
             boolean badInput = exception instanceof IllegalArgumentException;
             line.getErr().println("dice4j: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));

@@ -1,0 +1,297 @@
+package org.dice4j.cli;
+
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.dice4j.Activation;
+import org.dice4j.DType;
+import org.dice4j.DiceLoss;
+import org.dice4j.EmptyPolicy;
+import org.dice4j.LossResult;
+import org.dice4j.Reduction;
+import org.dice4j.Statistics;
+import org.dice4j.Tensor;
+import org.dice4j.Variant;
+import org.dice4j.WeightNormalization;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code dice4j loss}: the loss of logits against a target, both {@code .npy} files mapped into memory, with every
+ * option of the semantics that the library implements; {@code --grad} also writes ∂L/∂logits as an {@code .npy}
+ * file (computed straight into the mapped output, renamed into place when complete).
+ */
+@Command(name = "loss", mixinStandardHelpOptions = true,
+        description = "Loss (and optionally its gradient) of logits against a target, from .npy files.")
+final class LossCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--logits", required = true, paramLabel = "L.npy", description = "float32 logits (N, C, spatial…).")
+    Path logitsPath;
+
+    @Option(names = "--target", required = true, paramLabel = "T.npy",
+            description = "Dense float32 target of the logits' shape, or an integer label map (N, spatial…).")
+    Path targetPath;
+
+    @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
+            description = "Default: softmax when C > 1, else sigmoid.")
+    String activation;
+
+    @Option(names = "--target-kind", paramLabel = "auto|dense|labels", defaultValue = "auto",
+            description = "auto: labels when the target file is integer-typed. Default: ${DEFAULT-VALUE}.")
+    String targetKind;
+
+    @Option(names = "--variant", paramLabel = "dice|jaccard|tversky", defaultValue = "dice")
+    String variant;
+
+    @Option(names = "--alpha", defaultValue = "0.5", description = "Tversky weight of false positives.")
+    double alpha;
+
+    @Option(names = "--beta", defaultValue = "0.5", description = "Tversky weight of false negatives.")
+    double beta;
+
+    @Option(names = "--focal-gamma", defaultValue = "1", description = "Term (1 − S)^G.")
+    double focalGamma;
+
+    @Option(names = "--log-loss", description = "Term −ln S.")
+    boolean logLoss;
+
+    @Option(names = "--squared", description = "Σp², Σg² in the denominator.")
+    boolean squared;
+
+    @Option(names = "--soft-label", description = "Soft-label formulation.")
+    boolean softLabel;
+
+    @Option(names = "--smooth", description = "Sets both smoothing terms.")
+    Double smooth;
+
+    @Option(names = "--smooth-nr", defaultValue = "1e-5")
+    double smoothNumerator;
+
+    @Option(names = "--smooth-dr", defaultValue = "1e-5")
+    double smoothDenominator;
+
+    @Option(names = "--denominator-floor", defaultValue = "0")
+    double denominatorFloor;
+
+    @Option(names = "--batch", description = "Statistics summed over the batch.")
+    boolean batch;
+
+    @Option(names = "--exclude-background", description = "Drop class 0 from the terms.")
+    boolean excludeBackground;
+
+    @Option(names = "--weights", split = ",", paramLabel = "w0,w1,…", description = "Class weights, length C.")
+    double[] weights;
+
+    @Option(names = "--weight-normalization", paramLabel = "count|weight-sum", defaultValue = "count")
+    String weightNormalization;
+
+    @Option(names = "--empty", paramLabel = "include|zero|exclude", defaultValue = "include")
+    String empty;
+
+    @Option(names = "--ignore-index", paramLabel = "K", description = "Label value whose voxels are masked out.")
+    Long ignoreIndex;
+
+    @Option(names = "--reduction", paramLabel = "mean|sum|none", defaultValue = "mean")
+    String reduction;
+
+    @Option(names = "--grad", paramLabel = "OUT.npy", description = "Write ∂L/∂logits (float32, the logits' shape).")
+    Path gradientPath;
+
+    @Option(names = "--json", description = "Machine-readable output on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        DiceLoss loss = buildLoss();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Arena arena = Arena.ofShared()) {
+            NpyFile logitsFile = NpyFile.map(logitsPath, arena);
+            NpyFile targetFile = NpyFile.map(targetPath, arena);
+            if (logitsFile.dtype() != DType.FLOAT32) {
+                throw new IllegalArgumentException(logitsPath + ": logits must be float32 ('<f4'), got "
+                        + logitsFile.dtype().name().toLowerCase(Locale.ROOT));
+            }
+            checkTargetKind(targetFile);
+            Tensor logits = logitsFile.tensor();
+            Tensor target = targetFile.tensor();
+            long start = System.nanoTime();
+            LossResult result;
+            try {
+                if (gradientPath == null) {
+                    result = loss.forward(logits, target);
+                } else {
+                    result = withGradient(loss, logits, target, logitsFile.shape());
+                }
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(locate(e.getMessage()), e);
+            }
+            double elapsedMs = (System.nanoTime() - start) / 1e6;
+            Activation resolved = loss.activationFor(logitsFile.shape()[1]);
+            if (json) {
+                out.println(json(result, logitsFile.shape(), resolved, loss.kernelName(), elapsedMs));
+            } else {
+                table(out, result, logitsFile.shape(), resolved, loss.kernelName(), elapsedMs);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    /** forwardBackward into the mapped output file, committed only when everything succeeded. */
+    private LossResult withGradient(DiceLoss loss, Tensor logits, Tensor target, long[] shape) {
+        try (NpyFile.Output output = NpyFile.Output.create(gradientPath, DType.FLOAT32, shape)) {
+            Tensor gradient = Tensor.of(output.data(), DType.FLOAT32, shape);
+            LossResult result;
+            if (loss.reduction() == Reduction.NONE) {
+                // The gradient of the sum of the terms: every upstream value 1.
+                int rows = batch ? 1 : (int) shape[0];
+                int columns = (int) shape[1] - (excludeBackground ? 1 : 0);
+                double[][] ones = new double[rows][columns];
+                for (double[] row : ones) {
+                    Arrays.fill(row, 1.0);
+                }
+                result = loss.forwardBackward(logits, target, gradient, ones);
+            } else {
+                result = loss.forwardBackward(logits, target, gradient);
+            }
+            output.commit();
+            return result;
+        }
+    }
+
+    private DiceLoss buildLoss() {
+        DiceLoss.Builder builder = DiceLoss.builder();
+        if (activation != null) {
+            builder.activation(BenchCommand.parseActivation(activation));
+        }
+        switch (choice("--variant", variant, "dice", "jaccard", "tversky")) {
+            case "jaccard" -> builder.variant(Variant.JACCARD);
+            case "tversky" -> builder.tversky(alpha, beta);
+            default -> builder.variant(Variant.DICE);
+        }
+        if (focalGamma != 1) {
+            builder.focalGamma(focalGamma);
+        }
+        builder.logLoss(logLoss).squared(squared).softLabel(softLabel);
+        if (smooth != null) {
+            builder.smooth(smooth);
+        } else {
+            builder.smoothNumerator(smoothNumerator).smoothDenominator(smoothDenominator);
+        }
+        builder.denominatorFloor(denominatorFloor).batch(batch).includeBackground(!excludeBackground);
+        if (weights != null) {
+            builder.classWeights(weights);
+        }
+        builder.weightNormalization(choice("--weight-normalization", weightNormalization, "count", "weight-sum")
+                .equals("count") ? WeightNormalization.COUNT : WeightNormalization.WEIGHT_SUM);
+        builder.emptyPolicy(EmptyPolicy.valueOf(choice("--empty", empty, "include", "zero", "exclude")
+                .toUpperCase(Locale.ROOT)));
+        builder.reduction(Reduction.valueOf(choice("--reduction", reduction, "mean", "sum", "none")
+                .toUpperCase(Locale.ROOT)));
+        if (ignoreIndex != null) {
+            builder.ignoreIndex(ignoreIndex);
+        }
+        return builder.build();
+    }
+
+    private void checkTargetKind(NpyFile target) {
+        String kind = choice("--target-kind", targetKind, "auto", "dense", "labels");
+        if (kind.equals("dense") && target.dtype() != DType.FLOAT32) {
+            throw new IllegalArgumentException(targetPath + ": --target-kind dense needs a float32 ('<f4') file, got "
+                    + target.dtype().name().toLowerCase(Locale.ROOT));
+        }
+        if (kind.equals("labels") && !target.dtype().isInteger()) {
+            throw new IllegalArgumentException(targetPath + ": --target-kind labels needs an integer file (uint8,"
+                    + " int32 or int64), got " + target.dtype().name().toLowerCase(Locale.ROOT));
+        }
+    }
+
+    /** Names the file a library message is about: "logits: …" and "target: …" become the file's path. */
+    private String locate(String message) {
+        if (message.startsWith("logits:")) {
+            return logitsPath + ":" + message.substring("logits:".length());
+        }
+        if (message.startsWith("target:")) {
+            return targetPath + ":" + message.substring("target:".length());
+        }
+        return message;
+    }
+
+    static String choice(String option, String value, String... allowed) {
+        String normalized = value.trim().toLowerCase(Locale.ROOT);
+        for (String candidate : allowed) {
+            if (candidate.equals(normalized)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException(option + ": expected " + String.join(", ", allowed) + ", got '" + value + "'");
+    }
+
+    static String json(LossResult result, long[] shape, Activation activation, String kernel, double elapsedMs) {
+        StringBuilder json = new StringBuilder("{\"loss\": ");
+        json.append(result.reduction() == Reduction.NONE ? matrix(result.terms()) : number(result.loss()));
+        Statistics statistics = result.statistics();
+        json.append(", \"terms\": ").append(matrix(result.terms()));
+        json.append(", \"intersection\": ").append(matrix(statistics.intersection()));
+        json.append(", \"pred_sum\": ").append(matrix(statistics.predSum()));
+        json.append(", \"target_sum\": ").append(matrix(statistics.targetSum()));
+        json.append(", \"shape\": ").append(Arrays.toString(shape));
+        json.append(", \"activation\": \"").append(activation.name().toLowerCase(Locale.ROOT)).append('"');
+        json.append(", \"kernel\": \"").append(kernel).append('"');
+        json.append(", \"elapsed_ms\": ").append(number(elapsedMs)).append('}');
+        return json.toString();
+    }
+
+    private static String matrix(double[][] values) {
+        StringBuilder text = new StringBuilder("[");
+        for (int row = 0; row < values.length; row++) {
+            text.append(row == 0 ? "[" : ", [");
+            for (int column = 0; column < values[row].length; column++) {
+                text.append(column == 0 ? "" : ", ").append(number(values[row][column]));
+            }
+            text.append(']');
+        }
+        return text.append(']').toString();
+    }
+
+    /** A JSON number (shortest round-tripping form), or null for NaN and infinities. */
+    private static String number(double value) {
+        return Double.isFinite(value) ? Double.toString(value) : "null";
+    }
+
+    private static void table(PrintWriter out, LossResult result, long[] shape, Activation activation, String kernel,
+            double elapsedMs) {
+        out.printf(Locale.ROOT, "logits %s, %s, %s kernels, %.1f ms%n", Arrays.toString(shape),
+                activation.name().toLowerCase(Locale.ROOT), kernel, elapsedMs);
+        if (result.reduction() != Reduction.NONE) {
+            out.printf(Locale.ROOT, "loss (%s): %.9g%n", result.reduction().name().toLowerCase(Locale.ROOT), result.loss());
+        }
+        Statistics statistics = result.statistics();
+        out.printf(Locale.ROOT, "%-6s %-6s %16s %16s %16s %16s%n", "image", "class", "w·term", "intersection",
+                "pred_sum", "target_sum");
+        for (int row = 0; row < result.rows(); row++) {
+            for (int column = 0; column < result.columns(); column++) {
+                int c = column + result.firstClass();
+                String image = result.rows() == 1 && statistics.images() > 1 ? "all" : Integer.toString(row);
+                double[] sums = new double[3];
+                for (int n = 0; n < statistics.images(); n++) {
+                    if (result.rows() == 1 && statistics.images() > 1 || n == row) {
+                        sums[0] += statistics.intersection(n, c);
+                        sums[1] += statistics.predSum(n, c);
+                        sums[2] += statistics.targetSum(n, c);
+                    }
+                }
+                out.printf(Locale.ROOT, "%-6s %-6d %16.9g %16.9g %16.9g %16.9g%n", image, c, result.term(row, column),
+                        sums[0], sums[1], sums[2]);
+            }
+        }
+    }
+}

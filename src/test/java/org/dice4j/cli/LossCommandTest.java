@@ -1,0 +1,164 @@
+package org.dice4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.dice4j.DType;
+import org.dice4j.DiceLoss;
+import org.dice4j.LossResult;
+import org.dice4j.Tensor;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code dice4j loss} end to end: .npy files written by the test, the entry point, its output and exit code. */
+class LossCommandTest {
+    @TempDir
+    Path folder;
+
+    private record Run(int exitCode, String out, String err) {}
+
+    private static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    private Path write(String name, DType dtype, long[] shape, MemorySegment data) {
+        Path file = folder.resolve(name);
+        try (NpyFile.Output output = NpyFile.Output.create(file, dtype, shape)) {
+            MemorySegment.copy(data, 0, output.data(), 0, output.data().byteSize());
+            output.commit();
+        }
+        return file;
+    }
+
+    private static float[] logits() {
+        float[] logits = new float[2 * 3 * 20];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) Math.cos(i * 0.7) * 2;
+        }
+        return logits;
+    }
+
+    private static byte[] labels() {
+        byte[] labels = new byte[2 * 20];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) (i % 7 == 0 ? 255 : i % 3);
+        }
+        return labels;
+    }
+
+    private Path logitsFile() {
+        return write("logits.npy", DType.FLOAT32, new long[] {2, 3, 4, 5}, MemorySegment.ofArray(logits()));
+    }
+
+    private Path labelsFile() {
+        return write("labels.npy", DType.UINT8, new long[] {2, 4, 5}, MemorySegment.ofArray(labels()));
+    }
+
+    @Test
+    void theJsonLossAndGradientAreTheLibrarys() throws IOException {
+        Path logits = logitsFile();
+        Path labels = labelsFile();
+        Path gradient = folder.resolve("grad.npy");
+        Run run = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--ignore-index", "255",
+                "--variant", "jaccard", "--exclude-background", "--grad", gradient.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        DiceLoss loss = DiceLoss.builder().ignoreIndex(255).variant(org.dice4j.Variant.JACCARD)
+                .includeBackground(false).build();
+        float[] expectedGradient = new float[120];
+        LossResult expected = loss.forwardBackward(Tensor.of(logits(), 2, 3, 4, 5), Tensor.ofUint8(labels(), 2, 4, 5),
+                Tensor.of(expectedGradient, 2, 3, 4, 5));
+        assertEquals(expected.loss(), json.get("loss").getAsDouble());
+        assertEquals(expected.term(1, 1), json.getAsJsonArray("terms").get(1).getAsJsonArray().get(1).getAsDouble());
+        assertEquals(expected.statistics().targetSum(0, 2),
+                json.getAsJsonArray("target_sum").get(0).getAsJsonArray().get(2).getAsDouble());
+        assertEquals("[2,3,4,5]", json.get("shape").toString());
+        assertEquals("softmax", json.get("activation").getAsString());
+        assertEquals(loss.kernelName(), json.get("kernel").getAsString());
+        assertTrue(json.get("elapsed_ms").getAsDouble() >= 0);
+        try (Arena arena = Arena.ofConfined()) {
+            NpyFile written = NpyFile.map(gradient, arena);
+            assertArrayEquals(new long[] {2, 3, 4, 5}, written.shape());
+            assertArrayEquals(expectedGradient, written.data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
+        }
+    }
+
+    @Test
+    void reductionNoneReportsTheTermsAsTheLossAndNaNAsNull() {
+        Run run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+                "--ignore-index", "255", "--reduction", "none", "--empty", "exclude", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        assertEquals(json.get("terms"), json.get("loss"));
+        assertEquals(2, json.getAsJsonArray("loss").size());
+    }
+
+    @Test
+    void theTableNamesTheLossAndEveryTerm() {
+        Run run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+                "--ignore-index", "255");
+        assertEquals(0, run.exitCode(), run.err());
+        assertTrue(run.out().contains("loss (mean): "), run.out());
+        assertEquals(1 + 1 + 1 + 6, run.out().lines().count(), run.out());
+    }
+
+    @Test
+    void badInputExitsWithTwoAndOneLineNamingTheFileAndNoOutputIsLeft() throws IOException {
+        Path logits = logitsFile();
+        Path labels = labelsFile();
+        Path gradient = folder.resolve("grad.npy");
+        // A label out of range (no ignore index): the target file is named, the gradient never appears.
+        Run outOfRange = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--grad",
+                gradient.toString());
+        assertEquals(2, outOfRange.exitCode());
+        assertEquals("dice4j: " + labels + ": label 255 at image 0, voxel 0 (spatial index [0, 0]) is not in [0, 3)",
+                outOfRange.err().strip());
+        assertFalse(Files.exists(gradient));
+        try (var files = Files.list(folder)) {
+            assertEquals(2, files.count(), "only the two inputs: no temporary file left");
+        }
+        Run missing = run("loss", "--logits", folder.resolve("nope.npy").toString(), "--target", labels.toString());
+        assertEquals(2, missing.exitCode());
+        assertEquals("dice4j: " + folder.resolve("nope.npy") + ": no such file", missing.err().strip());
+        byte[] truncated = Files.readAllBytes(logits);
+        Path cut = Files.write(folder.resolve("cut.npy"), java.util.Arrays.copyOf(truncated, truncated.length - 4));
+        Run truncatedRun = run("loss", "--logits", cut.toString(), "--target", labels.toString());
+        assertEquals(2, truncatedRun.exitCode());
+        assertEquals("dice4j: " + cut + ": the header's shape [2, 3, 4, 5] of float32 needs 480 data bytes, the file"
+                + " has 476 (truncated?)", truncatedRun.err().strip());
+        Path otherShape = write("other.npy", DType.UINT8, new long[] {2, 5, 4}, MemorySegment.ofArray(labels()));
+        Run mismatch = run("loss", "--logits", logits.toString(), "--target", otherShape.toString());
+        assertEquals(2, mismatch.exitCode());
+        assertEquals("dice4j: " + otherShape + ": a UINT8 label map must have shape [2, 4, 5] or [2, 1, 4, 5], got"
+                + " [2, 5, 4]", mismatch.err().strip());
+        Run floatLabels = run("loss", "--logits", logits.toString(), "--target", logits.toString(), "--target-kind", "labels");
+        assertEquals(2, floatLabels.exitCode());
+        assertEquals("dice4j: " + logits + ": --target-kind labels needs an integer file (uint8, int32 or int64), got"
+                + " float32", floatLabels.err().strip());
+        Run unknown = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--frobnicate");
+        assertEquals(2, unknown.exitCode());
+        assertEquals("dice4j: Unknown option: '--frobnicate' (see dice4j loss --help)", unknown.err().strip());
+        Run badChoice = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--variant", "dise");
+        assertEquals(2, badChoice.exitCode());
+        assertEquals("dice4j: --variant: expected dice, jaccard, tversky, got 'dise'", badChoice.err().strip());
+        for (Run run : new Run[] {outOfRange, missing, truncatedRun, mismatch, floatLabels, unknown, badChoice}) {
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertEquals("", run.out());
+        }
+    }
+}
