@@ -180,7 +180,7 @@ public final class DiceLoss {
         Kernels kernels = kernels();
         boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
         int images = (int) pass.images();
-        reduce(values, images, pass.classes(), null, scratch.reduced, scratch.sums);
+        reduce(values, images, pass.classes(), null, scratch);
         double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
         coefficients(values, images, pass.classes(), scratch.reduced[2], null, coefficients, scratch);
         kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
@@ -202,7 +202,7 @@ public final class DiceLoss {
         LossResult result = evaluate(new Statistics(images, classes, values));
         double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
         Scratch scratch = new Scratch();
-        reduce(values, images, classes, null, scratch.reduced, scratch.sums);
+        reduce(values, images, classes, null, scratch);
         coefficients(values, images, classes, upstream * scratch.reduced[2], upstreamTerms, coefficients, scratch);
         kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
         return result;
@@ -219,6 +219,7 @@ public final class DiceLoss {
         int firstClass = includeBackground ? 0 : 1;
         double[] sums = scratch.sums;
         double[] termGradient = scratch.termGradient;
+        double[] parts = scratch.parts;
         for (int row = 0; row < rows; row++) {
             for (int c = firstClass; c < classes; c++) {
                 termStatistics(values, images, classes, row, c, sums);
@@ -230,7 +231,7 @@ public final class DiceLoss {
                 double byTerm = byWeightedTerm * weight
                         * (upstreamTerms == null ? 1.0 : upstreamTerms[row][c - firstClass]);
                 termGradient(sums[StatisticsPass.INTERSECTION], sums[StatisticsPass.PRED_SUM], targetSum,
-                        sums[StatisticsPass.SOFT_INTERSECTION], termGradient);
+                        sums[StatisticsPass.SOFT_INTERSECTION], parts, termGradient);
                 double byOverlap = byTerm * termGradient[0];
                 double byPredSum = byTerm * termGradient[1];
                 double a;
@@ -260,44 +261,15 @@ public final class DiceLoss {
 
     /** {∂ℓ/∂I, ∂ℓ/∂P} of one term (I: the soft overlap with softLabel); a floored denominator is a constant. */
     private void termGradient(double intersection, double predSum, double targetSum, double softIntersection,
-            double[] out) {
-        double overlap = softLabel ? softIntersection : intersection;
-        double numerator;
-        double denominator;
-        double numeratorByOverlap;
-        double denominatorByOverlap;
-        double denominatorByPredSum;
-        switch (variant) {
-            case DICE -> {
-                numerator = 2 * overlap + smoothNumerator;
-                denominator = predSum + targetSum + smoothDenominator;
-                numeratorByOverlap = 2;
-                denominatorByOverlap = 0;
-                denominatorByPredSum = 1;
-            }
-            case JACCARD -> {
-                numerator = overlap + smoothNumerator;
-                denominator = predSum + targetSum - overlap + smoothDenominator;
-                numeratorByOverlap = 1;
-                denominatorByOverlap = -1;
-                denominatorByPredSum = 1;
-            }
-            case TVERSKY -> {
-                numerator = overlap + smoothNumerator;
-                denominator = overlap + alpha * (predSum - overlap) + beta * (targetSum - overlap)
-                        + smoothDenominator;
-                numeratorByOverlap = 1;
-                denominatorByOverlap = 1 - alpha - beta;
-                denominatorByPredSum = alpha;
-            }
-            default -> throw new AssertionError(variant);
-        }
-        boolean floored = denominatorFloor > 0 && denominator < denominatorFloor;
-        double used = floored ? denominatorFloor : denominator;
+            double[] parts, double[] out) {
+        scoreParts(intersection, predSum, targetSum, softIntersection, parts);
+        double numerator = parts[NUMERATOR];
+        boolean floored = denominatorFloor > 0 && parts[DENOMINATOR] < denominatorFloor;
+        double used = floored ? denominatorFloor : parts[DENOMINATOR];
         double score = numerator / used;
-        double scoreByOverlap = numeratorByOverlap / used
-                - (floored ? 0 : numerator * denominatorByOverlap / (used * used));
-        double scoreByPredSum = floored ? 0 : -numerator * denominatorByPredSum / (used * used);
+        double scoreByOverlap = parts[NUMERATOR_BY_OVERLAP] / used
+                - (floored ? 0 : numerator * parts[DENOMINATOR_BY_OVERLAP] / (used * used));
+        double scoreByPredSum = floored ? 0 : -numerator * parts[DENOMINATOR_BY_PRED_SUM] / (used * used);
         double termByScore;
         if (logLoss) {
             termByScore = score >= LOG_LOSS_MIN_SCORE ? -1 / score : 0;
@@ -306,6 +278,48 @@ public final class DiceLoss {
         }
         out[0] = termByScore * scoreByOverlap;
         out[1] = termByScore * scoreByPredSum;
+    }
+
+    private static final int NUMERATOR = 0;
+    private static final int DENOMINATOR = 1;
+    private static final int NUMERATOR_BY_OVERLAP = 2;
+    private static final int DENOMINATOR_BY_OVERLAP = 3;
+    private static final int DENOMINATOR_BY_PRED_SUM = 4;
+    private static final int SCORE_PARTS = 5;
+
+    /**
+     * The score's numerator and denominator (before any floor) and their derivatives by the overlap and by P, into
+     * {@code parts} at NUMERATOR… DENOMINATOR_BY_PRED_SUM.
+     */
+    private void scoreParts(double intersection, double predSum, double targetSum, double softIntersection,
+            double[] parts) {
+        // The spec's (P + G − A)/2 equals Σ min(p, g) for any reals; summing min directly avoids the cancellation.
+        double overlap = softLabel ? softIntersection : intersection;
+        switch (variant) {
+            case DICE -> {
+                parts[NUMERATOR] = 2 * overlap + smoothNumerator;
+                parts[DENOMINATOR] = predSum + targetSum + smoothDenominator;
+                parts[NUMERATOR_BY_OVERLAP] = 2;
+                parts[DENOMINATOR_BY_OVERLAP] = 0;
+                parts[DENOMINATOR_BY_PRED_SUM] = 1;
+            }
+            case JACCARD -> {
+                parts[NUMERATOR] = overlap + smoothNumerator;
+                parts[DENOMINATOR] = predSum + targetSum - overlap + smoothDenominator;
+                parts[NUMERATOR_BY_OVERLAP] = 1;
+                parts[DENOMINATOR_BY_OVERLAP] = -1;
+                parts[DENOMINATOR_BY_PRED_SUM] = 1;
+            }
+            case TVERSKY -> {
+                parts[NUMERATOR] = overlap + smoothNumerator;
+                parts[DENOMINATOR] = overlap + alpha * (predSum - overlap) + beta * (targetSum - overlap)
+                        + smoothDenominator;
+                parts[NUMERATOR_BY_OVERLAP] = 1;
+                parts[DENOMINATOR_BY_OVERLAP] = 1 - alpha - beta;
+                parts[DENOMINATOR_BY_PRED_SUM] = alpha;
+            }
+            default -> throw new AssertionError(variant);
+        }
     }
 
     private static void checkUpstream(double upstream, String name) {
@@ -463,18 +477,20 @@ public final class DiceLoss {
         int rows = batch ? 1 : statistics.images();
         int firstClass = includeBackground ? 0 : 1;
         double[][] terms = new double[rows][statistics.classes() - firstClass];
-        double[] reduced = new double[3];
-        reduce(statistics.values(), statistics.images(), statistics.classes(), terms, reduced,
-                new double[StatisticsPass.STATS]);
+        Scratch scratch = new Scratch();
+        reduce(statistics.values(), statistics.images(), statistics.classes(), terms, scratch);
+        double[] reduced = scratch.reduced;
         return new LossResult(reduced[0], reduction, terms, firstClass, (int) reduced[1], statistics);
     }
 
     /**
      * Reduces per-image statistics ({@code values}, laid out as the kernels write them) into
      * {@code reduced = {loss, counted terms, ∂L/∂(w·ℓ) of a counted term}}, filling {@code terms} (rows × columns
-     * of w·ℓ) when it is not null. {@code sums} (length STATS) is scratch.
+     * of w·ℓ) when it is not null, into {@code scratch.reduced}.
      */
-    private void reduce(double[] values, int images, int classes, double[][] terms, double[] reduced, double[] sums) {
+    private void reduce(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
+        double[] reduced = scratch.reduced;
+        double[] sums = scratch.sums;
         int rows = batch ? 1 : images;
         int firstClass = includeBackground ? 0 : 1;
         double weightedSum = 0;
@@ -491,7 +507,7 @@ public final class DiceLoss {
                 if (counts(targetSum)) {
                     double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
                             ? 0.0
-                            : term(intersection, predSum, targetSum, softIntersection);
+                            : term(intersection, predSum, targetSum, softIntersection, scratch.parts);
                     double weight = classWeights == null ? 1.0 : classWeights[c];
                     weightedTerm = weight * term;
                     weightedSum += weightedTerm;
@@ -550,7 +566,7 @@ public final class DiceLoss {
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
         kernels().statistics(pass, values);
-        reduce(values, (int) pass.images(), pass.classes(), null, scratch.reduced, scratch.sums);
+        reduce(values, (int) pass.images(), pass.classes(), null, scratch);
         return scratch.reduced[0];
     }
 
@@ -563,6 +579,7 @@ public final class DiceLoss {
         final double[] reduced = new double[3];
         final double[] sums = new double[StatisticsPass.STATS];
         final double[] termGradient = new double[2];
+        final double[] parts = new double[SCORE_PARTS];
 
         double[] values(int length) {
             if (values.length < length) {
@@ -579,30 +596,13 @@ public final class DiceLoss {
         }
     }
 
-    /** ℓ of one (row, class) from its statistics. */
-    private double term(double intersection, double predSum, double targetSum, double softIntersection) {
-        // The spec's (P + G − A)/2 equals Σ min(p, g) for any reals; summing min directly avoids the cancellation.
-        double overlap = softLabel ? softIntersection : intersection;
-        double numerator;
-        double denominator;
-        switch (variant) {
-            case DICE -> {
-                numerator = 2 * overlap + smoothNumerator;
-                denominator = predSum + targetSum + smoothDenominator;
-            }
-            case JACCARD -> {
-                numerator = overlap + smoothNumerator;
-                denominator = predSum + targetSum - overlap + smoothDenominator;
-            }
-            case TVERSKY -> {
-                numerator = overlap + smoothNumerator;
-                denominator = overlap + alpha * (predSum - overlap) + beta * (targetSum - overlap)
-                        + smoothDenominator;
-            }
-            default -> throw new AssertionError(variant);
-        }
+    /** ℓ of one (row, class) from its statistics; {@code parts} is scratch of length SCORE_PARTS. */
+    private double term(double intersection, double predSum, double targetSum, double softIntersection,
+            double[] parts) {
+        scoreParts(intersection, predSum, targetSum, softIntersection, parts);
+        double denominator = parts[DENOMINATOR];
         // A floor of 0 is off: denominators may be negative when inputs are not probabilities (MONAI's log_softmax cases).
-        double score = numerator / (denominatorFloor > 0 ? Math.max(denominator, denominatorFloor) : denominator);
+        double score = parts[NUMERATOR] / (denominatorFloor > 0 ? Math.max(denominator, denominatorFloor) : denominator);
         if (logLoss) {
             return -Math.log(Math.max(score, LOG_LOSS_MIN_SCORE));
         }

@@ -86,10 +86,7 @@ public final class ScalarKernels implements Kernels {
                     continue;
                 }
             }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
-            }
+            double max = voxelMax(logits, imageStart, classes, voxels, v);
             double expSum = 0;
             for (int c = 0; c < classes; c++) {
                 expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
@@ -179,10 +176,7 @@ public final class ScalarKernels implements Kernels {
                     continue;
                 }
             }
-            double max = Double.NEGATIVE_INFINITY;
-            for (int c = 0; c < classes; c++) {
-                max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
-            }
+            double max = voxelMax(logits, imageStart, classes, voxels, v);
             double expSum = 0;
             for (int c = 0; c < classes; c++) {
                 probability[c] = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
@@ -211,6 +205,15 @@ public final class ScalarKernels implements Kernels {
         return pass.coefficient(n, c, GradientPass.TARGET) * g
                 + pass.coefficient(n, c, GradientPass.PREDICTION) * power
                 + pass.coefficient(n, c, GradientPass.SIGN) * Math.signum(p - g);
+    }
+
+    /** max over c of the logit (imageStart + c·voxels + v): the softmax's shift. */
+    private static double voxelMax(MemorySegment logits, long imageStart, int classes, long voxels, long v) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int c = 0; c < classes; c++) {
+            max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
+        }
+        return max;
     }
 
     static double sigmoid(double z) {

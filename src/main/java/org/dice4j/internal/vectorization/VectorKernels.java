@@ -159,121 +159,54 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** One step of a chunk's processing. */
-    private abstract static class Stage {
-        abstract void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count);
+    /**
+     * One step of a chunk's processing. Every stage is a method reference of its own class, so that the one call site
+     * in {@link #runChunks} stays megamorphic.
+     */
+    @FunctionalInterface
+    private interface Stage {
+        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count);
     }
 
-    private static final Stage STAGE_LABELS = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            stageLabels(pass, ws.labels, n, voxel, count);
-        }
-    };
+    private static final Stage STAGE_LABELS = VectorKernels::stageLabels;
 
-    private static final Stage STAGE_ELEMENTWISE = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            stageElementwise(pass, ws, n, voxel, count, pass.hasIgnore() && !pass.denseTarget());
-        }
-    };
+    private static final Stage STAGE_ELEMENTWISE = VectorKernels::stageElementwise;
 
-    private static final Stage STAGE_SOFTMAX = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            stageSoftmax(pass, ws, n, voxel, count, pass.hasIgnore() && !pass.denseTarget());
-        }
-    };
+    private static final Stage STAGE_SOFTMAX = VectorKernels::stageSoftmax;
 
-    private static final Stage ACCUMULATE_DENSE = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            accumulateDense(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage ACCUMULATE_DENSE = VectorKernels::accumulateDense;
 
-    private static final Stage ACCUMULATE_DENSE_SCALED = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            accumulateDenseScaled(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage ACCUMULATE_DENSE_SCALED = VectorKernels::accumulateDenseScaled;
 
-    private static final Stage ACCUMULATE_LABELS_SCALED = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            accumulateLabelsScaled(pass, ws, count);
-        }
-    };
+    private static final Stage ACCUMULATE_LABELS_SCALED = VectorKernels::accumulateLabelsScaled;
 
-    private static final Stage ACCUMULATE_DENSE_WITH_OPTIONS = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            accumulateDenseWithOptions(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage ACCUMULATE_DENSE_WITH_OPTIONS = VectorKernels::accumulateDenseWithOptions;
 
-    private static final Stage ACCUMULATE_LABELS = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            accumulateLabels(pass, ws, count);
-        }
-    };
+    private static final Stage ACCUMULATE_LABELS = VectorKernels::accumulateLabels;
 
-    private static final Stage ACCUMULATE_LABELS_WITH_OPTIONS = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            accumulateLabelsWithOptions(pass, ws, count);
-        }
-    };
+    private static final Stage ACCUMULATE_LABELS_WITH_OPTIONS = VectorKernels::accumulateLabelsWithOptions;
 
     /** Ends a float accumulation block: every BLOCK_VOXELS voxels and at the end of the image's vector part. */
-    private static final Stage CLOSE_BLOCK = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            long end = voxel + count;
-            if (end % BLOCK_VOXELS == 0 || end == pass.voxels() - pass.voxels() % LANES) {
-                ws.foldBlockSums(pass.classes());
-                ws.clearBlockSums(pass.classes());
-            }
+    private static final Stage CLOSE_BLOCK = VectorKernels::closeBlock;
+
+    private static void closeBlock(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        long end = voxel + count;
+        if (end % BLOCK_VOXELS == 0 || end == pass.voxels() - pass.voxels() % LANES) {
+            ws.foldBlockSums(pass.classes());
+            ws.clearBlockSums(pass.classes());
         }
-    };
+    }
 
     /** Writes the staged probabilities (times the scale) into the gradient segment. */
-    private static final Stage STORE = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            storeProbabilities(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage STORE = VectorKernels::storeProbabilities;
 
-    private static final Stage GRADIENT_ELEMENTWISE = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            gradientElementwise(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage GRADIENT_ELEMENTWISE = VectorKernels::gradientElementwise;
 
-    private static final Stage GRADIENT_ELEMENTWISE_PLAIN = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            gradientElementwisePlain(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage GRADIENT_ELEMENTWISE_PLAIN = VectorKernels::gradientElementwisePlain;
 
-    private static final Stage GRADIENT_SOFTMAX_PLAIN = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            gradientSoftmaxPlain(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage GRADIENT_SOFTMAX_PLAIN = VectorKernels::gradientSoftmaxPlain;
 
-    private static final Stage GRADIENT_SOFTMAX = new Stage() {
-        @Override
-        void run(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-            gradientSoftmax(pass, ws, n, voxel, count);
-        }
-    };
+    private static final Stage GRADIENT_SOFTMAX = VectorKernels::gradientSoftmax;
 
     /** Two stages: the label check must not be inlined into the chunk loop either (see runChunks). */
     private static final Stage[] LABELS_ONLY = {STAGE_LABELS, CLOSE_BLOCK};
@@ -344,8 +277,8 @@ public final class VectorKernels implements Kernels {
      * Sigmoid (or identity) probabilities of every class for {@code count} voxels from {@code voxel}: class c at
      * {@code c × CHUNK_VOXELS}, with a scale of 1; 0 at ignored voxels when {@code maskIgnored}.
      */
-    private static void stageElementwise(StatisticsPass pass, Workspace ws, long n, long voxel, int count,
-            boolean maskIgnored) {
+    private static void stageElementwise(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        boolean maskIgnored = pass.hasIgnore() && !pass.denseTarget();
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Float> sigmoid = FLOATS.maskAll(pass.activation() == Activation.SIGMOID);
@@ -384,8 +317,8 @@ public final class VectorKernels implements Kernels {
      * voxels. With {@code maskIgnored}, an ignored voxel's probabilities are set to 0 (with a scale of 1), whatever
      * its logits.
      */
-    private static void stageSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count,
-            boolean maskIgnored) {
+    private static void stageSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        boolean maskIgnored = pass.hasIgnore() && !pass.denseTarget();
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Integer> matchIgnored = INTS.maskAll(maskIgnored);
@@ -498,7 +431,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Adds I, P, G of every class against the staged labels to the block sums, for a chunk of staged probabilities. */
-    private static void accumulateLabels(StatisticsPass pass, Workspace ws, int count) {
+    private static void accumulateLabels(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         float[] probabilities = ws.probabilities;
@@ -525,7 +458,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** As {@link #accumulateLabels}, with sums of squares (q = 2) and the soft-label overlap Σ min(p, g). */
-    private static void accumulateLabelsWithOptions(StatisticsPass pass, Workspace ws, int count) {
+    private static void accumulateLabelsWithOptions(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
@@ -585,7 +518,7 @@ public final class VectorKernels implements Kernels {
     }
 
     /** As {@link #accumulateLabels}, for staged values times the staged per-voxel scale (softmax). */
-    private static void accumulateLabelsScaled(StatisticsPass pass, Workspace ws, int count) {
+    private static void accumulateLabelsScaled(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         float[] probabilities = ws.probabilities;
@@ -619,7 +552,16 @@ public final class VectorKernels implements Kernels {
         float[] scale = ws.scale;
         long planeBytes = pass.voxels() * Float.BYTES;
         long offset = (n * pass.classes() * pass.voxels() + voxel) * Float.BYTES;
-        // Voxel-major, as the maximum pass: all class planes' lines are written together.
+        if (pass.classes() == 1) {
+            // One plane: a plain loop over the voxels (no inner class loop) compiles tighter; 2x faster here.
+            for (int i = 0; i < count; i += LANES) {
+                FloatVector.fromArray(FLOATS, probabilities, i).mul(FloatVector.fromArray(FLOATS, scale, i))
+                        .intoMemorySegment(gradient, offset + (long) i * Float.BYTES, NATIVE);
+            }
+            return;
+        }
+        // Voxel-major, as the maximum pass: all class planes' lines are written together (class-major: ~8% slower
+        // on 14 classes).
         for (int i = 0; i < count; i += LANES) {
             FloatVector voxelScale = FloatVector.fromArray(FLOATS, scale, i);
             long at = offset + (long) i * Float.BYTES;
@@ -790,7 +732,8 @@ public final class VectorKernels implements Kernels {
      * Writes the labels of {@code count} voxels of image n from {@code voxel} into {@code labels} as ints, with
      * {@link ScalarKernels#MASKED} where the voxel is ignored; throws for a label out of range.
      */
-    private static void stageLabels(StatisticsPass pass, int[] labels, long n, long voxel, int count) {
+    private static void stageLabels(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        int[] labels = ws.labels;
         long index = n * pass.voxels() + voxel;
         MemorySegment target = pass.target();
         DType type = pass.targetType();
