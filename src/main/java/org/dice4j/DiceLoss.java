@@ -345,6 +345,19 @@ public final class DiceLoss {
         }
     }
 
+    /** Whether the bytes of two tensors overlap; off-heap ones by address, without allocating. */
+    private static boolean overlap(Tensor first, Tensor second) {
+        MemorySegment a = first.segment();
+        MemorySegment b = second.segment();
+        if (first.byteSize() == 0 || second.byteSize() == 0) {
+            return false;
+        }
+        if (a.isNative() && b.isNative()) {
+            return a.address() < b.address() + second.byteSize() && b.address() < a.address() + first.byteSize();
+        }
+        return a.asSlice(0, first.byteSize()).asOverlappingSlice(b.asSlice(0, second.byteSize())).isPresent();
+    }
+
     /** The gradient tensor: float32, the logits' shape, alive, writable, sharing no byte with the inputs. */
     private static void checkGradient(Tensor gradient, Tensor logits, Tensor target) {
         Objects.requireNonNull(gradient, "gradient");
@@ -359,11 +372,10 @@ public final class DiceLoss {
         if (gradient.segment().isReadOnly()) {
             throw new IllegalArgumentException("gradient: the segment is read-only");
         }
-        MemorySegment written = gradient.segment().asSlice(0, gradient.byteSize());
-        if (written.asOverlappingSlice(logits.segment().asSlice(0, logits.byteSize())).isPresent()) {
+        if (overlap(gradient, logits)) {
             throw new IllegalArgumentException("gradient: its memory overlaps the logits'; give it a buffer of its own");
         }
-        if (written.asOverlappingSlice(target.segment().asSlice(0, target.byteSize())).isPresent()) {
+        if (overlap(gradient, target)) {
             throw new IllegalArgumentException("gradient: its memory overlaps the target's; give it a buffer of its own");
         }
     }

@@ -123,6 +123,16 @@ class ForwardBackwardTest {
         assertEquals("gradient: its memory overlaps the target's; give it a buffer of its own",
                 message(() -> loss.forwardBackward(logits, denseTarget,
                         Tensor.of(shared.asSlice(40), DType.FLOAT32, 2, 3, 5))));
+        try (Arena offHeap = Arena.ofConfined()) {
+            MemorySegment both = offHeap.allocate(45 * Float.BYTES);
+            Tensor nativeLogits = Tensor.of(both, DType.FLOAT32, 2, 3, 5);
+            assertEquals("gradient: its memory overlaps the logits'; give it a buffer of its own",
+                    message(() -> loss.forwardBackward(nativeLogits, Tensor.of(new long[10], 2, 5),
+                            Tensor.of(both.asSlice(15 * Float.BYTES), DType.FLOAT32, 2, 3, 5))));
+            // Adjacent but not overlapping: accepted (this call must not throw).
+            loss.forwardBackward(Tensor.of(both, DType.FLOAT32, 1, 3, 5), Tensor.of(new long[5], 1, 5),
+                    Tensor.of(both.asSlice(15 * Float.BYTES), DType.FLOAT32, 1, 3, 5));
+        }
         Arena arena = Arena.ofConfined();
         MemorySegment closed = arena.allocate(30 * Float.BYTES);
         arena.close();

@@ -157,14 +157,19 @@ public final class ScalarKernels implements Kernels {
 
     /** Writes the softmax gradient of voxels [from, to) of image n, voxel by voxel. */
     public static void softmaxGradientRange(GradientPass gradientPass, long n, long from, long to) {
+        int classes = gradientPass.statistics().classes();
+        softmaxGradientRange(gradientPass, n, from, to, new double[classes], new double[classes]);
+    }
+
+    /** As {@link #softmaxGradientRange(GradientPass, long, long, long)}, with scratch arrays of at least C values. */
+    public static void softmaxGradientRange(GradientPass gradientPass, long n, long from, long to,
+            double[] probability, double[] byProbability) {
         StatisticsPass pass = gradientPass.statistics();
         MemorySegment gradient = gradientPass.gradient();
         MemorySegment logits = pass.logits();
         int classes = pass.classes();
         long voxels = pass.voxels();
         long imageStart = n * classes * voxels;
-        double[] probability = new double[classes];
-        double[] byProbability = new double[classes];
         for (long v = from; v < to; v++) {
             int label = 0;
             if (!pass.denseTarget()) {

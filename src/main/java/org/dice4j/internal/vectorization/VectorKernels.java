@@ -148,7 +148,8 @@ public final class VectorKernels implements Kernels {
             for (long n = 0; n < pass.images(); n++) {
                 runChunks(pass, ws, plan, n, vectorVoxels);
                 if (pass.activation() == Activation.SOFTMAX) {
-                    ScalarKernels.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
+                    ScalarKernels.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels(),
+                            ws.tailProbabilities, ws.tailByProbability);
                 } else {
                     ScalarKernels.elementwiseGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
                 }
@@ -241,28 +242,47 @@ public final class VectorKernels implements Kernels {
 
     /** The statistics plan with the probabilities stored right after the activation stage. */
     private static Stage[] storingPlan(StatisticsPass pass) {
-        List<Stage> stages = new ArrayList<>(List.of(plan(pass)));
-        stages.add(stages.indexOf(pass.activation() == Activation.SOFTMAX ? STAGE_SOFTMAX : STAGE_ELEMENTWISE) + 1,
-                STORE);
-        return stages.toArray(Stage[]::new);
+        return STORING_PLANS[pass.activation() == Activation.SOFTMAX ? 1 : 0][pass.denseTarget() ? 0 : 1]
+                [!pass.squared() && !pass.softIntersection() ? 1 : 0];
     }
 
     /** Labels, then (unless the statistics pass stored the probabilities) the activation and its store, then ∂L/∂z. */
     private static Stage[] gradientPlan(StatisticsPass pass, boolean probabilitiesStored) {
-        List<Stage> stages = new ArrayList<>();
-        if (!pass.denseTarget()) {
-            stages.add(STAGE_LABELS);
+        return GRADIENT_PLANS[pass.activation() == Activation.SOFTMAX ? 1 : 0][pass.denseTarget() ? 0 : 1]
+                [!pass.squared() && !pass.softIntersection() ? 1 : 0][probabilitiesStored ? 1 : 0];
+    }
+
+    /** By [softmax][labels][plain sums], as PLANS; built once so that calls allocate nothing. */
+    private static final Stage[][][][] STORING_PLANS = new Stage[2][2][2][];
+    /** By [softmax][labels][plain sums][probabilities stored]. */
+    private static final Stage[][][][][] GRADIENT_PLANS = new Stage[2][2][2][2][];
+
+    static {
+        for (int softmax = 0; softmax < 2; softmax++) {
+            Stage activation = softmax == 1 ? STAGE_SOFTMAX : STAGE_ELEMENTWISE;
+            for (int labels = 0; labels < 2; labels++) {
+                for (int plain = 0; plain < 2; plain++) {
+                    List<Stage> storing = new ArrayList<>(List.of(PLANS[softmax][labels][plain]));
+                    storing.add(storing.indexOf(activation) + 1, STORE);
+                    STORING_PLANS[softmax][labels][plain] = storing.toArray(Stage[]::new);
+                    // Plain sums (q = 1, no soft label): ∂L/∂p = a·g + b, a third of the general form's operations.
+                    Stage gradient = softmax == 1 ? (plain == 1 ? GRADIENT_SOFTMAX_PLAIN : GRADIENT_SOFTMAX)
+                            : (plain == 1 ? GRADIENT_ELEMENTWISE_PLAIN : GRADIENT_ELEMENTWISE);
+                    for (int stored = 0; stored < 2; stored++) {
+                        List<Stage> stages = new ArrayList<>();
+                        if (labels == 1) {
+                            stages.add(STAGE_LABELS);
+                        }
+                        if (stored == 0) {
+                            stages.add(activation);
+                            stages.add(STORE);
+                        }
+                        stages.add(gradient);
+                        GRADIENT_PLANS[softmax][labels][plain][stored] = stages.toArray(Stage[]::new);
+                    }
+                }
+            }
         }
-        boolean softmax = pass.activation() == Activation.SOFTMAX;
-        if (!probabilitiesStored) {
-            stages.add(softmax ? STAGE_SOFTMAX : STAGE_ELEMENTWISE);
-            stages.add(STORE);
-        }
-        // Plain sums (q = 1, no soft label): ∂L/∂p = a·g + b, a third of the general form's operations.
-        boolean plain = !pass.squared() && !pass.softIntersection();
-        stages.add(softmax ? (plain ? GRADIENT_SOFTMAX_PLAIN : GRADIENT_SOFTMAX)
-                : (plain ? GRADIENT_ELEMENTWISE_PLAIN : GRADIENT_ELEMENTWISE));
-        return stages.toArray(Stage[]::new);
     }
 
     /*
@@ -805,7 +825,15 @@ public final class VectorKernels implements Kernels {
             return imageCoefficients;
         }
 
+        /** The scalar gradient tail's per-voxel arrays, one value per class. */
+        double[] tailProbabilities = new double[0];
+        double[] tailByProbability = new double[0];
+
         Workspace ensure(int classes) {
+            if (tailProbabilities.length < classes) {
+                tailProbabilities = new double[classes];
+                tailByProbability = new double[classes];
+            }
             if (probabilities.length < classes * CHUNK_VOXELS) {
                 probabilities = new float[classes * CHUNK_VOXELS];
                 blockSums = new float[classes * StatisticsPass.STATS * LANES];
