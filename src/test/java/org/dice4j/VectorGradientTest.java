@@ -21,7 +21,8 @@ import org.quicktheories.core.Gen;
 
 /**
  * The Vector API gradient pass equals the scalar double reference given the same coefficients, for every activation
- * and target kind, whether it reads the probabilities the statistics pass stored or computes them again.
+ * and target kind, whether it reads the probabilities the statistics pass stored or computes them again; the
+ * statistics of the storing pass equal the reference's (tolerance of {@link VectorStatisticsTest}).
  *
  * <p>Tolerance: the vector kernels compute p in float (≤ 4 ulp, 3e-7 relative), round the coefficients to float
  * (6e-8) and evaluate ∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g) with a few fma: its error is at most ~1e-6 of
@@ -92,6 +93,10 @@ class VectorGradientTest {
                         vector.gradient(new GradientPass(pass, stored, coefficients, wasStored));
                         vector.gradient(new GradientPass(pass, recomputed, coefficients, false));
                         String context = problem + " squared=" + squared + " softLabel=" + softLabel;
+                        double[] referenceStatistics = new double[pass.outputLength()];
+                        KernelProvider.scalar().statistics(pass, referenceStatistics);
+                        VectorStatisticsTest.assertClose(referenceStatistics, statistics,
+                                context + " (statistics of the pass that stores the probabilities)");
                         assertClose(pass, coefficients, expected, stored, context + " (after the statistics pass)");
                         assertClose(pass, coefficients, expected, recomputed, context + " (recomputed)");
                     }
