@@ -23,4 +23,10 @@ public interface Kernels {
 
     /** Writes ∂L/∂z of every element into {@code pass.gradient()}: 0 in every channel of an ignored voxel. */
     void gradient(GradientPass pass);
+
+    /**
+     * Counts |A∩B|, |A| and |B| of every (image, class) of the hard metric into {@code out} (length
+     * {@code pass.outputLength()}, overwritten). Throws {@link IllegalArgumentException} for a label out of range.
+     */
+    void counts(CountPass pass, long[] out);
 }

@@ -212,6 +212,78 @@ public final class ScalarKernels implements Kernels {
                 + pass.coefficient(n, c, GradientPass.SIGN) * Math.signum(p - g);
     }
 
+    @Override
+    public void counts(CountPass pass, long[] out) {
+        Arrays.fill(out, 0, pass.outputLength(), 0L);
+        for (long n = 0; n < pass.images(); n++) {
+            countRange(pass, out, n, 0, pass.voxels());
+        }
+    }
+
+    /** Adds the hard-metric counts of voxels [from, to) of image n to {@code out}, voxel by voxel. */
+    public static void countRange(CountPass pass, long[] out, long n, long from, long to) {
+        int classes = pass.classes();
+        for (long v = from; v < to; v++) {
+            int target = pass.denseTarget() ? 0 : readCountLabel(pass, "target", pass.target(), pass.targetType(), n, v);
+            if (target == MASKED) {
+                continue;
+            }
+            int predicted = switch (pass.mode()) {
+                case ARGMAX -> argmax(pass, n, v);
+                case LABELS -> readCountLabel(pass, "prediction", pass.prediction(), pass.predictionType(), n, v);
+                case THRESHOLD -> -1;
+            };
+            for (int c = 0; c < classes; c++) {
+                long element = (n * classes + c) * pass.voxels() + v;
+                boolean inA = pass.mode() == CountPass.Mode.THRESHOLD
+                        ? pass.prediction().getAtIndex(JAVA_FLOAT_UNALIGNED, element) > pass.threshold()
+                        : predicted == pass.foregroundLabel(c);
+                boolean inB = pass.denseTarget()
+                        ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, element) >= 0.5f
+                        : target == pass.foregroundLabel(c);
+                int base = (int) ((n * classes + c) * CountPass.COUNTS);
+                out[base + CountPass.INTERSECTION] += inA && inB ? 1 : 0;
+                out[base + CountPass.PREDICTED] += inA ? 1 : 0;
+                out[base + CountPass.TARGET] += inB ? 1 : 0;
+            }
+        }
+    }
+
+    /** The first class of maximal score at voxel v of image n (NaN is never greater than anything). */
+    private static int argmax(CountPass pass, long n, long v) {
+        int classes = pass.classes();
+        long imageStart = n * classes * pass.voxels();
+        int best = 0;
+        float bestScore = pass.prediction().getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + v);
+        for (int c = 1; c < classes; c++) {
+            float score = pass.prediction().getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * pass.voxels() + v);
+            if (score > bestScore) {
+                best = c;
+                bestScore = score;
+            }
+        }
+        return best;
+    }
+
+    /** A label of a count pass's label map ({@link #MASKED} for the target's ignore index); throws out of range. */
+    private static int readCountLabel(CountPass pass, String what, MemorySegment labels, org.dice4j.DType type, long n,
+            long v) {
+        long index = n * pass.voxels() + v;
+        long value = switch (type) {
+            case UINT8 -> Byte.toUnsignedLong(labels.get(JAVA_BYTE, index));
+            case INT32 -> labels.getAtIndex(JAVA_INT_UNALIGNED, index);
+            case INT64 -> labels.getAtIndex(JAVA_LONG_UNALIGNED, index);
+            case FLOAT32 -> throw new IllegalStateException("float data has no labels");
+        };
+        if (what.equals("target") && pass.hasIgnore() && value == pass.ignoreIndex()) {
+            return MASKED;
+        }
+        if (value < 0 || value >= pass.labelLimit()) {
+            throw pass.labelOutOfRange(what, n, v, value);
+        }
+        return (int) value;
+    }
+
     /** max over c of the logit (imageStart + c·voxels + v): the softmax's shift. */
     private static double voxelMax(MemorySegment logits, long imageStart, int classes, long voxels, long v) {
         double max = Double.NEGATIVE_INFINITY;

@@ -2,6 +2,7 @@ package org.dice4j.internal.vectorization;
 
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.LT;
 import static org.dice4j.internal.vectorization.VectorConstants.BYTES;
 import static org.dice4j.internal.vectorization.VectorConstants.FLOATS;
@@ -19,6 +20,7 @@ import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import org.dice4j.Activation;
 import org.dice4j.DType;
+import org.dice4j.internal.CountPass;
 import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.ScalarKernels;
@@ -47,6 +49,8 @@ public final class VectorKernels implements Kernels {
     /** Vectors per float accumulation block: bounds float rounding to ~64 additions per lane before double. */
     static final int BLOCK_VECTORS = 4 * CHUNK_VECTORS;
     static final int BLOCK_VOXELS = BLOCK_VECTORS * LANES;
+
+    static final int MAX_CONFUSION_CLASSES = 1024;
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final int NO_LABEL = ScalarKernels.MASKED;
@@ -132,6 +136,87 @@ public final class VectorKernels implements Kernels {
             for (long v = vectorVoxels; v < pass.voxels(); v++) {
                 ScalarKernels.readLabel(pass, n, v);
             }
+        }
+    }
+
+    /**
+     * Argmax predictions against a label map run vectorized (up to {@link #MAX_CONFUSION_CLASSES} classes: the
+     * per-image confusion counts are C × C); other kinds of count pass run on the reference code.
+     */
+    @Override
+    public void counts(CountPass pass, long[] out) {
+        if (pass.mode() != CountPass.Mode.ARGMAX || pass.denseTarget() || pass.classes() > MAX_CONFUSION_CLASSES) {
+            new ScalarKernels().counts(pass, out);
+            return;
+        }
+        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        Arrays.fill(out, 0, pass.outputLength(), 0L);
+        long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
+        int classes = pass.classes();
+        long[] confusion = ws.confusion(classes);
+        for (long n = 0; n < pass.images(); n++) {
+            Arrays.fill(confusion, 0, classes * classes, 0L);
+            for (long chunk = 0; chunk < vectorVoxels; chunk += CHUNK_VOXELS) {
+                int count = (int) Math.min(CHUNK_VOXELS, vectorVoxels - chunk);
+                argmaxChunk(pass, ws.predicted, n, chunk, count);
+                tallyChunk(pass, ws, confusion, n, chunk, count);
+            }
+            // |A∩B| on the diagonal, |A| a row sum, |B| a column sum of the (predicted, target) confusion matrix.
+            for (int c = 0; c < classes; c++) {
+                int base = (int) ((n * classes + c) * CountPass.COUNTS);
+                for (int k = 0; k < classes; k++) {
+                    out[base + CountPass.PREDICTED] += confusion[c * classes + k];
+                    out[base + CountPass.TARGET] += confusion[k * classes + c];
+                }
+                out[base + CountPass.INTERSECTION] += confusion[c * classes + c];
+            }
+            ScalarKernels.countRange(pass, out, n, vectorVoxels, pass.voxels());
+        }
+    }
+
+    /**
+     * The first class of maximal score of {@code count} voxels from {@code voxel} into {@code predicted}: voxel-major,
+     * the running maximum and its class in registers, a strict comparison so that ties keep the first class.
+     */
+    private static void argmaxChunk(CountPass pass, int[] predicted, long n, long voxel, int count) {
+        MemorySegment scores = pass.prediction();
+        long planeBytes = pass.voxels() * Float.BYTES;
+        long offset = (n * pass.classes() * pass.voxels() + voxel) * Float.BYTES;
+        IntVector zero = IntVector.zero(INTS);
+        for (int i = 0; i < count; i += LANES) {
+            long at = offset + (long) i * Float.BYTES;
+            FloatVector best = FloatVector.fromMemorySegment(FLOATS, scores, at, NATIVE);
+            IntVector bestClass = zero;
+            for (int c = 1; c < pass.classes(); c++) {
+                FloatVector score = FloatVector.fromMemorySegment(FLOATS, scores, at + c * planeBytes, NATIVE);
+                VectorMask<Float> greater = score.compare(GT, best);
+                best = best.blend(score, greater);
+                bestClass = bestClass.blend(c, greater.cast(INTS));
+            }
+            bestClass.intoArray(predicted, i);
+        }
+    }
+
+    /** Adds each voxel's (predicted, target) pair of the chunk to the confusion counts; checks target labels. */
+    private static void tallyChunk(CountPass pass, Workspace ws, long[] confusion, long n, long voxel, int count) {
+        int classes = pass.classes();
+        int[] predicted = ws.predicted;
+        MemorySegment target = pass.target();
+        long index = n * pass.voxels() + voxel;
+        int limit = pass.labelLimit();
+        for (int i = 0; i < count; i++) {
+            long label = switch (pass.targetType()) {
+                case UINT8 -> Byte.toUnsignedLong(target.get(java.lang.foreign.ValueLayout.JAVA_BYTE, index + i));
+                case INT32 -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, index + i);
+                default -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, index + i);
+            };
+            if (pass.hasIgnore() && label == pass.ignoreIndex()) {
+                continue;
+            }
+            if (label < 0 || label >= limit) {
+                throw pass.labelOutOfRange("target", n, voxel + i, label);
+            }
+            confusion[predicted[i] * classes + (int) label]++;
         }
     }
 
@@ -856,6 +941,18 @@ public final class VectorKernels implements Kernels {
                 coefficientImage = n;
             }
             return imageCoefficients;
+        }
+
+        /** The argmax of a chunk's voxels (hard metric). */
+        final int[] predicted = new int[CHUNK_VOXELS];
+        /** The (predicted, target) counts of an image, C × C. */
+        private long[] confusion = new long[0];
+
+        long[] confusion(int classes) {
+            if (confusion.length < classes * classes) {
+                confusion = new long[classes * classes];
+            }
+            return confusion;
         }
 
         /** The scalar gradient tail's per-voxel arrays, one value per class. */
