@@ -237,34 +237,17 @@ final class LossCommand implements Callable<Integer> {
 
     static String json(LossResult result, long[] shape, Activation activation, String kernel, double elapsedMs) {
         StringBuilder json = new StringBuilder("{\"loss\": ");
-        json.append(result.reduction() == Reduction.NONE ? matrix(result.terms()) : number(result.loss()));
+        json.append(result.reduction() == Reduction.NONE ? Json.matrix(result.terms()) : Json.number(result.loss()));
         Statistics statistics = result.statistics();
-        json.append(", \"terms\": ").append(matrix(result.terms()));
-        json.append(", \"intersection\": ").append(matrix(statistics.intersection()));
-        json.append(", \"pred_sum\": ").append(matrix(statistics.predSum()));
-        json.append(", \"target_sum\": ").append(matrix(statistics.targetSum()));
+        json.append(", \"terms\": ").append(Json.matrix(result.terms()));
+        json.append(", \"intersection\": ").append(Json.matrix(statistics.intersection()));
+        json.append(", \"pred_sum\": ").append(Json.matrix(statistics.predSum()));
+        json.append(", \"target_sum\": ").append(Json.matrix(statistics.targetSum()));
         json.append(", \"shape\": ").append(Arrays.toString(shape));
         json.append(", \"activation\": \"").append(activation.name().toLowerCase(Locale.ROOT)).append('"');
         json.append(", \"kernel\": \"").append(kernel).append('"');
-        json.append(", \"elapsed_ms\": ").append(number(elapsedMs)).append('}');
+        json.append(", \"elapsed_ms\": ").append(Json.number(elapsedMs)).append('}');
         return json.toString();
-    }
-
-    private static String matrix(double[][] values) {
-        StringBuilder text = new StringBuilder("[");
-        for (int row = 0; row < values.length; row++) {
-            text.append(row == 0 ? "[" : ", [");
-            for (int column = 0; column < values[row].length; column++) {
-                text.append(column == 0 ? "" : ", ").append(number(values[row][column]));
-            }
-            text.append(']');
-        }
-        return text.append(']').toString();
-    }
-
-    /** A JSON number (shortest round-tripping form), or null for NaN and infinities. */
-    private static String number(double value) {
-        return Double.isFinite(value) ? Double.toString(value) : "null";
     }
 
     private static void table(PrintWriter out, LossResult result, long[] shape, Activation activation, String kernel,

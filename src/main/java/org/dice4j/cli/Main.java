@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code dice4j} command line: {@code java --add-modules jdk.incubator.vector -jar dice4j.jar SUBCOMMAND …}. */
 @Command(name = "dice4j", mixinStandardHelpOptions = true, version = "dice4j 0.1.0",
         description = "Fused SIMD Dice-family segmentation losses.",
-        subcommands = {LossCommand.class, BenchCommand.class})
+        subcommands = {LossCommand.class, MetricCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
     /** Exit code for bad usage or bad input. */
     static final int BAD_INPUT = 2;

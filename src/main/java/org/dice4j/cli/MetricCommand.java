@@ -1,0 +1,98 @@
+package org.dice4j.cli;
+
+import java.io.PrintWriter;
+import java.lang.foreign.Arena;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.dice4j.DiceMetric;
+import org.dice4j.MetricReduction;
+import org.dice4j.MetricResult;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code dice4j metric}: hard Dice and IoU of a prediction against a target, both {@code .npy} files. */
+@Command(name = "metric", mixinStandardHelpOptions = true,
+        description = "Hard Dice and IoU per (image, class) of a prediction against a target, from .npy files.")
+final class MetricCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pred", required = true, paramLabel = "P.npy",
+            description = "float32 scores (N, C, spatial…) or an integer label map (N, spatial…).")
+    Path predictionPath;
+
+    @Option(names = "--target", required = true, paramLabel = "T.npy",
+            description = "Integer label map (N, spatial…) or dense float32 one-hot (N, C, spatial…).")
+    Path targetPath;
+
+    @Mixin
+    MetricOptions options;
+
+    @Option(names = "--json", description = "Machine-readable output on stdout.")
+    boolean json;
+
+    @Override
+    public Integer call() {
+        DiceMetric metric = options.build();
+        PrintWriter out = spec.commandLine().getOut();
+        try (Arena arena = Arena.ofShared()) {
+            NpyFile prediction = NpyFile.map(predictionPath, arena);
+            NpyFile target = NpyFile.map(targetPath, arena);
+            MetricResult result;
+            try {
+                result = metric.compute(prediction.tensor(), target.tensor());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), predictionPath, targetPath), e);
+            }
+            if (json) {
+                out.println(json(result));
+            } else {
+                table(out, result);
+            }
+            out.flush();
+        }
+        return 0;
+    }
+
+    static String json(MetricResult result) {
+        return "{\"dice\": " + reduced(result, result.reducedDice(), result.dice()) + ", \"iou\": "
+                + reduced(result, result.reducedIou(), result.iou()) + ", \"not_nan\": " + result.notNan()
+                + ", \"per_image_class_dice\": " + Json.matrix(result.dice()) + ", \"per_image_class_iou\": "
+                + Json.matrix(result.iou()) + "}";
+    }
+
+    /** A number for MEAN, a list per class for MEAN_BATCH, the matrix for NONE. */
+    private static String reduced(MetricResult result, double[] values, double[][] matrix) {
+        return switch (result.reduction()) {
+            case MEAN -> Json.number(values[0]);
+            case MEAN_BATCH -> Json.list(values);
+            case NONE -> Json.matrix(matrix);
+        };
+    }
+
+    private static void table(PrintWriter out, MetricResult result) {
+        double[][] dice = result.dice();
+        double[][] iou = result.iou();
+        long[][] intersection = result.intersection();
+        long[][] predicted = result.predicted();
+        long[][] target = result.target();
+        out.printf(Locale.ROOT, "%-6s %-6s %10s %10s %12s %12s %12s%n", "image", "class", "dice", "iou", "|A∩B|", "|A|", "|B|");
+        for (int n = 0; n < dice.length; n++) {
+            for (int column = 0; column < dice[n].length; column++) {
+                out.printf(Locale.ROOT, "%-6d %-6d %10.6f %10.6f %12d %12d %12d%n", n, column + result.firstClass(),
+                        dice[n][column], iou[n][column], intersection[n][column], predicted[n][column], target[n][column]);
+            }
+        }
+        if (result.reduction() != MetricReduction.NONE) {
+            out.printf(Locale.ROOT, "%s dice: %s, iou: %s (%d of %d values not NaN)%n",
+                    result.reduction().name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    Json.list(result.reducedDice()), Json.list(result.reducedIou()), result.notNan(),
+                    dice.length * (dice.length == 0 ? 0 : dice[0].length));
+        }
+    }
+}

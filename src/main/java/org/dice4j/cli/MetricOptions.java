@@ -1,0 +1,62 @@
+package org.dice4j.cli;
+
+import java.nio.file.Path;
+import org.dice4j.DiceMetric;
+import org.dice4j.MetricReduction;
+import picocli.CommandLine.Option;
+
+/** The options of the hard metric, shared by {@code metric} and {@code eval} (cli.md). */
+final class MetricOptions {
+    @Option(names = "--threshold", defaultValue = "0.5",
+            description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1.")
+    double threshold;
+
+    @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
+            description = "softmax or none (C > 1): argmax; sigmoid: per-channel threshold. Default: softmax when"
+                    + " C > 1, else sigmoid.")
+    String activation;
+
+    @Option(names = "--exclude-background", description = "Drop class 0.")
+    boolean excludeBackground;
+
+    @Option(names = "--keep-empty", description = "Score empty targets (1 if nothing is predicted, else 0) instead of NaN.")
+    boolean keepEmpty;
+
+    @Option(names = "--ignore-index", paramLabel = "K", description = "Target label whose voxels count in no class.")
+    Long ignoreIndex;
+
+    @Option(names = "--num-classes", paramLabel = "C", defaultValue = "0",
+            description = "Class count, needed when prediction and target are both label maps.")
+    int numClasses;
+
+    @Option(names = "--reduction", paramLabel = "mean|mean-batch|none", defaultValue = "mean")
+    String reduction;
+
+    DiceMetric build() {
+        DiceMetric.Builder builder = DiceMetric.builder().threshold(threshold).includeBackground(!excludeBackground)
+                .ignoreEmpty(!keepEmpty).numClasses(numClasses);
+        if (activation != null) {
+            builder.activation(BenchCommand.parseActivation(activation));
+        }
+        if (ignoreIndex != null) {
+            builder.ignoreIndex(ignoreIndex);
+        }
+        builder.reduction(switch (LossCommand.choice("--reduction", reduction, "mean", "mean-batch", "none")) {
+            case "mean" -> MetricReduction.MEAN;
+            case "mean-batch" -> MetricReduction.MEAN_BATCH;
+            default -> MetricReduction.NONE;
+        });
+        return builder.build();
+    }
+
+    /** Names the file a library message is about: "prediction: …" and "target: …" become the file's path. */
+    static String locate(String message, Path prediction, Path target) {
+        if (message.startsWith("prediction:")) {
+            return prediction + ":" + message.substring("prediction:".length());
+        }
+        if (message.startsWith("target:")) {
+            return target + ":" + message.substring("target:".length());
+        }
+        return message;
+    }
+}
