@@ -39,6 +39,8 @@ public final class DiceLoss {
     private final boolean hasIgnoreIndex;
     private final long ignoreIndex;
     private final boolean referenceKernels;
+    /** Generalized Dice weights, or null for per-class terms. */
+    private final GeneralizedWeight generalized;
 
     private DiceLoss(Builder b) {
         activation = b.activation;
@@ -61,6 +63,7 @@ public final class DiceLoss {
         hasIgnoreIndex = b.hasIgnoreIndex;
         ignoreIndex = b.ignoreIndex;
         referenceKernels = b.referenceKernels;
+        generalized = b.generalized;
     }
 
     /** A builder with every default of the specification. */
@@ -107,6 +110,7 @@ public final class DiceLoss {
         b.hasIgnoreIndex = hasIgnoreIndex;
         b.ignoreIndex = ignoreIndex;
         b.referenceKernels = referenceKernels;
+        b.generalized = generalized;
         return b;
     }
 
@@ -194,7 +198,7 @@ public final class DiceLoss {
         int images = (int) pass.images();
         int classes = pass.classes();
         if (upstreamTerms != null) {
-            checkUpstreamTerms(upstreamTerms, batch ? 1 : images, classes - (includeBackground ? 0 : 1));
+            checkUpstreamTerms(upstreamTerms, batch ? 1 : images, termColumns(classes));
         }
         double[] values = new double[pass.outputLength()];
         Kernels kernels = kernels();
@@ -215,6 +219,10 @@ public final class DiceLoss {
     private void coefficients(double[] values, int images, int classes, double byWeightedTerm,
             double[][] upstreamTerms, double[] coefficients, Scratch scratch) {
         Arrays.fill(coefficients, 0, images * classes * GradientPass.COEFFICIENTS, 0.0);
+        if (generalized != null) {
+            reduceGeneralized(values, images, classes, null, scratch, coefficients, byWeightedTerm, upstreamTerms);
+            return;
+        }
         int rows = batch ? 1 : images;
         int firstClass = includeBackground ? 0 : 1;
         double[] sums = scratch.sums;
@@ -232,29 +240,8 @@ public final class DiceLoss {
                         * (upstreamTerms == null ? 1.0 : upstreamTerms[row][c - firstClass]);
                 termGradient(sums[StatisticsPass.INTERSECTION], sums[StatisticsPass.PRED_SUM], targetSum,
                         sums[StatisticsPass.SOFT_INTERSECTION], parts, termGradient);
-                double byOverlap = byTerm * termGradient[0];
-                double byPredSum = byTerm * termGradient[1];
-                double a;
-                double b;
-                double e;
-                if (softLabel) {
-                    // I = Σ min(p, g) = (P + G − A)/2: ∂I/∂p = (1 − sign(p − g))/2.
-                    a = 0;
-                    b = byPredSum + byOverlap / 2;
-                    e = -byOverlap / 2;
-                } else {
-                    a = byOverlap;
-                    b = squared ? 2 * byPredSum : byPredSum;
-                    e = 0;
-                }
-                int from = batch ? 0 : row;
-                int to = batch ? images : row + 1;
-                for (int n = from; n < to; n++) {
-                    int base = (n * classes + c) * GradientPass.COEFFICIENTS;
-                    coefficients[base + GradientPass.TARGET] = a;
-                    coefficients[base + GradientPass.PREDICTION] = b;
-                    coefficients[base + GradientPass.SIGN] = e;
-                }
+                writeCoefficients(coefficients, images, classes, row, c, byTerm * termGradient[0],
+                        byTerm * termGradient[1]);
             }
         }
     }
@@ -488,7 +475,7 @@ public final class DiceLoss {
     LossResult evaluate(Statistics statistics) {
         int rows = batch ? 1 : statistics.images();
         int firstClass = includeBackground ? 0 : 1;
-        double[][] terms = new double[rows][statistics.classes() - firstClass];
+        double[][] terms = new double[rows][termColumns(statistics.classes())];
         Scratch scratch = new Scratch();
         reduce(statistics.values(), statistics.images(), statistics.classes(), terms, scratch);
         double[] reduced = scratch.reduced;
@@ -501,6 +488,10 @@ public final class DiceLoss {
      * of w·ℓ) when it is not null, into {@code scratch.reduced}.
      */
     private void reduce(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
+        if (generalized != null) {
+            reduceGeneralized(values, images, classes, terms, scratch, null, 0, null);
+            return;
+        }
         double[] reduced = scratch.reduced;
         double[] sums = scratch.sums;
         int rows = batch ? 1 : images;
@@ -543,6 +534,102 @@ public final class DiceLoss {
             case SUM, NONE -> 1.0;
             case MEAN -> counted == 0 || denominator == 0 ? 0.0 : 1.0 / denominator;
         };
+    }
+
+    /** Columns of the terms matrix: one per class (without class 0 when excluded), or 1 for generalized Dice. */
+    private int termColumns(int classes) {
+        return generalized != null ? 1 : classes - (includeBackground ? 0 : 1);
+    }
+
+    /**
+     * Generalized Dice: one term per row (image, or the batch), {@code 1 − (2·Σ_c w_c I_c + s_nr)/(Σ_c w_c (P_c + G_c)
+     * + s_dr)} over the classes from firstClass, with w_c from G_c and an infinite weight (G_c = 0) replaced by the
+     * row's largest finite weight (0 if none). Fills {@code terms} and {@code scratch.reduced} as {@link #reduce};
+     * with {@code coefficients}, writes instead the a, b, e of every (image, class), the weights held constant.
+     */
+    private void reduceGeneralized(double[] values, int images, int classes, double[][] terms, Scratch scratch,
+            double[] coefficients, double byTerm, double[][] upstreamTerms) {
+        int rows = batch ? 1 : images;
+        int firstClass = includeBackground ? 0 : 1;
+        double[] sums = scratch.sums;
+        double[] weights = scratch.weights(classes);
+        double total = 0;
+        for (int row = 0; row < rows; row++) {
+            double largestFinite = 0;
+            for (int c = firstClass; c < classes; c++) {
+                termStatistics(values, images, classes, row, c, sums);
+                double targetSum = sums[StatisticsPass.TARGET_SUM];
+                weights[c] = switch (generalized) {
+                    case SQUARE -> 1 / (targetSum * targetSum);
+                    case SIMPLE -> 1 / targetSum;
+                    case UNIFORM -> 1;
+                };
+                if (Double.isFinite(weights[c])) {
+                    largestFinite = Math.max(largestFinite, weights[c]);
+                }
+            }
+            double numerator = smoothNumerator;
+            double denominator = smoothDenominator;
+            for (int c = firstClass; c < classes; c++) {
+                if (Double.isInfinite(weights[c])) {
+                    weights[c] = largestFinite;
+                }
+                termStatistics(values, images, classes, row, c, sums);
+                double overlap = softLabel ? sums[StatisticsPass.SOFT_INTERSECTION] : sums[StatisticsPass.INTERSECTION];
+                numerator += 2 * weights[c] * overlap;
+                denominator += weights[c] * (sums[StatisticsPass.PRED_SUM] + sums[StatisticsPass.TARGET_SUM]);
+            }
+            boolean floored = denominatorFloor > 0 && denominator < denominatorFloor;
+            double used = floored ? denominatorFloor : denominator;
+            double term = 1 - numerator / used;
+            total += term;
+            if (terms != null) {
+                terms[row][0] = term;
+            }
+            if (coefficients != null) {
+                double factor = byTerm * (upstreamTerms == null ? 1 : upstreamTerms[row][0]);
+                for (int c = firstClass; c < classes; c++) {
+                    // ℓ = 1 − N/D: ∂ℓ/∂I_c = −2w_c/D, ∂ℓ/∂P_c = N·w_c/D² (0 through a floored denominator).
+                    double byOverlap = factor * (-2 * weights[c] / used);
+                    double byPredSum = floored ? 0 : factor * numerator * weights[c] / (used * used);
+                    writeCoefficients(coefficients, images, classes, row, c, byOverlap, byPredSum);
+                }
+            }
+        }
+        double[] reduced = scratch.reduced;
+        reduced[0] = switch (reduction) {
+            case SUM -> total;
+            case MEAN -> total / rows;
+            case NONE -> Double.NaN;
+        };
+        reduced[1] = rows;
+        reduced[2] = reduction == Reduction.MEAN ? 1.0 / rows : 1.0;
+    }
+
+    /** a, b, e of (image, class) for every image of {@code row}, from ∂L/∂I (or the soft overlap) and ∂L/∂P. */
+    private void writeCoefficients(double[] coefficients, int images, int classes, int row, int c, double byOverlap,
+            double byPredSum) {
+        double a;
+        double b;
+        double e;
+        if (softLabel) {
+            // I = Σ min(p, g) = (P + G − A)/2: ∂I/∂p = (1 − sign(p − g))/2.
+            a = 0;
+            b = byPredSum + byOverlap / 2;
+            e = -byOverlap / 2;
+        } else {
+            a = byOverlap;
+            b = squared ? 2 * byPredSum : byPredSum;
+            e = 0;
+        }
+        int from = batch ? 0 : row;
+        int to = batch ? images : row + 1;
+        for (int n = from; n < to; n++) {
+            int base = (n * classes + c) * GradientPass.COEFFICIENTS;
+            coefficients[base + GradientPass.TARGET] = a;
+            coefficients[base + GradientPass.PREDICTION] = b;
+            coefficients[base + GradientPass.SIGN] = e;
+        }
     }
 
     /** Whether a term with target sum G enters the reduction (EXCLUDE leaves empty ones out). */
@@ -592,6 +679,14 @@ public final class DiceLoss {
         final double[] sums = new double[StatisticsPass.STATS];
         final double[] termGradient = new double[2];
         final double[] parts = new double[SCORE_PARTS];
+        private double[] weights = new double[0];
+
+        double[] weights(int classes) {
+            if (weights.length < classes) {
+                weights = new double[classes];
+            }
+            return weights;
+        }
 
         double[] values(int length) {
             if (values.length < length) {
@@ -623,7 +718,8 @@ public final class DiceLoss {
 
     @Override
     public String toString() {
-        return "DiceLoss[" + variant + (variant == Variant.TVERSKY ? "(α=" + alpha + ", β=" + beta + ")" : "")
+        return "DiceLoss[" + (generalized != null ? "GENERALIZED(" + generalized + ")" : variant)
+                + (variant == Variant.TVERSKY ? "(α=" + alpha + ", β=" + beta + ")" : "")
                 + ", activation=" + (activation == null ? "auto" : activation) + ", γ=" + focalGamma
                 + (logLoss ? ", log" : "") + (squared ? ", squared" : "") + (softLabel ? ", softLabel" : "")
                 + ", smooth=" + smoothNumerator + "/" + smoothDenominator
@@ -695,8 +791,18 @@ public final class DiceLoss {
         private boolean hasIgnoreIndex;
         private long ignoreIndex;
         private boolean referenceKernels;
+        private GeneralizedWeight generalized;
 
         private Builder() {}
+
+        /**
+         * Generalized Dice (one term per image, or per batch) with these class weights instead of per-class terms;
+         * {@code null} (default) for per-class terms.
+         */
+        public Builder generalized(GeneralizedWeight weights) {
+            this.generalized = weights;
+            return this;
+        }
 
         /** Activation fused into the pass; {@code null} (default) means SOFTMAX when C &gt; 1, else SIGMOID. */
         public Builder activation(Activation activation) {
@@ -831,6 +937,19 @@ public final class DiceLoss {
             }
             if (squared && softLabel) {
                 throw new IllegalArgumentException("softLabel: the soft-label formulation needs q = 1, not squared");
+            }
+            if (generalized != null) {
+                String conflict = variant != Variant.DICE ? "variant " + variant
+                        : focalGamma != 1.0 ? "focalGamma " + focalGamma
+                        : logLoss ? "logLoss"
+                        : squared ? "squared (its weights use G = Σ g)"
+                        : classWeights != null ? "classWeights (its weights come from the target volumes)"
+                        : emptyPolicy != EmptyPolicy.INCLUDE ? "emptyPolicy " + emptyPolicy
+                        : null;
+                if (conflict != null) {
+                    throw new IllegalArgumentException("generalized: generalized Dice (1 − weighted Dice score) does"
+                            + " not combine with " + conflict);
+                }
             }
             if (logLoss && focalGamma != 1.0) {
                 throw new IllegalArgumentException("focalGamma: " + focalGamma

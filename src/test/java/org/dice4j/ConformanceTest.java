@@ -69,10 +69,6 @@ class ConformanceTest {
 
     /** The cases this suite does not reproduce. The rules of {@link #plan} must skip exactly these. */
     private static final Set<String> EXPECTED_SKIPPED = Set.of(
-            // Generalized Dice: later issue.
-            "MONAI-GDL-01", "MONAI-GDL-02", "MONAI-GDL-03", "MONAI-GDL-04", "MONAI-GDL-05", "MONAI-GDL-06",
-            "MONAI-GDL-07", "MONAI-GDL-08", "MONAI-GDL-09", "MONAI-GDL-10", "MONAI-GDL-11", "MONAI-GDL-12",
-            "MONAI-GDL-13",
             // MaskedDiceLoss: convention difference (mask before the activation).
             "MONAI-MDL-01", "MONAI-MDL-02", "MONAI-MDL-03", "MONAI-MDL-04",
             // Dice + cross-entropy: later issue.
@@ -304,9 +300,6 @@ class ConformanceTest {
     /** The plan of one case; {@code previous} is the case before it (kornia's "as above"). */
     private static Plan plan(JsonObject c, JsonObject fixtures, JsonObject previous) {
         String id = c.get("id").getAsString();
-        if (id.startsWith("MONAI-GDL-")) {
-            return new Skip("generalized Dice (GeneralizedDiceLoss) belongs to a later issue");
-        }
         if (id.startsWith("MONAI-DCE-")) {
             return new Skip("Dice + cross-entropy (DiceCELoss) belongs to a later issue");
         }
@@ -341,15 +334,16 @@ class ConformanceTest {
 
     private static final Set<String> MONAI_PARAMS = Set.of("include_background", "sigmoid", "softmax", "other_act",
             "to_onehot_y", "smooth_nr", "smooth_dr", "squared_pred", "jaccard", "soft_label", "batch", "weight",
-            "reduction", "alpha", "beta");
+            "reduction", "alpha", "beta", "w_type");
 
     private static Plan monai(JsonObject c, JsonObject fixtures) {
         String loss = c.get("loss").getAsString();
         boolean tversky = switch (loss) {
-            case "monai.losses.DiceLoss" -> false;
+            case "monai.losses.DiceLoss", "monai.losses.GeneralizedDiceLoss" -> false;
             case "monai.losses.TverskyLoss" -> true;
             default -> throw new IllegalArgumentException("unexpected MONAI loss " + loss);
         };
+        boolean generalized = loss.equals("monai.losses.GeneralizedDiceLoss");
         JsonObject p = c.getAsJsonObject("params");
         requireKnownKeys(p, MONAI_PARAMS);
         JsonObject in = c.getAsJsonObject("inputs");
@@ -382,6 +376,10 @@ class ConformanceTest {
             b.variant(Variant.JACCARD);
             smoothNr /= 2;
             smoothDr /= 2;
+        }
+        if (generalized) {
+            String weights = p.has("w_type") ? p.get("w_type").getAsString() : "square";
+            b.generalized(GeneralizedWeight.valueOf(weights.toUpperCase(java.util.Locale.ROOT)));
         }
         if (tversky) {
             b.tversky(number(p, "alpha", 0.5), number(p, "beta", 0.5));

@@ -102,6 +102,10 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--reduction", paramLabel = "mean|sum|none", defaultValue = "mean")
     String reduction;
 
+    @Option(names = "--generalized", paramLabel = "square|simple|uniform",
+            description = "Generalized Dice with these class weights instead of per-class terms.")
+    String generalized;
+
     @Option(names = "--grad", paramLabel = "OUT.npy", description = "Write ∂L/∂logits (float32, the logits' shape).")
     Path gradientPath;
 
@@ -153,7 +157,7 @@ final class LossCommand implements Callable<Integer> {
             if (loss.reduction() == Reduction.NONE) {
                 // The gradient of the sum of the terms: every upstream value 1.
                 int rows = batch ? 1 : (int) shape[0];
-                int columns = (int) shape[1] - (excludeBackground ? 1 : 0);
+                int columns = generalized != null ? 1 : (int) shape[1] - (excludeBackground ? 1 : 0);
                 double[][] ones = new double[rows][columns];
                 for (double[] row : ones) {
                     Arrays.fill(row, 1.0);
@@ -198,6 +202,10 @@ final class LossCommand implements Callable<Integer> {
                 .toUpperCase(Locale.ROOT)));
         if (ignoreIndex != null) {
             builder.ignoreIndex(ignoreIndex);
+        }
+        if (generalized != null) {
+            builder.generalized(org.dice4j.GeneralizedWeight.valueOf(
+                    choice("--generalized", generalized, "square", "simple", "uniform").toUpperCase(Locale.ROOT)));
         }
         return builder.build();
     }

@@ -109,6 +109,18 @@ class LossCommandTest {
     }
 
     @Test
+    void generalizedDiceHasOneTermPerImage() {
+        Run run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+                "--ignore-index", "255", "--generalized", "simple", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        double expected = DiceLoss.builder().ignoreIndex(255).generalized(org.dice4j.GeneralizedWeight.SIMPLE).build()
+                .forward(Tensor.of(logits(), 2, 3, 4, 5), Tensor.ofUint8(labels(), 2, 4, 5)).loss();
+        assertEquals(expected, json.get("loss").getAsDouble());
+        assertEquals(1, json.getAsJsonArray("terms").get(0).getAsJsonArray().size());
+    }
+
+    @Test
     void theTableNamesTheLossAndEveryTerm() {
         Run run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255");
