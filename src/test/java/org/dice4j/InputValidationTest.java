@@ -69,6 +69,19 @@ class InputValidationTest {
                 message(() -> DiceLoss.builder().tversky(0.3, 0.7).squared(true).build()));
         assertEquals("softLabel: the soft-label formulation needs q = 1, not squared",
                 message(() -> DiceLoss.builder().softLabel(true).squared(true).build()));
+        assertEquals("generalized: generalized Dice (1 − weighted Dice score) does not combine with variant JACCARD",
+                message(() -> DiceLoss.builder().variant(Variant.JACCARD).generalized(GeneralizedWeight.SQUARE).build()));
+        assertEquals("generalized: generalized Dice (1 − weighted Dice score) does not combine with classWeights (its"
+                + " weights come from the target volumes)", message(() -> DiceLoss.builder().classWeights(1, 2)
+                        .generalized(GeneralizedWeight.SIMPLE).build()));
+    }
+
+    @Test
+    void metricOptionsAreCheckedWhenSet() {
+        assertEquals("threshold: expected a finite value, got NaN", message(() -> DiceMetric.builder().threshold(Double.NaN)));
+        assertEquals("threshold: a SIGMOID probability threshold must be in (0, 1), got 1.5",
+                message(() -> DiceMetric.builder().activation(Activation.SIGMOID).threshold(1.5).build()));
+        assertEquals("numClasses: expected a value ≥ 1 (or 0 for unset), got -2", message(() -> DiceMetric.builder().numClasses(-2)));
     }
 
     @Test
