@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -27,22 +25,12 @@ class LossCommandTest {
     @TempDir
     Path folder;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private Path write(String name, DType dtype, long[] shape, MemorySegment data) {
-        Path file = folder.resolve(name);
-        try (NpyFile.Output output = NpyFile.Output.create(file, dtype, shape)) {
-            MemorySegment.copy(data, 0, output.data(), 0, output.data().byteSize());
-            output.commit();
-        }
-        return file;
+        return CliRun.write(folder.resolve(name), dtype, shape, data);
     }
 
     private static float[] logits() {
@@ -74,7 +62,7 @@ class LossCommandTest {
         Path logits = logitsFile();
         Path labels = labelsFile();
         Path gradient = folder.resolve("grad.npy");
-        Run run = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--ignore-index", "255",
+        CliRun run = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--ignore-index", "255",
                 "--variant", "jaccard", "--exclude-background", "--grad", gradient.toString(), "--json");
         assertEquals(0, run.exitCode(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -100,7 +88,7 @@ class LossCommandTest {
 
     @Test
     void reductionNoneReportsTheTermsAsTheLossAndNaNAsNull() {
-        Run run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+        CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255", "--reduction", "none", "--empty", "exclude", "--json");
         assertEquals(0, run.exitCode(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -110,7 +98,7 @@ class LossCommandTest {
 
     @Test
     void generalizedDiceHasOneTermPerImage() {
-        Run run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+        CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255", "--generalized", "simple", "--json");
         assertEquals(0, run.exitCode(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -122,7 +110,7 @@ class LossCommandTest {
 
     @Test
     void theTableNamesTheLossAndEveryTerm() {
-        Run run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+        CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255");
         assertEquals(0, run.exitCode(), run.err());
         assertTrue(run.out().contains("loss (mean): "), run.out());
@@ -135,7 +123,7 @@ class LossCommandTest {
         Path labels = labelsFile();
         Path gradient = folder.resolve("grad.npy");
         // A label out of range (no ignore index): the target file is named, the gradient never appears.
-        Run outOfRange = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--grad",
+        CliRun outOfRange = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--grad",
                 gradient.toString());
         assertEquals(2, outOfRange.exitCode());
         assertEquals("dice4j: " + labels + ": label 255 at image 0, voxel 0 (spatial index [0, 0]) is not in [0, 3)",
@@ -144,31 +132,31 @@ class LossCommandTest {
         try (var files = Files.list(folder)) {
             assertEquals(2, files.count(), "only the two inputs: no temporary file left");
         }
-        Run missing = run("loss", "--logits", folder.resolve("nope.npy").toString(), "--target", labels.toString());
+        CliRun missing = run("loss", "--logits", folder.resolve("nope.npy").toString(), "--target", labels.toString());
         assertEquals(2, missing.exitCode());
         assertEquals("dice4j: " + folder.resolve("nope.npy") + ": no such file", missing.err().strip());
         byte[] truncated = Files.readAllBytes(logits);
         Path cut = Files.write(folder.resolve("cut.npy"), java.util.Arrays.copyOf(truncated, truncated.length - 4));
-        Run truncatedRun = run("loss", "--logits", cut.toString(), "--target", labels.toString());
+        CliRun truncatedRun = run("loss", "--logits", cut.toString(), "--target", labels.toString());
         assertEquals(2, truncatedRun.exitCode());
         assertEquals("dice4j: " + cut + ": the header's shape [2, 3, 4, 5] of float32 needs 480 data bytes, the file"
                 + " has 476 (truncated?)", truncatedRun.err().strip());
         Path otherShape = write("other.npy", DType.UINT8, new long[] {2, 5, 4}, MemorySegment.ofArray(labels()));
-        Run mismatch = run("loss", "--logits", logits.toString(), "--target", otherShape.toString());
+        CliRun mismatch = run("loss", "--logits", logits.toString(), "--target", otherShape.toString());
         assertEquals(2, mismatch.exitCode());
         assertEquals("dice4j: " + otherShape + ": a UINT8 label map must have shape [2, 4, 5] or [2, 1, 4, 5], got"
                 + " [2, 5, 4]", mismatch.err().strip());
-        Run floatLabels = run("loss", "--logits", logits.toString(), "--target", logits.toString(), "--target-kind", "labels");
+        CliRun floatLabels = run("loss", "--logits", logits.toString(), "--target", logits.toString(), "--target-kind", "labels");
         assertEquals(2, floatLabels.exitCode());
         assertEquals("dice4j: " + logits + ": --target-kind labels needs an integer file (uint8, int32 or int64), got"
                 + " float32", floatLabels.err().strip());
-        Run unknown = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--frobnicate");
+        CliRun unknown = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--frobnicate");
         assertEquals(2, unknown.exitCode());
         assertEquals("dice4j: Unknown option: '--frobnicate' (see dice4j loss --help)", unknown.err().strip());
-        Run badChoice = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--variant", "dise");
+        CliRun badChoice = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--variant", "dise");
         assertEquals(2, badChoice.exitCode());
         assertEquals("dice4j: --variant: expected dice, jaccard, tversky, got 'dise'", badChoice.err().strip());
-        for (Run run : new Run[] {outOfRange, missing, truncatedRun, mismatch, floatLabels, unknown, badChoice}) {
+        for (CliRun run : new CliRun[] {outOfRange, missing, truncatedRun, mismatch, floatLabels, unknown, badChoice}) {
             assertEquals(1, run.err().lines().count(), run.err());
             assertEquals("", run.out());
         }

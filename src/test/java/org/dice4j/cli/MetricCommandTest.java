@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,21 +23,12 @@ class MetricCommandTest {
     @TempDir
     Path folder;
 
-    private record Run(int exitCode, String out, String err) {}
-
-    private static Run run(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        int code = Main.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-        return new Run(code, out.toString(), err.toString());
+    private static CliRun run(String... args) {
+        return CliRun.of(args);
     }
 
     private static Path write(Path file, DType dtype, long[] shape, MemorySegment data) {
-        try (NpyFile.Output output = NpyFile.Output.create(file, dtype, shape)) {
-            MemorySegment.copy(data, 0, output.data(), 0, output.data().byteSize());
-            output.commit();
-        }
-        return file;
+        return CliRun.write(file, dtype, shape, data);
     }
 
     private static float[] scores(int seed) {
@@ -62,7 +51,7 @@ class MetricCommandTest {
     void theJsonIsTheLibrarysMetric() {
         Path prediction = write(folder.resolve("p.npy"), DType.FLOAT32, new long[] {2, 3, 10}, MemorySegment.ofArray(scores(0)));
         Path target = write(folder.resolve("t.npy"), DType.UINT8, new long[] {2, 10}, MemorySegment.ofArray(labels(0)));
-        Run run = run("metric", "--pred", prediction.toString(), "--target", target.toString(), "--ignore-index", "255",
+        CliRun run = run("metric", "--pred", prediction.toString(), "--target", target.toString(), "--ignore-index", "255",
                 "--reduction", "mean-batch", "--json");
         assertEquals(0, run.exitCode(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
@@ -84,7 +73,7 @@ class MetricCommandTest {
     void aLabelOutOfRangeNamesThePredictionFile() {
         Path prediction = write(folder.resolve("p.npy"), DType.INT32, new long[] {1, 4}, MemorySegment.ofArray(new int[] {0, 1, 5, 1}));
         Path target = write(folder.resolve("t.npy"), DType.INT32, new long[] {1, 4}, MemorySegment.ofArray(new int[] {0, 1, 1, 1}));
-        Run run = run("metric", "--pred", prediction.toString(), "--target", target.toString(), "--num-classes", "3");
+        CliRun run = run("metric", "--pred", prediction.toString(), "--target", target.toString(), "--num-classes", "3");
         assertEquals(2, run.exitCode());
         assertEquals("dice4j: " + prediction + ": label 5 at image 0, voxel 2 (spatial index [2]) is not in [0, 3)",
                 run.err().strip());
@@ -102,7 +91,7 @@ class MetricCommandTest {
         Files.write(predictions.resolve("broken.npy"), new byte[] {1, 2, 3});
         Files.copy(targets.resolve("case0.npy"), targets.resolve("broken.npy"));
         Path csv = folder.resolve("results.csv");
-        Run run = run("eval", "--pred-dir", predictions.toString(), "--target-dir", targets.toString(),
+        CliRun run = run("eval", "--pred-dir", predictions.toString(), "--target-dir", targets.toString(),
                 "--ignore-index", "255", "--out", csv.toString());
         assertEquals(2, run.exitCode(), "two pairs could not be scored");
         List<String> errors = run.err().lines().toList();
