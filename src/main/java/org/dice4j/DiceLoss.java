@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.KernelProvider;
+import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
 
@@ -41,6 +42,9 @@ public final class DiceLoss {
     private final boolean referenceKernels;
     /** Generalized Dice weights, or null for per-class terms. */
     private final GeneralizedWeight generalized;
+    private final Parallelism parallelism;
+    /** The builder's executor, or null for the default. */
+    private final java.util.concurrent.Executor executor;
 
     private DiceLoss(Builder b) {
         activation = b.activation;
@@ -64,6 +68,8 @@ public final class DiceLoss {
         ignoreIndex = b.ignoreIndex;
         referenceKernels = b.referenceKernels;
         generalized = b.generalized;
+        executor = b.executor;
+        parallelism = b.executor == null ? Parallelism.of(b.threads) : new Parallelism(b.threads, b.executor);
     }
 
     /** A builder with every default of the specification. */
@@ -111,6 +117,8 @@ public final class DiceLoss {
         b.ignoreIndex = ignoreIndex;
         b.referenceKernels = referenceKernels;
         b.generalized = generalized;
+        b.threads = parallelism.threads();
+        b.executor = executor;
         return b;
     }
 
@@ -453,7 +461,7 @@ public final class DiceLoss {
             }
         }
         return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
-                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, shape);
+                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, shape, parallelism);
     }
 
     /** (N, spatial…) or (N, 1, spatial…) for logits of shape (N, C, spatial…). */
@@ -727,7 +735,8 @@ public final class DiceLoss {
                 + (includeBackground ? "" : ", no background")
                 + (classWeights == null ? "" : ", weights=" + Arrays.toString(classWeights) + "/" + weightNormalization)
                 + ", empty=" + emptyPolicy + ", reduction=" + reduction
-                + (hasIgnoreIndex ? ", ignoreIndex=" + ignoreIndex : "") + "]";
+                + (hasIgnoreIndex ? ", ignoreIndex=" + ignoreIndex : "")
+                + (parallelism.threads() > 1 ? ", threads=" + parallelism.threads() : "") + "]";
     }
 
     public Activation activation() {
@@ -792,8 +801,31 @@ public final class DiceLoss {
         private long ignoreIndex;
         private boolean referenceKernels;
         private GeneralizedWeight generalized;
+        private int threads = 1;
+        private java.util.concurrent.Executor executor;
 
         private Builder() {}
+
+        /**
+         * Threads a call may use (default 1: the calling thread only). Results have the same bits for any count: the
+         * work is cut by the shape, not by the threads, and partial sums are combined in a fixed order.
+         */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads: expected a value ≥ 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Where the extra threads come from (default: the common fork-join pool); {@code null} for the default. A
+         * rejecting executor is not an error: the calling thread then does the work itself.
+         */
+        public Builder executor(java.util.concurrent.Executor executor) {
+            this.executor = executor;
+            return this;
+        }
 
         /**
          * Generalized Dice (one term per image, or per batch) with these class weights instead of per-class terms;

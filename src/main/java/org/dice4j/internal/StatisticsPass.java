@@ -12,6 +12,7 @@ import org.dice4j.DType;
  * one of these, so kernels do no argument checking beyond label values.
  *
  * <p>{@code logitShape} (N, C, spatial…) is only read, to name a voxel's position in error messages.
+ * {@code parallelism} says how many threads may run the pass; results do not depend on it.
  *
  * <p>Output: {@code out[(n * classes + c) * STATS + k]} for k in {@link #INTERSECTION}, {@link #PRED_SUM},
  * {@link #TARGET_SUM}, {@link #SOFT_INTERSECTION}. With {@code squared}, the prediction and target sums are of
@@ -30,7 +31,16 @@ public record StatisticsPass(
         boolean softIntersection,
         boolean hasIgnore,
         long ignoreIndex,
-        long[] logitShape) {
+        long[] logitShape,
+        Parallelism parallelism) {
+
+    /** A pass on the calling thread only. */
+    public StatisticsPass(MemorySegment logits, MemorySegment target, DType targetType, long images, int classes,
+            long voxels, Activation activation, boolean squared, boolean softIntersection, boolean hasIgnore,
+            long ignoreIndex, long[] logitShape) {
+        this(logits, target, targetType, images, classes, voxels, activation, squared, softIntersection, hasIgnore,
+                ignoreIndex, logitShape, Parallelism.SEQUENTIAL);
+    }
 
     public static final int INTERSECTION = 0;
     public static final int PRED_SUM = 1;

@@ -27,6 +27,10 @@ public class Data {
     @Param({"sigmoid-dense", "sigmoid-dense-odd", "softmax-labels"})
     public String workload;
 
+    /** Threads of the public loss (DiceLoss.threads): the kernel-level benchmarks always run on one. */
+    @Param({"1"})
+    public int threads;
+
     /** native (default), heap or mixed: see {@link Inputs}. */
     @Param({"native"})
     public String memory;
@@ -56,7 +60,7 @@ public class Data {
         vector = KernelProvider.vector().orElseThrow(() -> new IllegalStateException(
                 "vector kernels unavailable: the fork needs --add-modules=jdk.incubator.vector"));
         scalar = KernelProvider.scalar();
-        loss = w.loss();
+        loss = w.loss().toBuilder().threads(threads).build();
         if (!loss.kernelName().equals("vector")) {
             throw new IllegalStateException("DiceLoss.forward runs on the " + loss.kernelName() + " kernels, expected vector");
         }

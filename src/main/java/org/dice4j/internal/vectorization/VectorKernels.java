@@ -51,6 +51,8 @@ public final class VectorKernels implements Kernels {
     static final int BLOCK_VOXELS = BLOCK_VECTORS * LANES;
 
     static final int MAX_CONFUSION_CLASSES = 1024;
+    /** Voxels per task of a pass: a multiple of BLOCK_VOXELS, so that no accumulation block straddles two tasks. */
+    static final int TASK_VOXELS = 16 * BLOCK_VOXELS;
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     private static final int NO_LABEL = ScalarKernels.MASKED;
@@ -76,7 +78,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void statistics(StatisticsPass pass, double[] out) {
         Workspace ws = WORKSPACE.get().ensure(pass.classes());
-        runStatistics(pass, ws, out, plan(pass));
+        runStatistics(pass, ws, out, plan(pass), null);
     }
 
     /**
@@ -90,23 +92,45 @@ public final class VectorKernels implements Kernels {
         if (!pass.denseTarget()) {
             checkLabels(pass, ws);
         }
-        ws.gradient = gradient;
-        try {
-            runStatistics(pass, ws, out, storingPlan(pass));
-        } finally {
-            ws.gradient = null;
-        }
+        runStatistics(pass, ws, out, storingPlan(pass), gradient);
         return true;
     }
 
-    private static void runStatistics(StatisticsPass pass, Workspace ws, double[] out, Stage[] plan) {
+    /**
+     * Runs {@code plan} over every image, cut into tasks of {@link #TASK_VOXELS} voxels (boundaries from the shape
+     * only). Each task's per-lane double sums are kept apart and added in task order, so that the result has the same
+     * bits on any number of threads.
+     */
+    private static void runStatistics(StatisticsPass pass, Workspace ws, double[] out, Stage[] plan,
+            MemorySegment gradient) {
         int classes = pass.classes();
         Arrays.fill(out, 0, pass.outputLength(), 0.0);
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
+        int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
+        int width = classes * StatisticsPass.STATS * LANES;
+        int tasks = Math.toIntExact(pass.images() * tasksPerImage);
+        double[] taskSums = ws.taskSums(Math.multiplyExact(tasks, width));
+        pass.parallelism().run(tasks, task -> {
+            long n = task / tasksPerImage;
+            long from = (long) (task % tasksPerImage) * TASK_VOXELS;
+            Workspace worker = WORKSPACE.get().ensure(classes);
+            worker.gradient = gradient;
+            try {
+                worker.clearLaneSums(classes);
+                worker.clearBlockSums(classes);
+                runChunks(pass, worker, plan, n, from, Math.min(from + TASK_VOXELS, vectorVoxels));
+                System.arraycopy(worker.laneSums, 0, taskSums, task * width, width);
+            } finally {
+                worker.gradient = null;
+            }
+        });
         for (long n = 0; n < pass.images(); n++) {
             ws.clearLaneSums(classes);
-            ws.clearBlockSums(classes);
-            runChunks(pass, ws, plan, n, vectorVoxels);
+            for (int task = (int) n * tasksPerImage; task < (n + 1) * tasksPerImage; task++) {
+                for (int i = 0; i < width; i++) {
+                    ws.laneSums[i] += taskSums[task * width + i];
+                }
+            }
             ws.combineLanes(pass, out, n);
             if (pass.activation() == Activation.SOFTMAX) {
                 ScalarKernels.softmaxRange(pass, out, n, vectorVoxels, pass.voxels());
@@ -116,9 +140,10 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    private static void runChunks(StatisticsPass pass, Workspace ws, Stage[] plan, long n, long vectorVoxels) {
-        for (long chunk = 0; chunk < vectorVoxels; chunk += CHUNK_VOXELS) {
-            int count = (int) Math.min(CHUNK_VOXELS, vectorVoxels - chunk);
+    /** Runs {@code plan} on the chunks of voxels [from, to) of image n (from a multiple of CHUNK_VOXELS). */
+    private static void runChunks(StatisticsPass pass, Workspace ws, Stage[] plan, long n, long from, long to) {
+        for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
+            int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
             // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
             // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
             // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
@@ -132,7 +157,7 @@ public final class VectorKernels implements Kernels {
     private static void checkLabels(StatisticsPass pass, Workspace ws) {
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         for (long n = 0; n < pass.images(); n++) {
-            runChunks(pass, ws, LABELS_ONLY, n, vectorVoxels);
+            runChunks(pass, ws, LABELS_ONLY, n, 0, vectorVoxels);
             for (long v = vectorVoxels; v < pass.voxels(); v++) {
                 ScalarKernels.readLabel(pass, n, v);
             }
@@ -223,25 +248,32 @@ public final class VectorKernels implements Kernels {
     @Override
     public void gradient(GradientPass gradientPass) {
         StatisticsPass pass = gradientPass.statistics();
-        Workspace ws = WORKSPACE.get().ensure(pass.classes());
-        ws.gradient = gradientPass.gradient();
-        ws.coefficients = gradientPass.coefficients();
-        ws.coefficientImage = -1;
-        try {
-            Stage[] plan = gradientPlan(pass, gradientPass.probabilitiesStored());
-            long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
-            for (long n = 0; n < pass.images(); n++) {
-                runChunks(pass, ws, plan, n, vectorVoxels);
-                if (pass.activation() == Activation.SOFTMAX) {
-                    ScalarKernels.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels(),
-                            ws.tailProbabilities, ws.tailByProbability);
-                } else {
-                    ScalarKernels.elementwiseGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
-                }
+        Stage[] plan = gradientPlan(pass, gradientPass.probabilitiesStored());
+        long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
+        int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
+        // Tasks write disjoint ranges of the gradient: any thread count gives the same bits.
+        pass.parallelism().run(Math.toIntExact(pass.images() * tasksPerImage), task -> {
+            long n = task / tasksPerImage;
+            long from = (long) (task % tasksPerImage) * TASK_VOXELS;
+            Workspace worker = WORKSPACE.get().ensure(pass.classes());
+            worker.gradient = gradientPass.gradient();
+            worker.coefficients = gradientPass.coefficients();
+            worker.coefficientImage = -1;
+            try {
+                runChunks(pass, worker, plan, n, from, Math.min(from + TASK_VOXELS, vectorVoxels));
+            } finally {
+                worker.gradient = null;
+                worker.coefficients = null;
             }
-        } finally {
-            ws.gradient = null;
-            ws.coefficients = null;
+        });
+        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        for (long n = 0; n < pass.images(); n++) {
+            if (pass.activation() == Activation.SOFTMAX) {
+                ScalarKernels.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels(),
+                        ws.tailProbabilities, ws.tailByProbability);
+            } else {
+                ScalarKernels.elementwiseGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
+            }
         }
     }
 
@@ -953,6 +985,16 @@ public final class VectorKernels implements Kernels {
                 confusion = new long[classes * classes];
             }
             return confusion;
+        }
+
+        /** Per-task lane sums of the calling thread's pass (task × width). */
+        private double[] taskSums = new double[0];
+
+        double[] taskSums(int length) {
+            if (taskSums.length < length) {
+                taskSums = new double[length];
+            }
+            return taskSums;
         }
 
         /** The scalar gradient tail's per-voxel arrays, one value per class. */

@@ -1,0 +1,103 @@
+package org.dice4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ForkJoinPool;
+import org.dice4j.Problems.Instance;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The same bits for any thread count: loss, terms, statistics and gradient with 1, 2, 3 and 7 threads are
+ * identical (raw bits compared), over random problems and options, on a pool with 7 workers; and a rejecting
+ * executor changes nothing but who does the work.
+ */
+class ParallelDeterminismTest {
+    private static final int EXAMPLES = Math.max(20, Integer.getInteger("dice4j.test.examples", 300) / 3);
+    private static ForkJoinPool pool;
+
+    @BeforeAll
+    static void startPool() {
+        pool = new ForkJoinPool(7);
+    }
+
+    @AfterAll
+    static void stopPool() {
+        pool.shutdownNow();
+    }
+
+    @Test
+    void resultsHaveTheSameBitsForOneTwoThreeAndSevenThreads() {
+        qt().withExamples(EXAMPLES).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
+            Instance instance = problem.instance();
+            DiceLoss loss = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
+            double[][] upstream = null;
+            float[] expectedGradient = null;
+            LossResult expected = null;
+            for (int threads : new int[] {1, 2, 3, 7}) {
+                DiceLoss parallel = loss.toBuilder().threads(threads).executor(pool).build();
+                float[] gradient = new float[(int) instance.logits().elementCount()];
+                Tensor gradientTensor = Tensor.of(gradient, problem.shape());
+                LossResult result;
+                if (loss.reduction() == Reduction.NONE) {
+                    if (upstream == null) {
+                        LossResult shape = loss.forward(instance.logits(), instance.target());
+                        upstream = new double[shape.rows()][shape.columns()];
+                        for (double[] row : upstream) {
+                            Arrays.fill(row, 0.5);
+                        }
+                    }
+                    result = parallel.forwardBackward(instance.logits(), instance.target(), gradientTensor, upstream);
+                } else {
+                    result = parallel.forwardBackward(instance.logits(), instance.target(), gradientTensor);
+                }
+                if (expected == null) {
+                    expected = result;
+                    expectedGradient = gradient;
+                    continue;
+                }
+                String context = problem + " " + parallel;
+                assertEquals(bits(expected.terms()), bits(result.terms()), context + ": terms");
+                assertEquals(bits(expected.statistics().intersection()), bits(result.statistics().intersection()), context);
+                assertEquals(bits(expected.statistics().predSum()), bits(result.statistics().predSum()), context);
+                for (int i = 0; i < gradient.length; i++) {
+                    if (Float.floatToRawIntBits(expectedGradient[i]) != Float.floatToRawIntBits(gradient[i])) {
+                        throw new AssertionError("gradient element " + i + ": " + expectedGradient[i] + " with one thread, "
+                                + gradient[i] + " with " + threads + " in " + context);
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void aRejectingExecutorLeavesTheWorkToTheCallingThread() throws Exception {
+        ExecutorService closed = Executors.newSingleThreadExecutor();
+        closed.shutdown();
+        Instance instance = new Problems.Problem(new long[] {2, 4, 40_000}, Activation.SOFTMAX,
+                Problems.TargetKind.UINT8, Problems.IgnoreMode.SOME, true, 42).instance();
+        DiceLoss loss = DiceLoss.builder().ignoreIndex(255).build();
+        double sequential = loss.lossValue(instance.logits(), instance.target());
+        double rejected = loss.toBuilder().threads(4).executor(closed).build()
+                .lossValue(instance.logits(), instance.target());
+        assertEquals(Double.doubleToRawLongBits(sequential), Double.doubleToRawLongBits(rejected));
+    }
+
+    private static String bits(double[][] matrix) {
+        StringBuilder text = new StringBuilder();
+        for (double[] row : matrix) {
+            for (double value : row) {
+                text.append(Long.toHexString(Double.doubleToRawLongBits(value))).append(' ');
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+}
