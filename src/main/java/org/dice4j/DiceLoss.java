@@ -185,7 +185,7 @@ public final class DiceLoss {
             throw new IllegalArgumentException("upstream: reduction NONE has no scalar loss and needs an upstream"
                     + " gradient per term: use forwardBackward(logits, target, gradient, double[][])");
         }
-        StatisticsPass pass = prepare(logits, target);
+        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
         checkGradient(gradient, logits, target);
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
@@ -201,7 +201,7 @@ public final class DiceLoss {
 
     private LossResult runForwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream,
             double[][] upstreamTerms) {
-        StatisticsPass pass = prepare(logits, target);
+        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
         checkGradient(gradient, logits, target);
         int images = (int) pass.images();
         int classes = pass.classes();
@@ -340,6 +340,12 @@ public final class DiceLoss {
         }
     }
 
+    /** The pass, on the calling thread only when the gradient's arena is confined to it. */
+    private static StatisticsPass forGradient(StatisticsPass pass, Tensor gradient) {
+        return pass.parallelism().threads() > 1 && gradient != null && gradient.segment().scope().isAlive()
+                && !Parallelism.shareable(gradient.segment()) ? pass.sequential() : pass;
+    }
+
     /** Whether the bytes of two tensors overlap; off-heap ones by address, without allocating. */
     private static boolean overlap(Tensor first, Tensor second) {
         MemorySegment a = first.segment();
@@ -461,7 +467,10 @@ public final class DiceLoss {
             }
         }
         return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
-                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, shape, parallelism);
+                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, shape,
+                // Segments of a confined arena can only be read by the calling thread: the same bits, one thread.
+                parallelism.threads() > 1 && !Parallelism.shareable(logits.segment(), target.segment())
+                        ? Parallelism.SEQUENTIAL : parallelism);
     }
 
     /** (N, spatial…) or (N, 1, spatial…) for logits of shape (N, C, spatial…). */

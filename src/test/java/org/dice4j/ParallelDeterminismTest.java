@@ -90,6 +90,29 @@ class ParallelDeterminismTest {
         assertEquals(Double.doubleToRawLongBits(sequential), Double.doubleToRawLongBits(rejected));
     }
 
+    @Test
+    void segmentsOfAConfinedArenaAreReadOnTheCallingThreadWithTheSameBits() {
+        Instance instance = new Problems.Problem(new long[] {3, 4, 40_000}, Activation.SOFTMAX,
+                Problems.TargetKind.UINT8, Problems.IgnoreMode.NONE, false, 7).instance();
+        DiceLoss loss = DiceLoss.builder().build();
+        float[] expected = new float[(int) instance.logits().elementCount()];
+        double sequential = loss.lossValueAndGradient(instance.logits(), instance.target(),
+                Tensor.of(expected, 3, 4, 40_000));
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment logits = arena.allocate(instance.logits().byteSize())
+                    .copyFrom(instance.logits().segment().asSlice(0, instance.logits().byteSize()));
+            java.lang.foreign.MemorySegment gradient = arena.allocate(instance.logits().byteSize());
+            double parallel = loss.toBuilder().threads(4).executor(pool).build().lossValueAndGradient(
+                    Tensor.of(logits, DType.FLOAT32, 3, 4, 40_000), instance.target(),
+                    Tensor.of(gradient, DType.FLOAT32, 3, 4, 40_000));
+            assertEquals(Double.doubleToRawLongBits(sequential), Double.doubleToRawLongBits(parallel));
+            for (int i = 0; i < expected.length; i++) {
+                assertEquals(Float.floatToRawIntBits(expected[i]),
+                        Float.floatToRawIntBits(gradient.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, i)));
+            }
+        }
+    }
+
     private static String bits(double[][] matrix) {
         StringBuilder text = new StringBuilder();
         for (double[] row : matrix) {

@@ -35,6 +35,10 @@ final class BenchCommand implements Callable<Integer> {
             description = "Time spent measuring each variant after its warm-up. Default: ${DEFAULT-VALUE}.")
     double seconds;
 
+    @Option(names = "--threads", paramLabel = "K", defaultValue = "1",
+            description = "Threads of the fused kernels (the reference runs on one). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
     @Option(names = "--json", description = "Machine-readable output.")
     boolean json;
 
@@ -54,12 +58,12 @@ final class BenchCommand implements Callable<Integer> {
         if (activation != null) {
             builder.activation(parseActivation(activation));
         }
-        DiceLoss fused = builder.build();
-        DiceLoss reference = builder.referenceKernels(true).build();
+        DiceLoss fused = builder.threads(LossCommand.positive("--threads", threads)).build();
+        DiceLoss reference = builder.threads(1).referenceKernels(true).build();
         Activation resolved = fused.activationFor(shape[1]);
 
         java.io.PrintWriter out = spec.commandLine().getOut();
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             Tensor logits = syntheticLogits(arena, shape);
             Tensor target = resolved == Activation.SOFTMAX ? syntheticLabels(arena, shape) : syntheticMask(arena, shape);
             long elements = logits.elementCount();
@@ -75,15 +79,16 @@ final class BenchCommand implements Callable<Integer> {
                     () -> reference.lossValueAndGradient(logits, target, gradient), 0, seconds);
             String targetKind = target.dtype() == DType.UINT8 ? "uint8 labels" : "dense float32 mask";
             if (json) {
-                out.printf(Locale.ROOT, "{\"shape\": %s, \"activation\": \"%s\", \"threads\": 1, \"kernel\": \"%s\","
+                out.printf(Locale.ROOT, "{\"shape\": %s, \"activation\": \"%s\", \"threads\": %d, \"kernel\": \"%s\","
                                 + " \"forward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g},"
                                 + " \"forward_backward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g}}%n",
-                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), fused.kernelName(),
+                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), threads, fused.kernelName(),
                         elements / fusedSeconds, elements / referenceSeconds, elements / fusedBackwardSeconds,
                         elements / referenceBackwardSeconds);
             } else {
-                out.printf(Locale.ROOT, "dice4j bench: logits %s, %s, %s target, %s kernels, 1 thread%n",
-                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), targetKind, fused.kernelName());
+                out.printf(Locale.ROOT, "dice4j bench: logits %s, %s, %s target, %s kernels, %d thread(s)%n",
+                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), targetKind, fused.kernelName(),
+                        threads);
                 report(out, "forward", elements, bytes, fusedSeconds, referenceSeconds);
                 // Forward+backward also writes the gradient: the logits' bytes once more.
                 report(out, "forward+backward", elements, bytes + logits.byteSize(), fusedBackwardSeconds,

@@ -102,6 +102,10 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--reduction", paramLabel = "mean|sum|none", defaultValue = "mean")
     String reduction;
 
+    @Option(names = "--threads", paramLabel = "K", description = "Worker threads (results do not depend on it)."
+            + " Default: all cores.")
+    Integer threads;
+
     @Option(names = "--generalized", paramLabel = "square|simple|uniform",
             description = "Generalized Dice with these class weights instead of per-class terms.")
     String generalized;
@@ -203,6 +207,7 @@ final class LossCommand implements Callable<Integer> {
         if (ignoreIndex != null) {
             builder.ignoreIndex(ignoreIndex);
         }
+        builder.threads(threads != null ? positive("--threads", threads) : Runtime.getRuntime().availableProcessors());
         if (generalized != null) {
             builder.generalized(org.dice4j.GeneralizedWeight.valueOf(
                     choice("--generalized", generalized, "square", "simple", "uniform").toUpperCase(Locale.ROOT)));
@@ -231,6 +236,13 @@ final class LossCommand implements Callable<Integer> {
             return targetPath + ":" + message.substring("target:".length());
         }
         return message;
+    }
+
+    static int positive(String option, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(option + ": expected a value ≥ 1, got " + value);
+        }
+        return value;
     }
 
     static String choice(String option, String value, String... allowed) {

@@ -33,6 +33,19 @@ public record Parallelism(int threads, Executor executor) {
         return threads == 1 ? SEQUENTIAL : new Parallelism(threads, ForkJoinPool.commonPool());
     }
 
+    /** A thread that never runs: a segment it may access is not confined to the calling thread. */
+    private static final Thread OTHER_THREAD = new Thread(() -> { });
+
+    /** Whether worker threads may access every one of these segments (a confined arena's may not). */
+    public static boolean shareable(java.lang.foreign.MemorySegment... segments) {
+        for (java.lang.foreign.MemorySegment segment : segments) {
+            if (!segment.isAccessibleBy(OTHER_THREAD)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Runs {@code task} for 0…count−1; each index exactly once, in no fixed order unless one thread is used. */
     public void run(int count, IntConsumer task) {
         int workers = Math.min(threads, count);

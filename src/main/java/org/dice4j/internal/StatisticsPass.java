@@ -42,6 +42,12 @@ public record StatisticsPass(
                 ignoreIndex, logitShape, Parallelism.SEQUENTIAL);
     }
 
+    /** This pass on the calling thread only (same results: see Parallelism). */
+    public StatisticsPass sequential() {
+        return parallelism.threads() == 1 ? this : new StatisticsPass(logits, target, targetType, images, classes, voxels,
+                activation, squared, softIntersection, hasIgnore, ignoreIndex, logitShape, Parallelism.SEQUENTIAL);
+    }
+
     public static final int INTERSECTION = 0;
     public static final int PRED_SUM = 1;
     public static final int TARGET_SUM = 2;

@@ -87,6 +87,20 @@ class LossCommandTest {
     }
 
     @Test
+    void theThreadCountChangesNoBit() {
+        Path logits = logitsFile();
+        Path labels = labelsFile();
+        String one = JsonParser.parseString(run("loss", "--logits", logits.toString(), "--target", labels.toString(),
+                "--ignore-index", "255", "--threads", "1", "--json").out()).getAsJsonObject().get("terms").toString();
+        String three = JsonParser.parseString(run("loss", "--logits", logits.toString(), "--target", labels.toString(),
+                "--ignore-index", "255", "--threads", "3", "--json").out()).getAsJsonObject().get("terms").toString();
+        assertEquals(one, three);
+        CliRun zero = run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--threads", "0");
+        assertEquals(2, zero.exitCode());
+        assertEquals("dice4j: --threads: expected a value ≥ 1, got 0", zero.err().strip());
+    }
+
+    @Test
     void reductionNoneReportsTheTermsAsTheLossAndNaNAsNull() {
         CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255", "--reduction", "none", "--empty", "exclude", "--json");
