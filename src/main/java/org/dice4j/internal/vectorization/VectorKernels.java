@@ -23,6 +23,7 @@ import org.dice4j.DType;
 import org.dice4j.internal.CountPass;
 import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.Kernels;
+import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.ScalarKernels;
 import org.dice4j.internal.StatisticsPass;
 
@@ -51,6 +52,8 @@ public final class VectorKernels implements Kernels {
     static final int BLOCK_VOXELS = BLOCK_VECTORS * LANES;
 
     static final int MAX_CONFUSION_CLASSES = 1024;
+    /** Logits below which a pass stays on the calling thread (see parallelism(pass)). */
+    static final long MIN_PARALLEL_ELEMENTS = 1 << 15;
     /** Voxels per task of a pass: a multiple of BLOCK_VOXELS, so that no accumulation block straddles two tasks. */
     static final int TASK_VOXELS = 16 * BLOCK_VOXELS;
 
@@ -110,7 +113,7 @@ public final class VectorKernels implements Kernels {
         int width = classes * StatisticsPass.STATS * LANES;
         int tasks = Math.toIntExact(pass.images() * tasksPerImage);
         double[] taskSums = ws.taskSums(Math.multiplyExact(tasks, width));
-        pass.parallelism().run(tasks, task -> {
+        parallelism(pass).run(tasks, task -> {
             long n = task / tasksPerImage;
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
             Workspace worker = WORKSPACE.get().ensure(classes);
@@ -138,6 +141,16 @@ public final class VectorKernels implements Kernels {
                 ScalarKernels.elementwiseRange(pass, out, n, vectorVoxels, pass.voxels());
             }
         }
+    }
+
+    /**
+     * The pass's threads, or the calling thread alone below {@link #MIN_PARALLEL_ELEMENTS} logits: handing tasks to
+     * other threads costs ~15 µs, more than a small pass (measured: (4,3,32,32) softmax took 8 µs on one thread and
+     * 24 µs on two; (4,3,64,64) 29 µs and 16 µs).
+     */
+    private static Parallelism parallelism(StatisticsPass pass) {
+        return pass.images() * pass.classes() * pass.voxels() < MIN_PARALLEL_ELEMENTS ? Parallelism.SEQUENTIAL
+                : pass.parallelism();
     }
 
     /** Runs {@code plan} on the chunks of voxels [from, to) of image n (from a multiple of CHUNK_VOXELS). */
@@ -252,7 +265,7 @@ public final class VectorKernels implements Kernels {
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
         // Tasks write disjoint ranges of the gradient: any thread count gives the same bits.
-        pass.parallelism().run(Math.toIntExact(pass.images() * tasksPerImage), task -> {
+        parallelism(pass).run(Math.toIntExact(pass.images() * tasksPerImage), task -> {
             long n = task / tasksPerImage;
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
             Workspace worker = WORKSPACE.get().ensure(pass.classes());
