@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import org.dice4j.internal.CountPass;
 import org.dice4j.internal.KernelProvider;
+import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.Kernels;
 
 /**
@@ -30,6 +31,7 @@ public final class DiceMetric {
     private final int numClasses;
     private final MetricReduction reduction;
     private final boolean referenceKernels;
+    private final int threads;
 
     private DiceMetric(Builder b) {
         activation = b.activation;
@@ -41,6 +43,7 @@ public final class DiceMetric {
         numClasses = b.numClasses;
         reduction = b.reduction;
         referenceKernels = b.referenceKernels;
+        threads = b.threads;
     }
 
     public static Builder builder() {
@@ -58,6 +61,7 @@ public final class DiceMetric {
         b.numClasses = numClasses;
         b.reduction = reduction;
         b.referenceKernels = referenceKernels;
+        b.threads = threads;
         return b;
     }
 
@@ -188,7 +192,9 @@ public final class DiceMetric {
         }
         long voxels = Arrays.stream(spatial).reduce(1, Math::multiplyExact);
         return new CountPass(prediction.segment(), prediction.dtype(), mode, decision, target.segment(), target.dtype(),
-                images, (int) classes, voxels, hasIgnoreIndex, ignoreIndex, spatial);
+                images, (int) classes, voxels, hasIgnoreIndex, ignoreIndex, spatial,
+                threads > 1 && Parallelism.shareable(prediction.segment(), target.segment())
+                        ? Parallelism.of(threads) : Parallelism.SEQUENTIAL);
     }
 
     /** The largest float ≤ x: a float score z satisfies z > x exactly when z > floatBelow(x). */
@@ -237,8 +243,18 @@ public final class DiceMetric {
         private int numClasses;
         private MetricReduction reduction = MetricReduction.MEAN;
         private boolean referenceKernels;
+        private int threads = 1;
 
         private Builder() {}
+
+        /** Threads a call may use (default 1); the counts do not depend on it. */
+        public Builder threads(int threads) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("threads: expected a value ≥ 1, got " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
 
         /** How float scores become hard predictions; {@code null} (default): SOFTMAX when C &gt; 1, else SIGMOID. */
         public Builder activation(Activation activation) {

@@ -25,7 +25,8 @@ public record CountPass(
         long voxels,
         boolean hasIgnore,
         long ignoreIndex,
-        long[] spatialShape) {
+        long[] spatialShape,
+        Parallelism parallelism) {
 
     /** How predicted classes are read. */
     public enum Mode {

@@ -191,24 +191,61 @@ public final class VectorKernels implements Kernels {
         Arrays.fill(out, 0, pass.outputLength(), 0L);
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         int classes = pass.classes();
-        long[] confusion = ws.confusion(classes);
+        int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
+        int tasks = Math.toIntExact(pass.images() * tasksPerImage);
+        int square = classes * classes;
+        // Counts are integers: the tasks' confusion counts add up to the same numbers in any order. In parallel each
+        // task has its own C × C counts (while they stay below 32 MB); on one thread an image's tasks share one.
+        boolean parallel = pass.parallelism().threads() > 1 && (long) tasks * square <= 1 << 22
+                && pass.images() * classes * pass.voxels() >= MIN_PARALLEL_ELEMENTS;
+        if (parallel) {
+            long[] confusion = ws.confusion(tasks * square);
+            Arrays.fill(confusion, 0, tasks * square, 0L);
+            pass.parallelism().run(tasks, task -> tallyTask(pass, confusion, task * square, task / tasksPerImage,
+                    (long) (task % tasksPerImage) * TASK_VOXELS, vectorVoxels));
+        }
         for (long n = 0; n < pass.images(); n++) {
-            Arrays.fill(confusion, 0, classes * classes, 0L);
-            for (long chunk = 0; chunk < vectorVoxels; chunk += CHUNK_VOXELS) {
-                int count = (int) Math.min(CHUNK_VOXELS, vectorVoxels - chunk);
-                argmaxChunk(pass, ws.predicted, n, chunk, count);
-                tallyChunk(pass, ws, confusion, n, chunk, count);
-            }
-            // |A∩B| on the diagonal, |A| a row sum, |B| a column sum of the (predicted, target) confusion matrix.
-            for (int c = 0; c < classes; c++) {
-                int base = (int) ((n * classes + c) * CountPass.COUNTS);
-                for (int k = 0; k < classes; k++) {
-                    out[base + CountPass.PREDICTED] += confusion[c * classes + k];
-                    out[base + CountPass.TARGET] += confusion[k * classes + c];
+            long[] confusion;
+            int first;
+            int stride;
+            if (parallel) {
+                confusion = ws.confusion(tasks * square);
+                first = (int) n * tasksPerImage;
+                stride = square;
+            } else {
+                confusion = ws.confusion(square);
+                Arrays.fill(confusion, 0, square, 0L);
+                for (long from = 0; from < vectorVoxels; from += TASK_VOXELS) {
+                    tallyTask(pass, confusion, 0, n, from, vectorVoxels);
                 }
-                out[base + CountPass.INTERSECTION] += confusion[c * classes + c];
+                first = 0;
+                stride = 0;
+            }
+            int taskCount = parallel ? tasksPerImage : 1;
+            // |A∩B| on the diagonal, |A| a row sum, |B| a column sum of the (predicted, target) confusion matrix.
+            for (int task = 0; task < taskCount; task++) {
+                int at = (first + task) * stride;
+                for (int c = 0; c < classes; c++) {
+                    int base = (int) ((n * classes + c) * CountPass.COUNTS);
+                    for (int k = 0; k < classes; k++) {
+                        out[base + CountPass.PREDICTED] += confusion[at + c * classes + k];
+                        out[base + CountPass.TARGET] += confusion[at + k * classes + c];
+                    }
+                    out[base + CountPass.INTERSECTION] += confusion[at + c * classes + c];
+                }
             }
             ScalarKernels.countRange(pass, out, n, vectorVoxels, pass.voxels());
+        }
+    }
+
+    /** Tallies the voxels [from, from + TASK_VOXELS) of image n (capped at vectorVoxels) into confusion[at…]. */
+    private static void tallyTask(CountPass pass, long[] confusion, int at, long n, long from, long vectorVoxels) {
+        long to = Math.min(from + TASK_VOXELS, vectorVoxels);
+        int[] predicted = WORKSPACE.get().predicted;
+        for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
+            int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
+            argmaxChunk(pass, predicted, n, chunk, count);
+            tallyChunk(pass, predicted, confusion, at, n, chunk, count);
         }
     }
 
@@ -236,9 +273,9 @@ public final class VectorKernels implements Kernels {
     }
 
     /** Adds each voxel's (predicted, target) pair of the chunk to the confusion counts; checks target labels. */
-    private static void tallyChunk(CountPass pass, Workspace ws, long[] confusion, long n, long voxel, int count) {
+    private static void tallyChunk(CountPass pass, int[] predicted, long[] confusion, int at, long n, long voxel,
+            int count) {
         int classes = pass.classes();
-        int[] predicted = ws.predicted;
         MemorySegment target = pass.target();
         long index = n * pass.voxels() + voxel;
         int limit = pass.labelLimit();
@@ -254,7 +291,7 @@ public final class VectorKernels implements Kernels {
             if (label < 0 || label >= limit) {
                 throw pass.labelOutOfRange("target", n, voxel + i, label);
             }
-            confusion[predicted[i] * classes + (int) label]++;
+            confusion[at + predicted[i] * classes + (int) label]++;
         }
     }
 
@@ -990,12 +1027,12 @@ public final class VectorKernels implements Kernels {
 
         /** The argmax of a chunk's voxels (hard metric). */
         final int[] predicted = new int[CHUNK_VOXELS];
-        /** The (predicted, target) counts of an image, C × C. */
+        /** The (predicted, target) counts of each task of a count pass, C × C per task. */
         private long[] confusion = new long[0];
 
-        long[] confusion(int classes) {
-            if (confusion.length < classes * classes) {
-                confusion = new long[classes * classes];
+        long[] confusion(int length) {
+            if (confusion.length < length) {
+                confusion = new long[length];
             }
             return confusion;
         }
