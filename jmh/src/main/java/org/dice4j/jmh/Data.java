@@ -24,7 +24,7 @@ public class Data {
     static final double AGREEMENT = 1e-5;
 
     /** See {@link Workload}. */
-    @Param({"sigmoid-dense", "sigmoid-dense-odd", "softmax-labels"})
+    @Param({"sigmoid-dense", "sigmoid-dense-odd", "softmax-labels", "softmax-2d", "softmax-small"})
     public String workload;
 
     /** Threads of the public loss (DiceLoss.threads): the kernel-level benchmarks always run on one. */

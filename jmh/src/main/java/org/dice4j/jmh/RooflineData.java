@@ -19,7 +19,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class RooflineData {
     /** See {@link Workload}. */
-    @Param({"sigmoid-dense", "sigmoid-dense-odd", "softmax-labels"})
+    @Param({"sigmoid-dense", "sigmoid-dense-odd", "softmax-labels", "softmax-2d", "softmax-small"})
     public String workload;
 
     /** native (default), heap or mixed: see {@link Inputs}. */

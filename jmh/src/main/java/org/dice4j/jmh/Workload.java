@@ -20,6 +20,10 @@ public enum Workload {
     SIGMOID_DENSE_ODD("sigmoid-dense-odd", Activation.SIGMOID, DType.FLOAT32, 16, 1, 255, 257),
     /** 3D multi-class segmentation: batch 2, 14 classes, 96³, softmax, uint8 label map (N, D, H, W). */
     SOFTMAX_LABELS("softmax-labels", Activation.SOFTMAX, DType.UINT8, 2, 14, 96, 96, 96),
+    /** 2D multi-class segmentation: batch 8, 4 classes, 256², softmax, uint8 label map (issue 10's grid). */
+    SOFTMAX_2D("softmax-2d", Activation.SOFTMAX, DType.UINT8, 8, 4, 256, 256),
+    /** A small batch, where per-call overheads show: 4 images, 3 classes, 64², softmax, uint8 labels. */
+    SOFTMAX_SMALL("softmax-small", Activation.SOFTMAX, DType.UINT8, 4, 3, 64, 64),
     /**
      * Diagnostic, not in the default run: softmax-labels' data as 884 752 = 96³ + 16 voxels on one axis, so that
      * consecutive class planes start one cache line apart modulo 4 KiB instead of at the same 4 KiB offset.
