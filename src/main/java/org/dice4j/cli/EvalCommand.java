@@ -169,8 +169,9 @@ final class EvalCommand implements Callable<Integer> {
         Path absolute = path.toAbsolutePath();
         Path temporary = null;
         try {
-            temporary = Files.createTempFile(absolute.getParent(), "." + absolute.getFileName(), ".tmp");
-            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            temporary = NpyFile.temporaryBeside(absolute);
+            Files.writeString(temporary, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
+                    java.nio.file.StandardOpenOption.WRITE);
             try {
                 Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

@@ -265,10 +265,13 @@ public final class NpyFile {
             Path temporary = null;
             Arena arena = Arena.ofShared();
             try {
-                temporary = Files.createTempFile(folder, "." + absolute.getFileName(), ".tmp");
+                temporary = temporaryBeside(absolute);
                 byte[] header = header(dtype, shape);
                 long dataBytes = Math.multiplyExact(elementCount(target, shape), (long) dtype.byteSize());
-                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+                // CREATE_NEW, not createTempFile: the file gets the umask's permissions (createTempFile's are 600,
+                // which the renamed output would keep).
+                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
                     MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, header.length + dataBytes, arena);
                     MemorySegment.copy(header, 0, file, ValueLayout.JAVA_BYTE, 0, header.length);
                     return new Output(target, temporary, arena, file.asSlice(header.length, dataBytes));
@@ -323,6 +326,12 @@ public final class NpyFile {
                 }
             }
         }
+    }
+
+    /** A fresh hidden name in {@code target}'s folder: ".NAME.RANDOM.tmp". */
+    static Path temporaryBeside(Path target) {
+        return target.getParent().resolve("." + target.getFileName() + "."
+                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
     }
 
     private static IllegalArgumentException bad(Path path, String problem) {

@@ -148,6 +148,16 @@ class NpyFileTest {
     }
 
     @Test
+    void anOutputGetsThePermissionsOfAnyNewFileNotThoseOfATemporaryOne() throws IOException {
+        Path file = folder.resolve("perm.npy");
+        try (NpyFile.Output output = NpyFile.Output.create(file, DType.UINT8, new long[] {2})) {
+            output.commit();
+        }
+        Path plain = Files.createFile(folder.resolve("plain.txt"));
+        assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(file));
+    }
+
+    @Test
     void anUncommittedOutputLeavesNothingBehind() throws IOException {
         Path file = folder.resolve("never.npy");
         try (NpyFile.Output output = NpyFile.Output.create(file, DType.FLOAT32, new long[] {4})) {
