@@ -113,6 +113,31 @@ class DiceMetricTest {
                 });
     }
 
+    @Test
+    void thresholdCountsEqualTheReferenceCountsExactlyForLabelAndDenseTargets() {
+        for (boolean labels : new boolean[] {true, false}) {
+            qt().withExamples(EXAMPLES / 2).forAll(VectorStatisticsTest.problemsWith(Activation.SIGMOID, labels))
+                    .checkAssert(problem -> {
+                        Instance instance = problem.instance();
+                        DiceMetric.Builder builder = DiceMetric.builder().activation(Activation.SIGMOID)
+                                .threshold(0.3 + 0.4 * ((problem.seed() >>> 8) & 1)).reduction(MetricReduction.NONE);
+                        if (problem.hasIgnore()) {
+                            builder.ignoreIndex(problem.ignoreIndex());
+                        }
+                        DiceMetric metric = builder.build();
+                        MetricResult fast = metric.toBuilder().threads(1 + (int) (problem.seed() & 3)).build()
+                                .compute(instance.logits(), instance.target());
+                        MetricResult reference = metric.toBuilder().referenceKernels(true).build()
+                                .compute(instance.logits(), instance.target());
+                        for (int n = 0; n < problem.shape()[0]; n++) {
+                            assertArrayEquals(reference.intersection()[n], fast.intersection()[n], problem.toString());
+                            assertArrayEquals(reference.predicted()[n], fast.predicted()[n], problem.toString());
+                            assertArrayEquals(reference.target()[n], fast.target()[n], problem.toString());
+                        }
+                    });
+        }
+    }
+
     /** Rounds every score to an integer in [−2, 2], so that argmax ties are frequent. */
     private static void quantize(MemorySegment scores, long count) {
         for (long i = 0; i < count; i++) {

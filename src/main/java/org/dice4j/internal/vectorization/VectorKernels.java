@@ -183,6 +183,10 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public void counts(CountPass pass, long[] out) {
+        if (pass.mode() == CountPass.Mode.THRESHOLD) {
+            thresholdCounts(pass, out);
+            return;
+        }
         if (pass.mode() != CountPass.Mode.ARGMAX || pass.denseTarget() || pass.classes() > MAX_CONFUSION_CLASSES) {
             new ScalarKernels().counts(pass, out);
             return;
@@ -235,6 +239,102 @@ public final class VectorKernels implements Kernels {
                 }
             }
             ScalarKernels.countRange(pass, out, n, vectorVoxels, pass.voxels());
+        }
+    }
+
+    /**
+     * Per-channel thresholds (sigmoid or a raw score against θ): A = {z > t}, B = the label's class or {g ≥ 0.5},
+     * counted with mask popcounts per task (integers: any order, any thread count), the scalar reference for the
+     * last S mod LANES voxels.
+     */
+    private static void thresholdCounts(CountPass pass, long[] out) {
+        Arrays.fill(out, 0, pass.outputLength(), 0L);
+        int classes = pass.classes();
+        long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
+        int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
+        int tasks = Math.toIntExact(pass.images() * tasksPerImage);
+        long[] taskCounts = WORKSPACE.get().ensure(classes).confusion(Math.multiplyExact(tasks, classes * CountPass.COUNTS));
+        Arrays.fill(taskCounts, 0, tasks * classes * CountPass.COUNTS, 0L);
+        Parallelism parallelism = pass.images() * classes * pass.voxels() < MIN_PARALLEL_ELEMENTS
+                ? Parallelism.SEQUENTIAL : pass.parallelism();
+        parallelism.run(tasks, task -> {
+            long n = task / tasksPerImage;
+            long from = (long) (task % tasksPerImage) * TASK_VOXELS;
+            long to = Math.min(from + TASK_VOXELS, vectorVoxels);
+            Workspace worker = WORKSPACE.get().ensure(classes);
+            for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
+                int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
+                thresholdChunk(pass, worker, taskCounts, task * classes * CountPass.COUNTS, n, chunk, count);
+            }
+        });
+        for (long n = 0; n < pass.images(); n++) {
+            for (int task = (int) n * tasksPerImage; task < (n + 1) * tasksPerImage; task++) {
+                for (int k = 0; k < classes * CountPass.COUNTS; k++) {
+                    out[(int) (n * classes * CountPass.COUNTS) + k] += taskCounts[task * classes * CountPass.COUNTS + k];
+                }
+            }
+            ScalarKernels.countRange(pass, out, n, vectorVoxels, pass.voxels());
+        }
+    }
+
+    private static void thresholdChunk(CountPass pass, Workspace ws, long[] counts, int at, long n, long voxel,
+            int count) {
+        int classes = pass.classes();
+        boolean labels = !pass.denseTarget();
+        if (labels) {
+            stageCountLabels(pass, ws.labels, n, voxel, count);
+        }
+        float threshold = pass.threshold();
+        for (int c = 0; c < classes; c++) {
+            long offset = ((n * classes + c) * pass.voxels() + voxel) * Float.BYTES;
+            int foreground = pass.foregroundLabel(c);
+            long both = 0;
+            long predicted = 0;
+            long target = 0;
+            for (int i = 0; i < count; i += LANES) {
+                long at2 = offset + (long) i * Float.BYTES;
+                VectorMask<Float> inA = FloatVector.fromMemorySegment(FLOATS, pass.prediction(), at2, NATIVE)
+                        .compare(GT, threshold);
+                VectorMask<Float> valid;
+                VectorMask<Float> inB;
+                if (labels) {
+                    IntVector label = IntVector.fromArray(INTS, ws.labels, i);
+                    valid = label.compare(GE, 0).cast(FLOATS);
+                    inB = label.eq(foreground).cast(FLOATS);
+                } else {
+                    valid = FLOATS.maskAll(true);
+                    inB = FloatVector.fromMemorySegment(FLOATS, pass.target(), at2, NATIVE).compare(GE, 0.5f);
+                }
+                inA = inA.and(valid);
+                both += inA.and(inB).trueCount();
+                predicted += inA.trueCount();
+                target += inB.trueCount();
+            }
+            counts[at + c * CountPass.COUNTS + CountPass.INTERSECTION] += both;
+            counts[at + c * CountPass.COUNTS + CountPass.PREDICTED] += predicted;
+            counts[at + c * CountPass.COUNTS + CountPass.TARGET] += target;
+        }
+    }
+
+    /** The target labels of a count pass's chunk as ints, {@link #NO_LABEL} where ignored; throws out of range. */
+    private static void stageCountLabels(CountPass pass, int[] labels, long n, long voxel, int count) {
+        long index = n * pass.voxels() + voxel;
+        int limit = pass.labelLimit();
+        MemorySegment target = pass.target();
+        for (int i = 0; i < count; i++) {
+            long label = switch (pass.targetType()) {
+                case UINT8 -> Byte.toUnsignedLong(target.get(java.lang.foreign.ValueLayout.JAVA_BYTE, index + i));
+                case INT32 -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, index + i);
+                default -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, index + i);
+            };
+            if (pass.hasIgnore() && label == pass.ignoreIndex()) {
+                labels[i] = NO_LABEL;
+                continue;
+            }
+            if (label < 0 || label >= limit) {
+                throw pass.labelOutOfRange("target", n, voxel + i, label);
+            }
+            labels[i] = (int) label;
         }
     }
 
