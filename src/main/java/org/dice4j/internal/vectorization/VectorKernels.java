@@ -316,17 +316,22 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** The raw target label at {@code index} of a count pass's label map (uint8 read unsigned). */
+    private static long targetLabel(CountPass pass, MemorySegment target, long index) {
+        return switch (pass.targetType()) {
+            case UINT8 -> Byte.toUnsignedLong(target.get(java.lang.foreign.ValueLayout.JAVA_BYTE, index));
+            case INT32 -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, index);
+            default -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, index);
+        };
+    }
+
     /** The target labels of a count pass's chunk as ints, {@link #NO_LABEL} where ignored; throws out of range. */
     private static void stageCountLabels(CountPass pass, int[] labels, long n, long voxel, int count) {
         long index = n * pass.voxels() + voxel;
         int limit = pass.labelLimit();
         MemorySegment target = pass.target();
         for (int i = 0; i < count; i++) {
-            long label = switch (pass.targetType()) {
-                case UINT8 -> Byte.toUnsignedLong(target.get(java.lang.foreign.ValueLayout.JAVA_BYTE, index + i));
-                case INT32 -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, index + i);
-                default -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, index + i);
-            };
+            long label = targetLabel(pass, target, index + i);
             if (pass.hasIgnore() && label == pass.ignoreIndex()) {
                 labels[i] = NO_LABEL;
                 continue;
@@ -380,11 +385,7 @@ public final class VectorKernels implements Kernels {
         long index = n * pass.voxels() + voxel;
         int limit = pass.labelLimit();
         for (int i = 0; i < count; i++) {
-            long label = switch (pass.targetType()) {
-                case UINT8 -> Byte.toUnsignedLong(target.get(java.lang.foreign.ValueLayout.JAVA_BYTE, index + i));
-                case INT32 -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED, index + i);
-                default -> target.getAtIndex(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, index + i);
-            };
+            long label = targetLabel(pass, target, index + i);
             if (pass.hasIgnore() && label == pass.ignoreIndex()) {
                 continue;
             }
