@@ -693,6 +693,11 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /** sums[at, at + LANES) += vector: a class's accumulator added to its block sums once per chunk. */
+    private static void addInto(float[] sums, int at, FloatVector vector) {
+        vector.add(FloatVector.fromArray(FLOATS, sums, at)).intoArray(sums, at);
+    }
+
     /** Adds I, P, G of every class against a dense target to the block sums, for a chunk of staged probabilities. */
     private static void accumulateDense(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
@@ -713,9 +718,9 @@ public final class VectorKernels implements Kernels {
                 targetSum = targetSum.add(g);
             }
             int base = c * StatisticsPass.STATS * LANES;
-            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
-            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
-            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
+            addInto(sums, base, intersection);
+            addInto(sums, base + LANES, predSum);
+            addInto(sums, base + 2 * LANES, targetSum);
         }
     }
 
@@ -744,10 +749,10 @@ public final class VectorKernels implements Kernels {
                 softIntersection = softIntersection.add(p.min(g));
             }
             int base = c * StatisticsPass.STATS * LANES;
-            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
-            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
-            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
-            softIntersection.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
+            addInto(sums, base, intersection);
+            addInto(sums, base + LANES, predSum);
+            addInto(sums, base + 2 * LANES, targetSum);
+            addInto(sums, base + 3 * LANES, softIntersection);
         }
     }
 
@@ -772,9 +777,9 @@ public final class VectorKernels implements Kernels {
                 targetSum = targetSum.add(one, isForeground);
             }
             int base = c * StatisticsPass.STATS * LANES;
-            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
-            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
-            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
+            addInto(sums, base, intersection);
+            addInto(sums, base + LANES, predSum);
+            addInto(sums, base + 2 * LANES, targetSum);
         }
     }
 
@@ -804,10 +809,10 @@ public final class VectorKernels implements Kernels {
                 softIntersection = softIntersection.add(p.min(g));
             }
             int base = c * StatisticsPass.STATS * LANES;
-            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
-            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
-            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
-            softIntersection.add(FloatVector.fromArray(FLOATS, sums, base + 3 * LANES)).intoArray(sums, base + 3 * LANES);
+            addInto(sums, base, intersection);
+            addInto(sums, base + LANES, predSum);
+            addInto(sums, base + 2 * LANES, targetSum);
+            addInto(sums, base + 3 * LANES, softIntersection);
         }
     }
 
@@ -832,9 +837,9 @@ public final class VectorKernels implements Kernels {
                 targetSum = targetSum.add(g);
             }
             int base = c * StatisticsPass.STATS * LANES;
-            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
-            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
-            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
+            addInto(sums, base, intersection);
+            addInto(sums, base + LANES, predSum);
+            addInto(sums, base + 2 * LANES, targetSum);
         }
     }
 
@@ -860,9 +865,9 @@ public final class VectorKernels implements Kernels {
                 targetSum = targetSum.add(one, isForeground);
             }
             int base = c * StatisticsPass.STATS * LANES;
-            intersection.add(FloatVector.fromArray(FLOATS, sums, base)).intoArray(sums, base);
-            predSum.add(FloatVector.fromArray(FLOATS, sums, base + LANES)).intoArray(sums, base + LANES);
-            targetSum.add(FloatVector.fromArray(FLOATS, sums, base + 2 * LANES)).intoArray(sums, base + 2 * LANES);
+            addInto(sums, base, intersection);
+            addInto(sums, base + LANES, predSum);
+            addInto(sums, base + 2 * LANES, targetSum);
         }
     }
 
