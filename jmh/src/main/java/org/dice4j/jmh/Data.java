@@ -111,12 +111,12 @@ public class Data {
         }
     }
 
-    /** The copy the next call reads: always 0, or 0, 1, 0, 1, … when mixed. */
     /** How many input copies the benchmarks alternate between (1, or 2 when mixed). */
     int copies() {
         return logits.length;
     }
 
+    /** The copy the next call reads: always 0, or 0, 1, 0, 1, … when mixed. */
     int next() {
         int copy = turn;
         turn ^= toggle;
