@@ -34,9 +34,11 @@ import org.dice4j.internal.StatisticsPass;
  * <p>Each image is cut into chunks of {@link #CHUNK_VECTORS} vectors. For a chunk, one stage writes the labels (as
  * checked ints) and the probabilities (sigmoid, softmax or identity) into small per-thread arrays; a second stage
  * accumulates the statistics of each class from them. Float lanes accumulate over blocks of {@link #BLOCK_VECTORS}
- * vectors, then each lane is added into a double; lanes are combined once per image in lane order, so results do
- * not depend on {@code reduceLanes}' unspecified order. The last {@code S mod LANES} voxels of each image go through
- * the scalar reference code.
+ * vectors, then each lane is added into a double; a pass is cut into tasks of {@link #TASK_VOXELS} voxels whose
+ * per-lane double sums are added in task order, and lanes are combined once per image in lane order, so results
+ * depend neither on {@code reduceLanes}' unspecified order nor on the thread count. The last {@code S mod LANES}
+ * voxels of each image go through the scalar reference code. The same chunks and tasks carry the gradient pass
+ * (which may read probabilities the statistics pass stored in the gradient buffer) and the hard metric's counts.
  *
  * <p>Why stages: C2 stops inlining the Vector API's methods past a budget of inlined bytecode per compiled method;
  * past it, vectors become heap objects and every iteration allocates. A loop that fused activation, label decoding
@@ -634,9 +636,9 @@ public final class VectorKernels implements Kernels {
     /**
      * Softmax of every class for {@code count} voxels from {@code voxel}: {@code e^(z − max)} of class c at
      * {@code c × CHUNK_VOXELS} and the per-voxel factor {@code 1/Σ e^(z − max)} in {@code ws.scale}, whose product is
-     * the probability. Class-major passes (max, then exp and sum), each an inner loop over the chunk's contiguous
-     * voxels. With {@code maskIgnored}, an ignored voxel's probabilities are set to 0 (with a scale of 1), whatever
-     * its logits.
+     * the probability. A voxel-major maximum pass, then class-major exp and sum (an inner loop over the chunk's
+     * contiguous voxels per class). At an ignored voxel (label-map targets with an ignore index) the probabilities
+     * are set to 0, with a scale of 1, whatever its logits.
      */
     private static void stageSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         boolean maskIgnored = pass.hasIgnore() && !pass.denseTarget();
