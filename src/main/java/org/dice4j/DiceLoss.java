@@ -42,6 +42,9 @@ public final class DiceLoss {
     private final boolean referenceKernels;
     /** Generalized Dice weights, or null for per-class terms. */
     private final GeneralizedWeight generalized;
+    /** λ_dice and λ_ce of L = λ_dice·L_dice + λ_ce·L_ce; the cross-entropy is computed only when λ_ce > 0. */
+    private final double lambdaDice;
+    private final double lambdaCrossEntropy;
     private final Parallelism parallelism;
     /** The builder's executor, or null for the default. */
     private final java.util.concurrent.Executor executor;
@@ -68,6 +71,8 @@ public final class DiceLoss {
         ignoreIndex = b.ignoreIndex;
         referenceKernels = b.referenceKernels;
         generalized = b.generalized;
+        lambdaDice = b.lambdaDice;
+        lambdaCrossEntropy = b.lambdaCrossEntropy;
         executor = b.executor;
         parallelism = b.executor == null ? Parallelism.of(b.threads) : new Parallelism(b.threads, b.executor);
     }
@@ -117,6 +122,8 @@ public final class DiceLoss {
         b.ignoreIndex = ignoreIndex;
         b.referenceKernels = referenceKernels;
         b.generalized = generalized;
+        b.lambdaDice = lambdaDice;
+        b.lambdaCrossEntropy = lambdaCrossEntropy;
         b.threads = parallelism.threads();
         b.executor = executor;
         return b;
@@ -194,7 +201,7 @@ public final class DiceLoss {
         int images = (int) pass.images();
         reduce(values, images, pass.classes(), null, scratch);
         double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
-        coefficients(values, images, pass.classes(), scratch.reduced[2], null, coefficients, scratch);
+        coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
         kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
         return scratch.reduced[0];
     }
@@ -215,18 +222,26 @@ public final class DiceLoss {
         double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
         Scratch scratch = new Scratch();
         reduce(values, images, classes, null, scratch);
-        coefficients(values, images, classes, upstream * scratch.reduced[2], upstreamTerms, coefficients, scratch);
+        coefficients(values, images, classes, upstream, upstreamTerms, coefficients, scratch);
         kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
         return result;
     }
 
     /**
-     * The coefficients a, b, e of ∂L/∂p per (image, class) (GradientPass): {@code byWeightedTerm} is ∂L/∂(w·ℓ) of
-     * every counted term, times {@code upstreamTerms[row][column]} when given (reduction NONE).
+     * The coefficients a, b, e, κ of ∂L/∂p per (image, class) (GradientPass), after {@link #reduce} filled
+     * {@code scratch.reduced}: every counted term's ∂L/∂(w·ℓ) is {@code upstream}·reduced[2], times
+     * {@code upstreamTerms[row][column]} when given (reduction NONE); κ is {@code upstream}·reduced[5].
      */
-    private void coefficients(double[] values, int images, int classes, double byWeightedTerm,
+    private void coefficients(double[] values, int images, int classes, double upstream,
             double[][] upstreamTerms, double[] coefficients, Scratch scratch) {
         Arrays.fill(coefficients, 0, images * classes * GradientPass.COEFFICIENTS, 0.0);
+        double crossEntropy = upstream * scratch.reduced[5];
+        if (crossEntropy != 0) {
+            for (int i = 0; i < images * classes; i++) {
+                coefficients[i * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY] = crossEntropy;
+            }
+        }
+        double byWeightedTerm = upstream * scratch.reduced[2];
         if (generalized != null) {
             reduceGeneralized(values, images, classes, null, scratch, coefficients, byWeightedTerm, upstreamTerms);
             return;
@@ -467,7 +482,7 @@ public final class DiceLoss {
             }
         }
         return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
-                resolved, squared, softLabel, hasIgnoreIndex, ignoreIndex, shape,
+                resolved, squared, softLabel, lambdaCrossEntropy > 0, hasIgnoreIndex, ignoreIndex, shape,
                 // Segments of a confined arena can only be read by the calling thread: the same bits, one thread.
                 parallelism.threads() > 1 && !Parallelism.shareable(logits.segment(), target.segment())
                         ? Parallelism.SEQUENTIAL : parallelism);
@@ -496,7 +511,8 @@ public final class DiceLoss {
         Scratch scratch = new Scratch();
         reduce(statistics.values(), statistics.images(), statistics.classes(), terms, scratch);
         double[] reduced = scratch.reduced;
-        return new LossResult(reduced[0], reduction, terms, firstClass, (int) reduced[1], statistics);
+        return new LossResult(reduced[0], reduction, terms, firstClass, (int) reduced[1], reduced[3], reduced[4],
+                statistics);
     }
 
     /**
@@ -507,8 +523,48 @@ public final class DiceLoss {
     private void reduce(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
         if (generalized != null) {
             reduceGeneralized(values, images, classes, terms, scratch, null, 0, null);
+        } else {
+            reduceTerms(values, images, classes, terms, scratch);
+        }
+        addCrossEntropy(values, images, classes, scratch.reduced);
+    }
+
+    /**
+     * Turns the Dice part in {@code reduced} into {@code L = λ_dice·L_dice + λ_ce·L_ce}: reduced[0] the total,
+     * reduced[2] ∂L/∂(w·ℓ) times λ_dice, reduced[3] L_dice, reduced[4] L_ce (NaN without cross-entropy), reduced[5]
+     * ∂L/∂(one voxel's or element's cross-entropy) = λ_ce / (unmasked voxels, or elements for sigmoid).
+     */
+    private void addCrossEntropy(double[] values, int images, int classes, double[] reduced) {
+        double dice = reduced[0];
+        reduced[3] = dice;
+        reduced[4] = Double.NaN;
+        reduced[5] = 0;
+        if (lambdaCrossEntropy == 0) {
+            if (lambdaDice != 1.0) {
+                reduced[0] = lambdaDice * dice;
+                reduced[2] *= lambdaDice;
+            }
             return;
         }
+        double sum = 0;
+        double voxels = 0;
+        for (int n = 0; n < images; n++) {
+            voxels += values[n * classes * StatisticsPass.STATS + StatisticsPass.VOXELS];
+            for (int c = 0; c < classes; c++) {
+                sum += values[(n * classes + c) * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY];
+            }
+        }
+        // Sigmoid: a binary cross-entropy per element; softmax: one cross-entropy per voxel. All masked: 0.
+        double count = activationFor(classes) == Activation.SIGMOID ? voxels * classes : voxels;
+        double crossEntropy = count == 0 ? 0.0 : sum / count;
+        reduced[4] = crossEntropy;
+        reduced[0] = lambdaDice * dice + lambdaCrossEntropy * crossEntropy;
+        reduced[2] *= lambdaDice;
+        reduced[5] = count == 0 ? 0.0 : lambdaCrossEntropy / count;
+    }
+
+    /** The per-class Dice terms' part of {@link #reduce}. */
+    private void reduceTerms(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
         double[] reduced = scratch.reduced;
         double[] sums = scratch.sums;
         int rows = batch ? 1 : images;
@@ -692,7 +748,7 @@ public final class DiceLoss {
     private static final class Scratch {
         private double[] values = new double[0];
         private double[] coefficients = new double[0];
-        final double[] reduced = new double[3];
+        final double[] reduced = new double[6];
         final double[] sums = new double[StatisticsPass.STATS];
         final double[] termGradient = new double[2];
         final double[] parts = new double[SCORE_PARTS];
@@ -745,7 +801,19 @@ public final class DiceLoss {
                 + (classWeights == null ? "" : ", weights=" + Arrays.toString(classWeights) + "/" + weightNormalization)
                 + ", empty=" + emptyPolicy + ", reduction=" + reduction
                 + (hasIgnoreIndex ? ", ignoreIndex=" + ignoreIndex : "")
+                + (lambdaDice != 1.0 ? ", λ_dice=" + lambdaDice : "")
+                + (lambdaCrossEntropy > 0 ? ", λ_ce=" + lambdaCrossEntropy : "")
                 + (parallelism.threads() > 1 ? ", threads=" + parallelism.threads() : "") + "]";
+    }
+
+    /** λ_dice: the weight of the Dice part (default 1). */
+    public double lambdaDice() {
+        return lambdaDice;
+    }
+
+    /** λ_ce: the weight of the cross-entropy part (default 0: none). */
+    public double lambdaCrossEntropy() {
+        return lambdaCrossEntropy;
     }
 
     public Activation activation() {
@@ -810,6 +878,8 @@ public final class DiceLoss {
         private long ignoreIndex;
         private boolean referenceKernels;
         private GeneralizedWeight generalized;
+        private double lambdaDice = 1.0;
+        private double lambdaCrossEntropy;
         private int threads = 1;
         private java.util.concurrent.Executor executor;
 
@@ -842,6 +912,23 @@ public final class DiceLoss {
          */
         public Builder generalized(GeneralizedWeight weights) {
             this.generalized = weights;
+            return this;
+        }
+
+        /** λ_dice of {@code L = λ_dice·L_dice + λ_ce·L_ce} (default 1): the weight of the Dice part. */
+        public Builder lambdaDice(double lambda) {
+            this.lambdaDice = nonNegative("lambdaDice", lambda);
+            return this;
+        }
+
+        /**
+         * λ_ce of {@code L = λ_dice·L_dice + λ_ce·L_ce} (default 0: no cross-entropy). With λ_ce &gt; 0 the statistics
+         * pass also sums the cross-entropy (softmax: the mean over unmasked voxels of −Σ_c g·ln p, from the log-sum-exp;
+         * sigmoid: binary cross-entropy with logits, the mean over unmasked elements), and the gradient pass adds its
+         * gradient: no extra pass. Needs the SOFTMAX or SIGMOID activation and reduction MEAN or SUM.
+         */
+        public Builder lambdaCrossEntropy(double lambda) {
+            this.lambdaCrossEntropy = nonNegative("lambdaCrossEntropy", lambda);
             return this;
         }
 
@@ -991,6 +1078,15 @@ public final class DiceLoss {
                     throw new IllegalArgumentException("generalized: generalized Dice (1 − weighted Dice score) does"
                             + " not combine with " + conflict);
                 }
+            }
+            if (lambdaCrossEntropy > 0 && activation == Activation.NONE) {
+                throw new IllegalArgumentException("lambdaCrossEntropy: " + lambdaCrossEntropy + " needs logits: the"
+                        + " cross-entropy is defined for the SOFTMAX and SIGMOID activations, not NONE");
+            }
+            if (reduction == Reduction.NONE && (lambdaCrossEntropy > 0 || lambdaDice != 1.0)) {
+                throw new IllegalArgumentException("reduction: NONE returns the Dice terms alone; lambdaDice "
+                        + lambdaDice + " and lambdaCrossEntropy " + lambdaCrossEntropy
+                        + " need reduction MEAN or SUM (expected lambdaDice 1 and lambdaCrossEntropy 0 with NONE)");
             }
             if (logLoss && focalGamma != 1.0) {
                 throw new IllegalArgumentException("focalGamma: " + focalGamma

@@ -12,15 +12,19 @@ public final class LossResult {
     private final double[][] terms;
     private final int firstClass;
     private final int countedTerms;
+    private final double diceLoss;
+    private final double crossEntropy;
     private final Statistics statistics;
 
-    LossResult(double loss, Reduction reduction, double[][] terms, int firstClass, int countedTerms,
-            Statistics statistics) {
+    LossResult(double loss, Reduction reduction, double[][] terms, int firstClass, int countedTerms, double diceLoss,
+            double crossEntropy, Statistics statistics) {
         this.loss = loss;
         this.reduction = reduction;
         this.terms = terms;
         this.firstClass = firstClass;
         this.countedTerms = countedTerms;
+        this.diceLoss = diceLoss;
+        this.crossEntropy = crossEntropy;
         this.statistics = statistics;
     }
 
@@ -70,6 +74,25 @@ public final class LossResult {
     /** How many terms entered the reduction (all but those excluded by the empty policy). */
     public int countedTerms() {
         return countedTerms;
+    }
+
+    /**
+     * The reduced Dice part {@code L_dice} alone, before its weight λ_dice (equal to {@link #loss()} with the default
+     * λ_dice = 1 and no cross-entropy).
+     *
+     * @throws IllegalStateException with {@link Reduction#NONE}, as {@link #loss()}
+     */
+    public double diceLoss() {
+        loss();
+        return diceLoss;
+    }
+
+    /**
+     * The cross-entropy part {@code L_ce} alone, before its weight λ_ce: the mean over unmasked voxels (softmax) or
+     * elements (sigmoid); 0 when every voxel is masked; NaN when the loss has no cross-entropy (λ_ce = 0).
+     */
+    public double crossEntropy() {
+        return crossEntropy;
     }
 
     /** The per-(image, class) statistics the loss was computed from. */

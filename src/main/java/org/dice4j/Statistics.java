@@ -52,6 +52,19 @@ public final class Statistics {
         return get(image, c, StatisticsPass.SOFT_INTERSECTION);
     }
 
+    /**
+     * The cross-entropy summed over the unmasked voxels of (n, c): {@code −Σ g·ln p} (softmax) or the binary
+     * cross-entropy with logits (sigmoid); 0 unless the loss has a cross-entropy part.
+     */
+    public double crossEntropy(int image, int c) {
+        return get(image, c, StatisticsPass.CROSS_ENTROPY);
+    }
+
+    /** The unmasked voxels of an image; 0 unless the loss has a cross-entropy part (the only one that counts them). */
+    public double countedVoxels(int image) {
+        return get(image, 0, StatisticsPass.VOXELS);
+    }
+
     /** All intersections as an images × classes matrix. */
     public double[][] intersection() {
         return matrix(StatisticsPass.INTERSECTION);

@@ -259,7 +259,13 @@ public final class Problems {
                     : WeightNormalization.WEIGHT_SUM);
         }
         builder.emptyPolicy(EmptyPolicy.values()[random.nextInt(3)]);
-        builder.reduction(Reduction.values()[random.nextInt(3)]);
+        Reduction reduction = Reduction.values()[random.nextInt(3)];
+        builder.reduction(reduction);
+        if (reduction != Reduction.NONE && problem.activation() != Activation.NONE && random.nextInt(3) == 0) {
+            // Dice + cross-entropy (λ_dice = 0 now and then: the cross-entropy alone).
+            builder.lambdaCrossEntropy(random.nextDouble(0.1, 2))
+                    .lambdaDice(random.nextInt(4) == 0 ? 0 : random.nextDouble(0.1, 2));
+        }
         if (problem.hasIgnore()) {
             builder.ignoreIndex(problem.ignoreIndex());
         }

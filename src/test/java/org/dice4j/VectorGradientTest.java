@@ -31,7 +31,8 @@ import org.quicktheories.core.Gen;
  * max_k K_k at its voxel; we allow 1e-5 of it. Where p and g are within 1e-5 of each other and the sign
  * coefficient is not 0, float and double may fall on different sides of sign(p − g), a difference of up to 2|e|:
  * those voxels are skipped (soft targets are drawn at random, so they are rare); the sign term is checked everywhere
- * else.
+ * else. The cross-entropy coefficient κ (random as the others) adds p_c·Σ_k κ_k·g_k − κ_c·g_c (softmax) or
+ * κ·(p − g): at most max|κ|·(1 + Σ_k g_k + |p|) at a voxel, added to the bound.
  */
 class VectorGradientTest {
     private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
@@ -80,7 +81,9 @@ class VectorGradientTest {
                 .checkAssert((problem, squared, soft, coefficientSeed) -> {
                     Instance instance = problem.instance();
                     boolean softLabel = soft && !squared;
-                    StatisticsPass pass = VectorStatisticsTest.pass(instance, squared, softLabel);
+                    // The statistics pass sums the cross-entropy too in half the cases (the seed's low bit).
+                    StatisticsPass pass = VectorStatisticsTest.pass(instance, squared, softLabel,
+                            (coefficientSeed & 1) == 0);
                     double[] coefficients = randomCoefficients(pass, softLabel, new SplittableRandom(coefficientSeed));
                     long elements = instance.logits().elementCount();
                     try (Arena arena = Arena.ofConfined()) {
@@ -95,7 +98,7 @@ class VectorGradientTest {
                         String context = problem + " squared=" + squared + " softLabel=" + softLabel;
                         double[] referenceStatistics = new double[pass.outputLength()];
                         KernelProvider.scalar().statistics(pass, referenceStatistics);
-                        VectorStatisticsTest.assertClose(referenceStatistics, statistics,
+                        VectorStatisticsTest.assertClose(pass, referenceStatistics, statistics,
                                 context + " (statistics of the pass that stores the probabilities)");
                         assertClose(pass, coefficients, expected, stored, context + " (after the statistics pass)");
                         assertClose(pass, coefficients, expected, recomputed, context + " (recomputed)");
@@ -125,7 +128,15 @@ class VectorGradientTest {
         for (long n = 0; n < pass.images(); n++) {
             for (long v = 0; v < pass.voxels(); v++) {
                 double bound = 0;
+                double crossEntropyBound = 0;
+                double targetSum = 0;
                 boolean nearKink = false;
+                for (int c = 0; c < classes; c++) {
+                    int base = (int) ((n * classes + c) * GradientPass.COEFFICIENTS);
+                    crossEntropyBound = Math.max(crossEntropyBound,
+                            Math.abs(coefficients[base + GradientPass.CROSS_ENTROPY]));
+                    targetSum += Math.abs(target(pass, n, c, v));
+                }
                 for (int c = 0; c < classes; c++) {
                     int base = (int) ((n * classes + c) * GradientPass.COEFFICIENTS);
                     double p = Math.abs(probability(pass, n, c, v));
@@ -138,6 +149,8 @@ class VectorGradientTest {
                 if (nearKink) {
                     continue; // float and double may take different sides of sign(p − g) there: see the class doc
                 }
+                // The cross-entropy's p_c·Σ_k κ_k·g_k − κ_c·g_c (softmax) or κ·(p − g) (elementwise).
+                bound += crossEntropyBound * (1 + targetSum + Math.abs(probability(pass, n, 0, v)));
                 for (int c = 0; c < classes; c++) {
                     long index = (n * classes + c) * pass.voxels() + v;
                     double want = expected.getAtIndex(JAVA_FLOAT_UNALIGNED, index);

@@ -10,7 +10,9 @@ import java.lang.foreign.MemorySegment;
  *
  * at {@code coefficients[(n * classes + c) * COEFFICIENTS + k]} for k in {@link #TARGET} (a), {@link #PREDICTION}
  * (b, the factor q of p^q included) and {@link #SIGN} (e, soft-label formulation only). The activation's Jacobian
- * is applied after; ignored voxels get 0 in every channel.
+ * is applied after; ignored voxels get 0 in every channel. The cross-entropy term is added after the Jacobian, with
+ * κ at {@link #CROSS_ENTROPY}: {@code p_c·Σ_k κ_k·g_k − κ_c·g_c} (softmax) or {@code κ_c·(p − g)} (sigmoid); κ = 0
+ * without cross-entropy.
  *
  * <p>With {@code probabilitiesStored}, the statistics pass has already written every probability into
  * {@code gradient} (the vector kernels' design: the gradient pass then reads them instead of computing the
@@ -22,8 +24,9 @@ public record GradientPass(StatisticsPass statistics, MemorySegment gradient, do
     public static final int TARGET = 0;
     public static final int PREDICTION = 1;
     public static final int SIGN = 2;
+    public static final int CROSS_ENTROPY = 3;
     /** Coefficients per (image, class). */
-    public static final int COEFFICIENTS = 3;
+    public static final int COEFFICIENTS = 4;
 
     public double coefficient(long n, int c, int k) {
         return coefficients[(int) ((n * statistics.classes() + c) * COEFFICIENTS + k)];

@@ -68,6 +68,12 @@ public final class ScalarKernels implements Kernels {
                 double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
                 double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
+                if (pass.crossEntropy()) {
+                    out[base + StatisticsPass.CROSS_ENTROPY] += binaryCrossEntropy(z, g);
+                    if (c == 0) {
+                        out[base + StatisticsPass.VOXELS] += 1;
+                    }
+                }
             }
         }
     }
@@ -91,16 +97,33 @@ public final class ScalarKernels implements Kernels {
             for (int c = 0; c < classes; c++) {
                 expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
             }
+            // −ln p_c = log-sum-exp − z_c, never the log of a rounded probability.
+            double logSumExp = max + Math.log(expSum);
             for (int c = 0; c < classes; c++) {
                 long index = imageStart + c * voxels + v;
-                double p = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, index) - max) / expSum;
+                double z = logits.getAtIndex(JAVA_FLOAT_UNALIGNED, index);
+                double p = Math.exp(z - max) / expSum;
                 double g = pass.denseTarget()
                         ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
                         : (label == c ? 1.0 : 0.0);
-                accumulate(out, (int) ((n * classes + c) * StatisticsPass.STATS), p, g, pass.squared(),
-                        pass.softIntersection());
+                int base = (int) ((n * classes + c) * StatisticsPass.STATS);
+                accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
+                if (pass.crossEntropy()) {
+                    // Against labels only the voxel's own class adds (as the vector kernels' masked sums do).
+                    if (pass.denseTarget() || g != 0) {
+                        out[base + StatisticsPass.CROSS_ENTROPY] += g * (logSumExp - z);
+                    }
+                }
+            }
+            if (pass.crossEntropy()) {
+                out[(int) (n * classes * StatisticsPass.STATS) + StatisticsPass.VOXELS] += 1;
             }
         }
+    }
+
+    /** Binary cross-entropy with logits in its stable form, max(z, 0) − z·g + ln(1 + e^−|z|). */
+    static double binaryCrossEntropy(double z, double g) {
+        return Math.max(z, 0) - z * g + Math.log1p(Math.exp(-Math.abs(z)));
     }
 
     /** Computes the activation from the logits again, in double: the oracle stores nothing in float. */
@@ -146,9 +169,11 @@ public final class ScalarKernels implements Kernels {
                 if (pass.activation() == Activation.SIGMOID) {
                     double p = sigmoid(z);
                     // dσ/dz = σ(z)·σ(−z): 1 − σ(z) would round to 0 for large z.
-                    value = lossByProbability(gradientPass, n, c, p, g) * p * sigmoid(-z);
+                    value = lossByProbability(gradientPass, n, c, p, g) * p * sigmoid(-z)
+                            + gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * (p - g);
                 } else {
-                    value = lossByProbability(gradientPass, n, c, z, g);
+                    value = lossByProbability(gradientPass, n, c, z, g)
+                            + gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * (z - g);
                 }
                 gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, row + v, (float) value);
             }
@@ -187,21 +212,27 @@ public final class ScalarKernels implements Kernels {
                 probability[c] = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
                 expSum += probability[c];
             }
-            // ∂L/∂z_c = p_c·(∂L/∂p_c − Σ_k p_k·∂L/∂p_k)
+            // ∂L/∂z_c = p_c·(∂L/∂p_c − Σ_k p_k·∂L/∂p_k), plus the cross-entropy's p_c·Σ_k κ_k·g_k − κ_c·g_c.
             double weighted = 0;
             for (int c = 0; c < classes; c++) {
                 probability[c] /= expSum;
-                double g = pass.denseTarget()
-                        ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v)
-                        : (label == c ? 1.0 : 0.0);
+                double g = target(pass, label, imageStart + c * voxels + v, c);
                 byProbability[c] = lossByProbability(gradientPass, n, c, probability[c], g);
-                weighted += probability[c] * byProbability[c];
+                weighted += probability[c] * byProbability[c]
+                        - gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * g;
             }
             for (int c = 0; c < classes; c++) {
+                double g = target(pass, label, imageStart + c * voxels + v, c);
                 gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v,
-                        (float) (probability[c] * (byProbability[c] - weighted)));
+                        (float) (probability[c] * (byProbability[c] - weighted)
+                                - gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * g));
             }
         }
+    }
+
+    /** g of class c at element {@code index}: the dense target's value, or 1 where the voxel's label is c. */
+    private static double target(StatisticsPass pass, int label, long index, int c) {
+        return pass.denseTarget() ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index) : (label == c ? 1.0 : 0.0);
     }
 
     /** ∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g). */

@@ -17,7 +17,8 @@ import org.dice4j.DType;
  * <p>Output: {@code out[(n * classes + c) * STATS + k]} for k in {@link #INTERSECTION}, {@link #PRED_SUM},
  * {@link #TARGET_SUM}, {@link #SOFT_INTERSECTION}. With {@code squared}, the prediction and target sums are of
  * squares. The soft intersection {@code Σ min(p, g)} is computed only when {@code softIntersection} is set (the
- * soft-label formulation), else left 0.
+ * soft-label formulation), else left 0. With {@code crossEntropy}, each (image, class) also gets its cross-entropy sum
+ * {@link #CROSS_ENTROPY} and class 0 of each image the count of its unmasked voxels {@link #VOXELS} (else both 0).
  */
 public record StatisticsPass(
         MemorySegment logits,
@@ -29,6 +30,7 @@ public record StatisticsPass(
         Activation activation,
         boolean squared,
         boolean softIntersection,
+        boolean crossEntropy,
         boolean hasIgnore,
         long ignoreIndex,
         long[] logitShape,
@@ -36,24 +38,29 @@ public record StatisticsPass(
 
     /** A pass on the calling thread only. */
     public StatisticsPass(MemorySegment logits, MemorySegment target, DType targetType, long images, int classes,
-            long voxels, Activation activation, boolean squared, boolean softIntersection, boolean hasIgnore,
-            long ignoreIndex, long[] logitShape) {
-        this(logits, target, targetType, images, classes, voxels, activation, squared, softIntersection, hasIgnore,
-                ignoreIndex, logitShape, Parallelism.SEQUENTIAL);
+            long voxels, Activation activation, boolean squared, boolean softIntersection, boolean crossEntropy,
+            boolean hasIgnore, long ignoreIndex, long[] logitShape) {
+        this(logits, target, targetType, images, classes, voxels, activation, squared, softIntersection, crossEntropy,
+                hasIgnore, ignoreIndex, logitShape, Parallelism.SEQUENTIAL);
     }
 
     /** This pass on the calling thread only (same results: see Parallelism). */
     public StatisticsPass sequential() {
         return parallelism.threads() == 1 ? this : new StatisticsPass(logits, target, targetType, images, classes, voxels,
-                activation, squared, softIntersection, hasIgnore, ignoreIndex, logitShape, Parallelism.SEQUENTIAL);
+                activation, squared, softIntersection, crossEntropy, hasIgnore, ignoreIndex, logitShape,
+                Parallelism.SEQUENTIAL);
     }
 
     public static final int INTERSECTION = 0;
     public static final int PRED_SUM = 1;
     public static final int TARGET_SUM = 2;
     public static final int SOFT_INTERSECTION = 3;
+    /** −Σ g·ln p (softmax) or Σ of the binary cross-entropy with logits (sigmoid); with crossEntropy only. */
+    public static final int CROSS_ENTROPY = 4;
+    /** The image's unmasked voxels, in class 0's row only (0 in the others); with crossEntropy only. */
+    public static final int VOXELS = 5;
     /** Statistics per (image, class). */
-    public static final int STATS = 4;
+    public static final int STATS = 6;
 
     public boolean denseTarget() {
         return targetType == DType.FLOAT32;

@@ -150,7 +150,7 @@ public final class Inputs implements AutoCloseable {
         long voxels = Arrays.stream(shape).skip(2).reduce(1, Math::multiplyExact);
         Activation activation = workload.activation();
         return new StatisticsPass(logits.segment(), target.segment(), target.dtype(), shape[0], (int) shape[1], voxels,
-                activation, false, false, false, 0, shape);
+                activation, false, false, false, false, 0, shape);
     }
 
     public Workload workload() {

@@ -458,6 +458,10 @@ public final class VectorKernels implements Kernels {
 
     private static final Stage ACCUMULATE_LABELS_WITH_OPTIONS = VectorKernels::accumulateLabelsWithOptions;
 
+    private static final Stage CROSS_ENTROPY_SOFTMAX = VectorKernels::accumulateCrossEntropySoftmax;
+
+    private static final Stage CROSS_ENTROPY_SIGMOID = VectorKernels::accumulateCrossEntropySigmoid;
+
     /** Ends a float accumulation block: every BLOCK_VOXELS voxels and at the end of the image's vector part. */
     private static final Stage CLOSE_BLOCK = VectorKernels::closeBlock;
 
@@ -483,8 +487,11 @@ public final class VectorKernels implements Kernels {
     /** Two stages: the label check must not be inlined into the chunk loop either (see runChunks). */
     private static final Stage[] LABELS_ONLY = {STAGE_LABELS, CLOSE_BLOCK};
 
-    /** Stage lists, by [softmax][labels][plain sums]: every list has at least three stages. */
-    private static final Stage[][][][] PLANS = new Stage[2][2][2][];
+    /**
+     * Stage lists, by [softmax][labels][plain sums][cross-entropy]: every list has at least three stages. The
+     * cross-entropy stage comes last before the block closes (it reads the softmax stage's maximum and sum).
+     */
+    private static final Stage[][][][][] PLANS = new Stage[2][2][2][2][];
 
     static {
         for (int softmax = 0; softmax < 2; softmax++) {
@@ -496,25 +503,33 @@ public final class VectorKernels implements Kernels {
                             : (labels == 1 ? ACCUMULATE_LABELS : ACCUMULATE_DENSE);
                     Stage accumulate = plain == 1 ? plainSums
                             : (labels == 1 ? ACCUMULATE_LABELS_WITH_OPTIONS : ACCUMULATE_DENSE_WITH_OPTIONS);
-                    PLANS[softmax][labels][plain] = labels == 1
-                            ? new Stage[] {STAGE_LABELS, activation, accumulate, CLOSE_BLOCK}
-                            : new Stage[] {activation, accumulate, CLOSE_BLOCK};
+                    for (int crossEntropy = 0; crossEntropy < 2; crossEntropy++) {
+                        List<Stage> stages = new ArrayList<>();
+                        if (labels == 1) {
+                            stages.add(STAGE_LABELS);
+                        }
+                        stages.add(activation);
+                        stages.add(accumulate);
+                        if (crossEntropy == 1) {
+                            stages.add(softmax == 1 ? CROSS_ENTROPY_SOFTMAX : CROSS_ENTROPY_SIGMOID);
+                        }
+                        stages.add(CLOSE_BLOCK);
+                        PLANS[softmax][labels][plain][crossEntropy] = stages.toArray(Stage[]::new);
+                    }
                 }
             }
         }
     }
 
     private static Stage[] plan(StatisticsPass pass) {
-        int softmax = pass.activation() == Activation.SOFTMAX ? 1 : 0;
-        int labels = pass.denseTarget() ? 0 : 1;
-        int plain = !pass.squared() && !pass.softIntersection() ? 1 : 0;
-        return PLANS[softmax][labels][plain];
+        return PLANS[pass.activation() == Activation.SOFTMAX ? 1 : 0][pass.denseTarget() ? 0 : 1]
+                [!pass.squared() && !pass.softIntersection() ? 1 : 0][pass.crossEntropy() ? 1 : 0];
     }
 
     /** The statistics plan with the probabilities stored right after the activation stage. */
     private static Stage[] storingPlan(StatisticsPass pass) {
         return STORING_PLANS[pass.activation() == Activation.SOFTMAX ? 1 : 0][pass.denseTarget() ? 0 : 1]
-                [!pass.squared() && !pass.softIntersection() ? 1 : 0];
+                [!pass.squared() && !pass.softIntersection() ? 1 : 0][pass.crossEntropy() ? 1 : 0];
     }
 
     /** Labels, then (unless the statistics pass stored the probabilities) the activation and its store, then ∂L/∂z. */
@@ -523,8 +538,8 @@ public final class VectorKernels implements Kernels {
                 [!pass.squared() && !pass.softIntersection() ? 1 : 0][probabilitiesStored ? 1 : 0];
     }
 
-    /** By [softmax][labels][plain sums], as PLANS; built once so that calls allocate nothing. */
-    private static final Stage[][][][] STORING_PLANS = new Stage[2][2][2][];
+    /** By [softmax][labels][plain sums][cross-entropy], as PLANS; built once so that calls allocate nothing. */
+    private static final Stage[][][][][] STORING_PLANS = new Stage[2][2][2][2][];
     /** By [softmax][labels][plain sums][probabilities stored]. */
     private static final Stage[][][][][] GRADIENT_PLANS = new Stage[2][2][2][2][];
 
@@ -533,13 +548,15 @@ public final class VectorKernels implements Kernels {
             Stage activation = softmax == 1 ? STAGE_SOFTMAX : STAGE_ELEMENTWISE;
             for (int labels = 0; labels < 2; labels++) {
                 for (int plain = 0; plain < 2; plain++) {
-                    List<Stage> storing = new ArrayList<>(List.of(PLANS[softmax][labels][plain]));
-                    if (softmax == 1) {
-                        storing.add(storing.indexOf(activation) + 1, STORE);
-                    } else {
-                        storing.set(storing.indexOf(activation), STAGE_ELEMENTWISE_STORING);
+                    for (int crossEntropy = 0; crossEntropy < 2; crossEntropy++) {
+                        List<Stage> storing = new ArrayList<>(List.of(PLANS[softmax][labels][plain][crossEntropy]));
+                        if (softmax == 1) {
+                            storing.add(storing.indexOf(activation) + 1, STORE);
+                        } else {
+                            storing.set(storing.indexOf(activation), STAGE_ELEMENTWISE_STORING);
+                        }
+                        STORING_PLANS[softmax][labels][plain][crossEntropy] = storing.toArray(Stage[]::new);
                     }
-                    STORING_PLANS[softmax][labels][plain] = storing.toArray(Stage[]::new);
                     // Plain sums (q = 1, no soft label): ∂L/∂p = a·g + b, a third of the general form's operations.
                     Stage gradient = softmax == 1 ? (plain == 1 ? GRADIENT_SOFTMAX_PLAIN : GRADIENT_SOFTMAX)
                             : (plain == 1 ? GRADIENT_ELEMENTWISE_PLAIN : GRADIENT_ELEMENTWISE);
@@ -676,10 +693,13 @@ public final class VectorKernels implements Kernels {
         }
         // scale = 1/Σ exp (0 at ignored voxels). The accumulation multiplies by it: a normalization pass, with its
         // loads and stores, cost more than that multiply (≈ 1.3x on 14 classes).
+        float[] expSum = ws.expSum;
         for (int i = 0; i < count; i += LANES) {
             VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(matchIgnored)
                     .cast(FLOATS);
-            one.div(FloatVector.fromArray(FLOATS, scale, i)).blend(zero, ignored).intoArray(scale, i);
+            FloatVector sum = FloatVector.fromArray(FLOATS, scale, i);
+            sum.intoArray(expSum, i);
+            one.div(sum).blend(zero, ignored).intoArray(scale, i);
         }
         if (maskIgnored) {
             // Blend the products themselves (exp of garbage logits at an ignored voxel may be NaN), then scale by 1.
@@ -873,6 +893,95 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * Adds each class's cross-entropy −Σ g·ln p to the block sums, with ln p_c = −(max − z_c) − ln Σ e^(z − max) from
+     * the softmax stage's maximum and sum (never the log of a rounded probability), and the unmasked voxels to class
+     * 0's count. Against labels only the voxel's own class adds (a masked add: ignored voxels match no class).
+     */
+    private static void accumulateCrossEntropySoftmax(StatisticsPass pass, Workspace ws, long n, long voxel,
+            int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Float> dense = FLOATS.maskAll(pass.denseTarget());
+        MemorySegment logits = pass.logits();
+        MemorySegment target = pass.target();
+        int classes = pass.classes();
+        float[] max = ws.max;
+        float[] logSum = ws.expSum;
+        int[] labels = ws.labels;
+        float[] sums = ws.blockSums;
+        FloatVector counted = zero;
+        for (int i = 0; i < count; i += LANES) {
+            VectorMask<Float> unmasked = IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense);
+            counted = counted.add(one, unmasked);
+            VectorMath.log(FloatVector.fromArray(FLOATS, logSum, i)).intoArray(logSum, i);
+        }
+        addInto(sums, StatisticsPass.VOXELS * LANES, counted);
+        long planeBytes = pass.voxels() * Float.BYTES;
+        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        for (int c = 0; c < classes; c++) {
+            long plane = offset + c * planeBytes;
+            FloatVector crossEntropy = zero;
+            if (pass.denseTarget()) {
+                for (int i = 0; i < count; i += LANES) {
+                    long at = plane + (long) i * Float.BYTES;
+                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                    // (max − z) + ln Σ: two non-negative terms, no cancellation (max + ln Σ − z would lose ln Σ).
+                    FloatVector minusLogP = FloatVector.fromArray(FLOATS, max, i).sub(z)
+                            .add(FloatVector.fromArray(FLOATS, logSum, i));
+                    crossEntropy = FloatVector.fromMemorySegment(FLOATS, target, at, NATIVE).fma(minusLogP, crossEntropy);
+                }
+            } else {
+                int foreground = pass.foregroundLabel(c);
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
+                    FloatVector minusLogP = FloatVector.fromArray(FLOATS, max, i).sub(z)
+                            .add(FloatVector.fromArray(FLOATS, logSum, i));
+                    VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
+                    crossEntropy = crossEntropy.add(minusLogP, isForeground);
+                }
+            }
+            addInto(sums, (c * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY) * LANES, crossEntropy);
+        }
+    }
+
+    /**
+     * Adds each class's binary cross-entropy with logits, max(z, 0) − z·g + ln(1 + e^−|z|), over the unmasked voxels
+     * to the block sums, and the unmasked voxels to class 0's count. ln(1 + t) is ln u plus the rounding error of
+     * u = 1 + t, so that it stays accurate for t below float's epsilon (a confident prediction's loss).
+     */
+    private static void accumulateCrossEntropySigmoid(StatisticsPass pass, Workspace ws, long n, long voxel,
+            int count) {
+        FloatVector zero = FloatVector.zero(FLOATS);
+        FloatVector one = FloatVector.broadcast(FLOATS, 1f);
+        VectorMask<Float> dense = FLOATS.maskAll(pass.denseTarget());
+        MemorySegment logits = pass.logits();
+        int[] labels = ws.labels;
+        float[] sums = ws.blockSums;
+        FloatVector counted = zero;
+        for (int i = 0; i < count; i += LANES) {
+            counted = counted.add(one, IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense));
+        }
+        addInto(sums, StatisticsPass.VOXELS * LANES, counted);
+        for (int c = 0; c < pass.classes(); c++) {
+            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int foreground = pass.foregroundLabel(c);
+            FloatVector crossEntropy = zero;
+            for (int i = 0; i < count; i += LANES) {
+                long at = offset + (long) i * Float.BYTES;
+                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                FloatVector g = targetVector(pass, ws, foreground, at, i);
+                FloatVector t = VectorMath.expNonPositive(z.abs().neg());
+                FloatVector u = one.add(t);
+                FloatVector log1p = VectorMath.log(u).add(t.sub(u.sub(one)));
+                FloatVector loss = z.neg().fma(g, z.max(zero)).add(log1p);
+                VectorMask<Float> unmasked = IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense);
+                crossEntropy = crossEntropy.add(loss, unmasked);
+            }
+            addInto(sums, (c * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY) * LANES, crossEntropy);
+        }
+    }
+
     /** Writes probability = staged value × scale of every class of the chunk into {@code ws.gradient}. */
     private static void storeProbabilities(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         MemorySegment gradient = ws.gradient;
@@ -947,6 +1056,18 @@ public final class VectorKernels implements Kernels {
         return FloatVector.broadcast(FLOATS, b).blend(a + b, isForeground);
     }
 
+    /** κ_c·g of class c for a vector of voxels (the cross-entropy's part of the softmax gradient; 0 without it). */
+    private static FloatVector crossEntropyByTarget(StatisticsPass pass, Workspace ws, float[] coefficients, int c,
+            long offset, int labelIndex) {
+        float crossEntropy = coefficients[c * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY];
+        if (pass.denseTarget()) {
+            return FloatVector.fromMemorySegment(FLOATS, pass.target(), offset, NATIVE).mul(crossEntropy);
+        }
+        VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, labelIndex).eq(pass.foregroundLabel(c))
+                .cast(FLOATS);
+        return FloatVector.zero(FLOATS).blend(crossEntropy, isForeground);
+    }
+
     /** As {@link #gradientElementwise}, for plain sums. */
     private static void gradientElementwisePlain(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
@@ -958,14 +1079,19 @@ public final class VectorKernels implements Kernels {
         int[] labels = ws.labels;
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            int foreground = pass.foregroundLabel(c);
+            FloatVector crossEntropy = FloatVector.broadcast(FLOATS, coefficients[c * GradientPass.COEFFICIENTS
+                    + GradientPass.CROSS_ENTROPY]);
             for (int i = 0; i < count; i += LANES) {
                 long at = offset + (long) i * Float.BYTES;
                 FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at, NATIVE);
                 FloatVector jacobian = one.blend(p.mul(one.sub(p)), sigmoid);
                 VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable)
                         .cast(FLOATS);
-                plainByProbability(pass, ws, coefficients, c, at, i).mul(jacobian).blend(zero, ignored)
-                        .intoMemorySegment(gradient, at, NATIVE);
+                // Cross-entropy: κ·(p − g) (0 without it).
+                FloatVector withCrossEntropy = p.sub(targetVector(pass, ws, foreground, at, i))
+                        .fma(crossEntropy, plainByProbability(pass, ws, coefficients, c, at, i).mul(jacobian));
+                withCrossEntropy.blend(zero, ignored).intoMemorySegment(gradient, at, NATIVE);
             }
         }
     }
@@ -984,14 +1110,18 @@ public final class VectorKernels implements Kernels {
             long at = offset + (long) i * Float.BYTES;
             FloatVector weighted = zero;
             for (int c = 0; c < classes; c++) {
-                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
-                weighted = p.fma(plainByProbability(pass, ws, coefficients, c, at + c * planeBytes, i), weighted);
+                long element = at + c * planeBytes;
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, element, NATIVE);
+                weighted = p.fma(plainByProbability(pass, ws, coefficients, c, element, i), weighted);
+                weighted = crossEntropyByTarget(pass, ws, coefficients, c, element, i).neg().add(weighted);
             }
             VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable).cast(FLOATS);
             for (int c = 0; c < classes; c++) {
-                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
-                p.mul(plainByProbability(pass, ws, coefficients, c, at + c * planeBytes, i).sub(weighted))
-                        .blend(zero, ignored).intoMemorySegment(gradient, at + c * planeBytes, NATIVE);
+                long element = at + c * planeBytes;
+                FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, element, NATIVE);
+                p.mul(plainByProbability(pass, ws, coefficients, c, element, i).sub(weighted))
+                        .sub(crossEntropyByTarget(pass, ws, coefficients, c, element, i))
+                        .blend(zero, ignored).intoMemorySegment(gradient, element, NATIVE);
             }
         }
     }
@@ -1018,7 +1148,10 @@ public final class VectorKernels implements Kernels {
                 FloatVector jacobian = one.blend(p.mul(one.sub(p)), sigmoid);
                 VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable)
                         .cast(FLOATS);
-                byProbability.mul(jacobian).blend(zero, ignored).intoMemorySegment(gradient, at, NATIVE);
+                FloatVector crossEntropy = FloatVector.broadcast(FLOATS,
+                        coefficients[c * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY]);
+                p.sub(g).fma(crossEntropy, byProbability.mul(jacobian)).blend(zero, ignored)
+                        .intoMemorySegment(gradient, at, NATIVE);
             }
         }
     }
@@ -1044,14 +1177,18 @@ public final class VectorKernels implements Kernels {
             for (int c = 0; c < classes; c++) {
                 FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
                 FloatVector g = targetVector(pass, ws, pass.foregroundLabel(c), at + c * planeBytes, i);
-                weighted = p.fma(lossByProbability(p, g, coefficients, c, squared), weighted);
+                FloatVector crossEntropy = FloatVector.broadcast(FLOATS,
+                        coefficients[c * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY]);
+                weighted = g.neg().fma(crossEntropy, p.fma(lossByProbability(p, g, coefficients, c, squared), weighted));
             }
             VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(maskable).cast(FLOATS);
             for (int c = 0; c < classes; c++) {
                 FloatVector p = FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
                 FloatVector g = targetVector(pass, ws, pass.foregroundLabel(c), at + c * planeBytes, i);
-                p.mul(lossByProbability(p, g, coefficients, c, squared).sub(weighted)).blend(zero, ignored)
-                        .intoMemorySegment(gradient, at + c * planeBytes, NATIVE);
+                FloatVector crossEntropy = FloatVector.broadcast(FLOATS,
+                        coefficients[c * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY]);
+                g.neg().fma(crossEntropy, p.mul(lossByProbability(p, g, coefficients, c, squared).sub(weighted)))
+                        .blend(zero, ignored).intoMemorySegment(gradient, at + c * planeBytes, NATIVE);
             }
         }
     }
@@ -1107,6 +1244,8 @@ public final class VectorKernels implements Kernels {
         /** Softmax per-voxel maximum, and sum of exponentials then its reciprocal (1 for other activations). */
         final float[] max = new float[CHUNK_VOXELS];
         final float[] scale = new float[CHUNK_VOXELS];
+        /** Softmax per-voxel Σ e^(z − max), then its logarithm (cross-entropy stage). */
+        final float[] expSum = new float[CHUNK_VOXELS];
         /** Float block sums: index (c × STATS + k) × LANES + lane. */
         float[] blockSums = new float[0];
         /** Double sums of one image, same index as the block sums. */

@@ -55,6 +55,35 @@ class VectorMathTest {
         assertTrue(Float.isNaN(expNonPositive(Float.NaN)));
     }
 
+    @Test
+    void logIsWithinTwoUlpOfMathLogOnEveryPositiveNormalFloatSampled() {
+        double worst = 0;
+        float worstAt = 0;
+        // Every 97th float bit pattern from the smallest normal to the largest finite value: all exponents, and
+        // mantissas on both sides of the √½ reduction boundary.
+        for (int bits = Float.floatToRawIntBits(Float.MIN_NORMAL); bits <= Float.floatToRawIntBits(Float.MAX_VALUE);
+                bits += 97) {
+            float x = Float.intBitsToFloat(bits);
+            double exact = Math.log(x);
+            double ulps = exact == 0 ? Math.abs(VectorMath.log(x)) / Float.MIN_VALUE
+                    : Math.abs(VectorMath.log(x) - exact) / Math.ulp((float) exact);
+            if (ulps > worst) {
+                worst = ulps;
+                worstAt = x;
+            }
+        }
+        assertTrue(worst <= 2, "worst error " + worst + " ulp at x = " + worstAt);
+    }
+
+    @Test
+    void logIsExactAtOneAndAccurateJustAboveIt() {
+        assertEquals(0f, VectorMath.log(1f));
+        // ln(1 + t) ≈ t: the cross-entropy of a confident prediction must not round to a multiple of ln 2.
+        float above = Math.nextUp(1f);
+        assertEquals(Math.log(above), VectorMath.log(above), Math.ulp((float) Math.log(above)));
+        assertEquals(Math.log(2.0), VectorMath.log(2f), Math.ulp((float) Math.log(2.0)));
+    }
+
     private static float expNonPositive(float x) {
         return VectorMath.expNonPositive(jdk.incubator.vector.FloatVector.broadcast(VectorConstants.FLOATS, x)).lane(0);
     }
