@@ -44,8 +44,8 @@ import org.junit.jupiter.api.TestFactory;
  *
  * <p>Skipped, by rule:
  * <ul>
- *   <li>{@code MONAI-GDL-*} (generalized Dice), {@code MONAI-DCE-*} (Dice + cross-entropy) and
- *       {@code MONAI-MEANDICE-*} (hard metric): belong to later issues;</li>
+ *   <li>{@code MONAI-DCE-05}, {@code 06}: PyTorch's cross-entropy class weights and BCE pos_weight, not options of
+ *       the spec; {@code MONAI-MEANDICE-06}, {@code 08}: reduction sum_batch, not a metric reduction of the spec;</li>
  *   <li>{@code MONAI-MDL-*}: MONAI's {@code MaskedDiceLoss} masks the logits before the activation (a masked voxel
  *       still contributes σ(0) = 0.5), our ignore mask removes voxels after it: a documented convention
  *       difference, not a target;</li>
@@ -71,8 +71,8 @@ class ConformanceTest {
     private static final Set<String> EXPECTED_SKIPPED = Set.of(
             // MaskedDiceLoss: convention difference (mask before the activation).
             "MONAI-MDL-01", "MONAI-MDL-02", "MONAI-MDL-03", "MONAI-MDL-04",
-            // Dice + cross-entropy: later issue.
-            "MONAI-DCE-01", "MONAI-DCE-02", "MONAI-DCE-03", "MONAI-DCE-04", "MONAI-DCE-05", "MONAI-DCE-06",
+            // Dice + cross-entropy with PyTorch's CE class weights / BCE pos_weight: not in the spec.
+            "MONAI-DCE-05", "MONAI-DCE-06",
             // Hard Dice metric: sum_batch is not a reduction of the spec.
             "MONAI-MEANDICE-06", "MONAI-MEANDICE-08",
             // kornia micro averaging pools the classes: not expressible.
@@ -97,6 +97,7 @@ class ConformanceTest {
                         + broken.cause().getMessage(), broken.cause());
                 case Run run -> run.check(entry.getKey());
                 case MetricRun run -> run.check(entry.getKey());
+                case DiceCrossEntropyRun run -> run.check(entry.getKey());
             }
         }));
     }
@@ -123,7 +124,7 @@ class ConformanceTest {
     // ---------------------------------------------------------------------------------------------------------
     // Loading and planning
 
-    private sealed interface Plan permits Run, MetricRun, Skip, Broken {}
+    private sealed interface Plan permits Run, MetricRun, DiceCrossEntropyRun, Skip, Broken {}
 
     /** A case not reproduced, with the reason. */
     private record Skip(String reason) implements Plan {}
@@ -181,7 +182,7 @@ class ConformanceTest {
         }
 
         /** The target as built, and a label map also as int32 and (when its labels fit) uint8. */
-        private List<Tensor> targetVariants() {
+        List<Tensor> targetVariants() {
             if (target.dtype() != DType.INT64) {
                 return List.of(target);
             }
@@ -301,7 +302,7 @@ class ConformanceTest {
     private static Plan plan(JsonObject c, JsonObject fixtures, JsonObject previous) {
         String id = c.get("id").getAsString();
         if (id.startsWith("MONAI-DCE-")) {
-            return new Skip("Dice + cross-entropy (DiceCELoss) belongs to a later issue");
+            return monaiDiceCrossEntropy(c, fixtures);
         }
         if (id.startsWith("MONAI-MEANDICE-")) {
             return meanDice(c, fixtures);
@@ -407,6 +408,65 @@ class ConformanceTest {
                 reduction.equals("none") ? Observe.TERMS : Observe.LOSS, Nd.of(c.get("expected")).data(),
                 Tolerance.of(c.getAsJsonObject("tolerance")),
                 gradient == null ? null : Nd.of(gradient.get("gradient")).data());
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // MONAI DiceCELoss
+
+    private static final Set<String> MONAI_DCE_PARAMS = Set.of("include_background", "to_onehot_y", "weight",
+            "lambda_dice", "lambda_ce", "sigmoid", "softmax");
+
+    /**
+     * MONAI's DiceCELoss applies its Dice activation (none unless sigmoid/softmax is set) to the Dice part only and
+     * always reads the raw input as logits for the cross-entropy; ours applies one activation to both. A case without
+     * a Dice activation is therefore reproduced as the sum of two of our losses on the same input: λ_dice·Dice with
+     * activation NONE, plus a SOFTMAX loss with λ_dice = 0 and MONAI's λ_ce (its cross-entropy part alone; MONAI's CE
+     * covers every class whatever include_background, as ours). PyTorch's CE class weights and BCE pos_weight are not
+     * in the spec: cases whose weights are not all 1 are skipped.
+     */
+    private static Plan monaiDiceCrossEntropy(JsonObject c, JsonObject fixtures) {
+        JsonObject p = c.getAsJsonObject("params");
+        requireKnownKeys(p, MONAI_DCE_PARAMS);
+        if (p.has("weight") && Arrays.stream(doubles(p.getAsJsonArray("weight"))).anyMatch(w -> w != 1.0)) {
+            return new Skip("PyTorch's cross-entropy class weights (a weighted mean over voxels) and BCE pos_weight"
+                    + " are not options of the spec: our classWeights weigh the Dice terms only");
+        }
+        if (bool(p, "sigmoid", false) || bool(p, "softmax", false)) {
+            throw new IllegalArgumentException("a Dice activation: map it onto one loss when a case needs it");
+        }
+        JsonObject in = c.getAsJsonObject("inputs");
+        Tensor logits = Nd.of(fixture(fixtures, in.get("input"))).float32();
+        Nd target = Nd.of(fixture(fixtures, in.get("target")));
+        Tensor targetTensor = bool(p, "to_onehot_y", false) ? target.int64() : target.float32();
+        double lambdaDice = number(p, "lambda_dice", 1.0);
+        DiceLoss dice = DiceLoss.builder().activation(Activation.NONE)
+                .includeBackground(bool(p, "include_background", true)).lambdaDice(lambdaDice).build();
+        DiceLoss crossEntropy = DiceLoss.builder().activation(Activation.SOFTMAX).lambdaDice(0)
+                .lambdaCrossEntropy(number(p, "lambda_ce", 1.0)).build();
+        Tolerance tolerance = Tolerance.of(c.getAsJsonObject("tolerance"));
+        double expected = c.get("expected").getAsDouble();
+        return new DiceCrossEntropyRun(new Run(dice, logits, targetTensor, Observe.LOSS, new double[] {expected},
+                tolerance), crossEntropy);
+    }
+
+    /** A MONAI DiceCELoss case: {@code dice}'s loss plus {@code crossEntropy}'s on the same inputs, both kernels. */
+    private record DiceCrossEntropyRun(Run dice, DiceLoss crossEntropy) implements Plan {
+        void check(String id) {
+            for (boolean reference : new boolean[] {false, true}) {
+                DiceLoss diceLoss = dice.loss().toBuilder().referenceKernels(reference).build();
+                DiceLoss crossEntropyLoss = crossEntropy.toBuilder().referenceKernels(reference).build();
+                for (Tensor target : dice.targetVariants()) {
+                    double actual = diceLoss.forward(dice.logits(), target).loss()
+                            + crossEntropyLoss.forward(dice.logits(), target).loss();
+                    double expected = dice.expected()[0];
+                    double bound = dice.tolerance().bound(expected);
+                    if (!(Math.abs(actual - expected) <= bound)) {
+                        fail(id + " on " + diceLoss.kernelName() + " kernels, " + diceLoss + " + " + crossEntropyLoss
+                                + ", target " + target + ": expected " + expected + " but was " + actual);
+                    }
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

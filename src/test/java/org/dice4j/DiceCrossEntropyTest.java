@@ -1,0 +1,148 @@
+package org.dice4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Dice + cross-entropy (spec "Dice + cross-entropy"): {@code L = λ_dice·L_dice + λ_ce·L_ce}, the cross-entropy the
+ * mean over unmasked voxels (softmax) or elements (sigmoid), written out by hand on small problems; on the default
+ * kernels (vector when present) and on the reference.
+ */
+class DiceCrossEntropyTest {
+    // One image, three classes, four voxels (channels-first); labels with 255 ignored at voxel 3.
+    private static final float[] LOGITS = {
+        2f, -1f, 0.5f, 40f, /* class 0 */ 0f, 3f, 0.5f, -40f, /* class 1 */ -2f, 0f, 0.5f, 7f /* class 2 */ };
+    private static final byte[] LABELS = {0, 2, 1, (byte) 255};
+    private static final long[] SHAPE = {1, 3, 4};
+
+    private static double logit(int c, int v) {
+        return LOGITS[c * 4 + v];
+    }
+
+    /** −ln p_label of voxel v, in double, from the log-sum-exp. */
+    private static double crossEntropy(int v, int label) {
+        double max = Math.max(logit(0, v), Math.max(logit(1, v), logit(2, v)));
+        double sum = 0;
+        for (int c = 0; c < 3; c++) {
+            sum += Math.exp(logit(c, v) - max);
+        }
+        return max + Math.log(sum) - logit(label, v);
+    }
+
+    private static DiceLoss.Builder softmax() {
+        return DiceLoss.builder().activation(Activation.SOFTMAX).ignoreIndex(255);
+    }
+
+    @Test
+    void theSoftmaxCrossEntropyIsTheMeanOverUnmaskedVoxelsOfMinusLnP() {
+        double expected = (crossEntropy(0, 0) + crossEntropy(1, 2) + crossEntropy(2, 1)) / 3;
+        for (boolean reference : new boolean[] {false, true}) {
+            LossResult result = softmax().lambdaCrossEntropy(1).referenceKernels(reference).build()
+                    .forward(Tensor.of(LOGITS, SHAPE), Tensor.ofUint8(LABELS, 1, 4));
+            assertEquals(expected, result.crossEntropy(), 1e-6);
+            assertEquals(3, result.statistics().countedVoxels(0));
+        }
+    }
+
+    @Test
+    void theLossIsLambdaDiceTimesDicePlusLambdaCeTimesCrossEntropy() {
+        Tensor logits = Tensor.of(LOGITS, SHAPE);
+        Tensor labels = Tensor.ofUint8(LABELS, 1, 4);
+        double dice = softmax().build().forward(logits, labels).loss();
+        LossResult combined = softmax().lambdaDice(0.75).lambdaCrossEntropy(2.5).build().forward(logits, labels);
+        assertEquals(dice, combined.diceLoss(), 1e-12);
+        assertEquals(0.75 * dice + 2.5 * combined.crossEntropy(), combined.loss(), 1e-12);
+        assertTrue(Double.isNaN(softmax().build().forward(logits, labels).crossEntropy()), "no cross-entropy part");
+    }
+
+    @Test
+    void theCrossEntropyIsFiniteAndExactForLogitsOfPlusMinusOneHundred() {
+        // Two classes, two voxels: logits (100, −100) and (−100, 100), labels 1 and 1: −ln p = 200 and ≈ 0.
+        float[] logits = {100f, -100f, -100f, 100f};
+        long[] labels = {1, 1};
+        for (boolean reference : new boolean[] {false, true}) {
+            LossResult softmax = DiceLoss.builder().activation(Activation.SOFTMAX).lambdaCrossEntropy(1)
+                    .referenceKernels(reference).build().forward(Tensor.of(logits, 1, 2, 2), Tensor.of(labels, 1, 2));
+            assertEquals(100, softmax.crossEntropy(), 1e-9);
+            // Sigmoid, one channel: BCE of z = 100, g = 0 is 100; of z = −100, g = 0 is ≈ 0 (e^−100).
+            LossResult sigmoid = DiceLoss.builder().activation(Activation.SIGMOID).lambdaCrossEntropy(1)
+                    .referenceKernels(reference).build()
+                    .forward(Tensor.of(new float[] {100f, -100f}, 1, 1, 2), Tensor.of(new float[] {0f, 0f}, 1, 1, 2));
+            assertEquals(50, sigmoid.crossEntropy(), 1e-9);
+        }
+    }
+
+    @Test
+    void theSigmoidCrossEntropyIsTheMeanOverElementsOfTheStableBinaryCrossEntropy() {
+        // Two channels (multi-label), three voxels, soft dense targets.
+        float[] logits = {1.5f, -0.25f, 3f, -2f, 0f, 0.75f};
+        float[] target = {1f, 0.3f, 0f, 0.6f, 1f, 0f};
+        double expected = 0;
+        for (int i = 0; i < logits.length; i++) {
+            double z = logits[i];
+            double g = target[i];
+            // −g·ln σ(z) − (1 − g)·ln(1 − σ(z)), written the obvious way (fine for these small logits).
+            double p = 1 / (1 + Math.exp(-z));
+            expected += -g * Math.log(p) - (1 - g) * Math.log(1 - p);
+        }
+        expected /= logits.length;
+        for (boolean reference : new boolean[] {false, true}) {
+            LossResult result = DiceLoss.builder().activation(Activation.SIGMOID).lambdaCrossEntropy(1)
+                    .referenceKernels(reference).build().forward(Tensor.of(logits, 1, 2, 3), Tensor.of(target, 1, 2, 3));
+            assertEquals(expected, result.crossEntropy(), 1e-6);
+        }
+    }
+
+    @Test
+    void theCrossEntropyGradientOfAnOnlyTermIsPMinusGOverTheUnmaskedVoxels() {
+        // λ_dice = 0: ∂L/∂z_c = (p_c − g_c)/M at unmasked voxels, 0 at the ignored one.
+        float[] gradient = new float[LOGITS.length];
+        for (boolean reference : new boolean[] {false, true}) {
+            softmax().lambdaDice(0).lambdaCrossEntropy(1).referenceKernels(reference).build().forwardBackward(
+                    Tensor.of(LOGITS, SHAPE), Tensor.ofUint8(LABELS, 1, 4), Tensor.of(gradient, SHAPE));
+            for (int v = 0; v < 4; v++) {
+                double max = Math.max(logit(0, v), Math.max(logit(1, v), logit(2, v)));
+                double sum = 0;
+                for (int c = 0; c < 3; c++) {
+                    sum += Math.exp(logit(c, v) - max);
+                }
+                for (int c = 0; c < 3; c++) {
+                    double p = Math.exp(logit(c, v) - max) / sum;
+                    double expected = v == 3 ? 0 : (p - (LABELS[v] == c ? 1 : 0)) / 3;
+                    assertEquals(expected, gradient[c * 4 + v], 1e-7, "class " + c + ", voxel " + v);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anAllMaskedBatchHasCrossEntropyZeroAndGradientZero() {
+        byte[] ignored = {(byte) 255, (byte) 255, (byte) 255, (byte) 255};
+        float[] gradient = new float[LOGITS.length];
+        java.util.Arrays.fill(gradient, Float.NaN);
+        LossResult result = softmax().lambdaDice(0).lambdaCrossEntropy(1).build().forwardBackward(
+                Tensor.of(LOGITS, SHAPE), Tensor.ofUint8(ignored, 1, 4), Tensor.of(gradient, SHAPE));
+        assertEquals(0, result.crossEntropy());
+        assertEquals(0, result.loss());
+        for (float value : gradient) {
+            assertEquals(0f, value);
+        }
+    }
+
+    @Test
+    void crossEntropyNeedsLogitsAndAScalarReduction() {
+        String activation = assertThrows(IllegalArgumentException.class, () -> DiceLoss.builder()
+                .activation(Activation.NONE).lambdaCrossEntropy(1).build()).getMessage();
+        assertTrue(activation.contains("lambdaCrossEntropy") && activation.contains("NONE"), activation);
+        String reduction = assertThrows(IllegalArgumentException.class, () -> DiceLoss.builder()
+                .reduction(Reduction.NONE).lambdaCrossEntropy(1).build()).getMessage();
+        assertTrue(reduction.startsWith("reduction: NONE"), reduction);
+        String negative = assertThrows(IllegalArgumentException.class, () -> DiceLoss.builder()
+                .lambdaCrossEntropy(-1)).getMessage();
+        assertTrue(negative.startsWith("lambdaCrossEntropy: expected a finite value ≥ 0, got -1.0"), negative);
+        assertThrows(IllegalArgumentException.class, () -> DiceLoss.builder().lambdaDice(Double.NaN));
+    }
+}
