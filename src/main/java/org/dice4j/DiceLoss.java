@@ -550,9 +550,7 @@ public final class DiceLoss {
         double voxels = 0;
         for (int n = 0; n < images; n++) {
             voxels += values[n * classes * StatisticsPass.STATS + StatisticsPass.VOXELS];
-            for (int c = 0; c < classes; c++) {
-                sum += values[(n * classes + c) * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY];
-            }
+            sum += values[n * classes * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY];
         }
         // Sigmoid: a binary cross-entropy per element; softmax: one cross-entropy per voxel. All masked: 0.
         double count = activationFor(classes) == Activation.SIGMOID ? voxels * classes : voxels;

@@ -53,11 +53,11 @@ public final class Statistics {
     }
 
     /**
-     * The cross-entropy summed over the unmasked voxels of (n, c): {@code −Σ g·ln p} (softmax) or the binary
-     * cross-entropy with logits (sigmoid); 0 unless the loss has a cross-entropy part.
+     * The cross-entropy summed over the unmasked voxels of an image: {@code −Σ_c g·ln p} per voxel (softmax) or the
+     * binary cross-entropy with logits of every element (sigmoid); 0 unless the loss has a cross-entropy part.
      */
-    public double crossEntropy(int image, int c) {
-        return get(image, c, StatisticsPass.CROSS_ENTROPY);
+    public double crossEntropy(int image) {
+        return get(image, 0, StatisticsPass.CROSS_ENTROPY);
     }
 
     /** The unmasked voxels of an image; 0 unless the loss has a cross-entropy part (the only one that counts them). */

@@ -69,9 +69,10 @@ public final class ScalarKernels implements Kernels {
                 double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
                 if (pass.crossEntropy()) {
-                    out[base + StatisticsPass.CROSS_ENTROPY] += binaryCrossEntropy(z, g);
+                    int imageBase = (int) (n * classes * StatisticsPass.STATS);
+                    out[imageBase + StatisticsPass.CROSS_ENTROPY] += binaryCrossEntropy(z, g);
                     if (c == 0) {
-                        out[base + StatisticsPass.VOXELS] += 1;
+                        out[imageBase + StatisticsPass.VOXELS] += 1;
                     }
                 }
             }
@@ -108,11 +109,9 @@ public final class ScalarKernels implements Kernels {
                         : (label == c ? 1.0 : 0.0);
                 int base = (int) ((n * classes + c) * StatisticsPass.STATS);
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
-                if (pass.crossEntropy()) {
-                    // Against labels only the voxel's own class adds (as the vector kernels' masked sums do).
-                    if (pass.denseTarget() || g != 0) {
-                        out[base + StatisticsPass.CROSS_ENTROPY] += g * (logSumExp - z);
-                    }
+                if (pass.crossEntropy() && (pass.denseTarget() || g != 0)) {
+                    // Against labels only the voxel's own class adds (the vector kernels pick its logit alone).
+                    out[(int) (n * classes * StatisticsPass.STATS) + StatisticsPass.CROSS_ENTROPY] += g * (logSumExp - z);
                 }
             }
             if (pass.crossEntropy()) {

@@ -17,8 +17,8 @@ import org.dice4j.DType;
  * <p>Output: {@code out[(n * classes + c) * STATS + k]} for k in {@link #INTERSECTION}, {@link #PRED_SUM},
  * {@link #TARGET_SUM}, {@link #SOFT_INTERSECTION}. With {@code squared}, the prediction and target sums are of
  * squares. The soft intersection {@code Σ min(p, g)} is computed only when {@code softIntersection} is set (the
- * soft-label formulation), else left 0. With {@code crossEntropy}, each (image, class) also gets its cross-entropy sum
- * {@link #CROSS_ENTROPY} and class 0 of each image the count of its unmasked voxels {@link #VOXELS} (else both 0).
+ * soft-label formulation), else left 0. With {@code crossEntropy}, class 0 of each image also gets the image's
+ * cross-entropy sum {@link #CROSS_ENTROPY} and the count of its unmasked voxels {@link #VOXELS} (else both 0).
  */
 public record StatisticsPass(
         MemorySegment logits,
@@ -55,7 +55,10 @@ public record StatisticsPass(
     public static final int PRED_SUM = 1;
     public static final int TARGET_SUM = 2;
     public static final int SOFT_INTERSECTION = 3;
-    /** −Σ g·ln p (softmax) or Σ of the binary cross-entropy with logits (sigmoid); with crossEntropy only. */
+    /**
+     * The image's cross-entropy sum, −Σ_v Σ_c g·ln p (softmax) or Σ of the binary cross-entropy with logits over its
+     * elements (sigmoid), in class 0's row only (0 in the others); with crossEntropy only.
+     */
     public static final int CROSS_ENTROPY = 4;
     /** The image's unmasked voxels, in class 0's row only (0 in the others); with crossEntropy only. */
     public static final int VOXELS = 5;

@@ -672,13 +672,31 @@ public final class VectorKernels implements Kernels {
         long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
         // Voxel-major: the maxima stay in a register, and the loads of all class planes are in flight together
         // (a class-major pass, loading and storing the maxima per class, read memory at half the speed).
-        for (int i = 0; i < count; i += LANES) {
-            long at = offset + (long) i * Float.BYTES;
-            FloatVector voxelMax = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
-            for (int c = 1; c < classes; c++) {
-                voxelMax = voxelMax.max(FloatVector.fromMemorySegment(FLOATS, logits, at + c * planeBytes, NATIVE));
+        if (pass.crossEntropy() && !pass.denseTarget()) {
+            // The cross-entropy needs each voxel's target logit z_y: picked up here, where every z is loaded.
+            float[] targetLogit = ws.targetLogit;
+            for (int i = 0; i < count; i += LANES) {
+                long at = offset + (long) i * Float.BYTES;
+                IntVector label = IntVector.fromArray(INTS, labels, i);
+                FloatVector voxelMax = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                FloatVector target = voxelMax;
+                for (int c = 1; c < classes; c++) {
+                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at + c * planeBytes, NATIVE);
+                    voxelMax = voxelMax.max(z);
+                    target = target.blend(z, label.eq(c).cast(FLOATS));
+                }
+                voxelMax.intoArray(max, i);
+                target.intoArray(targetLogit, i);
             }
-            voxelMax.intoArray(max, i);
+        } else {
+            for (int i = 0; i < count; i += LANES) {
+                long at = offset + (long) i * Float.BYTES;
+                FloatVector voxelMax = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                for (int c = 1; c < classes; c++) {
+                    voxelMax = voxelMax.max(FloatVector.fromMemorySegment(FLOATS, logits, at + c * planeBytes, NATIVE));
+                }
+                voxelMax.intoArray(max, i);
+            }
         }
         Arrays.fill(scale, 0, count, 0f);
         for (int c = 0; c < classes; c++) {
@@ -894,60 +912,59 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Adds each class's cross-entropy −Σ g·ln p to the block sums, with ln p_c = −(max − z_c) − ln Σ e^(z − max) from
-     * the softmax stage's maximum and sum (never the log of a rounded probability), and the unmasked voxels to class
-     * 0's count. Against labels only the voxel's own class adds (a masked add: ignored voxels match no class).
+     * Adds the chunk's cross-entropy −Σ_c g·ln p to class 0's block sums, with −ln p_c = (max − z_c) + ln Σ e^(z − max)
+     * from the softmax stage's maximum and sum (never the log of a rounded probability), and its unmasked voxels to
+     * class 0's count. Against labels only the target class counts: its logit z_y was picked up by the maximum pass,
+     * so there is no loop over the classes here (ignored voxels are left out by a masked add).
      */
     private static void accumulateCrossEntropySoftmax(StatisticsPass pass, Workspace ws, long n, long voxel,
             int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
-        VectorMask<Float> dense = FLOATS.maskAll(pass.denseTarget());
-        MemorySegment logits = pass.logits();
-        MemorySegment target = pass.target();
-        int classes = pass.classes();
         float[] max = ws.max;
         float[] logSum = ws.expSum;
         int[] labels = ws.labels;
         float[] sums = ws.blockSums;
+        FloatVector crossEntropy = zero;
         FloatVector counted = zero;
-        for (int i = 0; i < count; i += LANES) {
-            VectorMask<Float> unmasked = IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense);
-            counted = counted.add(one, unmasked);
-            VectorMath.log(FloatVector.fromArray(FLOATS, logSum, i)).intoArray(logSum, i);
-        }
-        addInto(sums, StatisticsPass.VOXELS * LANES, counted);
-        long planeBytes = pass.voxels() * Float.BYTES;
-        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
-        for (int c = 0; c < classes; c++) {
-            long plane = offset + c * planeBytes;
-            FloatVector crossEntropy = zero;
-            if (pass.denseTarget()) {
+        if (!pass.denseTarget()) {
+            float[] targetLogit = ws.targetLogit;
+            for (int i = 0; i < count; i += LANES) {
+                VectorMask<Float> unmasked = IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS);
+                // (max − z_y) + ln Σ: two non-negative terms, no cancellation (max + ln Σ − z_y would lose ln Σ).
+                FloatVector minusLogP = FloatVector.fromArray(FLOATS, max, i)
+                        .sub(FloatVector.fromArray(FLOATS, targetLogit, i))
+                        .add(VectorMath.log(FloatVector.fromArray(FLOATS, logSum, i)));
+                crossEntropy = crossEntropy.add(minusLogP, unmasked);
+                counted = counted.add(one, unmasked);
+            }
+        } else {
+            MemorySegment logits = pass.logits();
+            MemorySegment target = pass.target();
+            long planeBytes = pass.voxels() * Float.BYTES;
+            long offset = (n * pass.classes() * pass.voxels() + voxel) * Float.BYTES;
+            for (int i = 0; i < count; i += LANES) {
+                VectorMath.log(FloatVector.fromArray(FLOATS, logSum, i)).intoArray(logSum, i);
+                counted = counted.add(one);
+            }
+            for (int c = 0; c < pass.classes(); c++) {
+                long plane = offset + c * planeBytes;
                 for (int i = 0; i < count; i += LANES) {
                     long at = plane + (long) i * Float.BYTES;
-                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
-                    // (max − z) + ln Σ: two non-negative terms, no cancellation (max + ln Σ − z would lose ln Σ).
-                    FloatVector minusLogP = FloatVector.fromArray(FLOATS, max, i).sub(z)
+                    FloatVector minusLogP = FloatVector.fromArray(FLOATS, max, i)
+                            .sub(FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE))
                             .add(FloatVector.fromArray(FLOATS, logSum, i));
                     crossEntropy = FloatVector.fromMemorySegment(FLOATS, target, at, NATIVE).fma(minusLogP, crossEntropy);
                 }
-            } else {
-                int foreground = pass.foregroundLabel(c);
-                for (int i = 0; i < count; i += LANES) {
-                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
-                    FloatVector minusLogP = FloatVector.fromArray(FLOATS, max, i).sub(z)
-                            .add(FloatVector.fromArray(FLOATS, logSum, i));
-                    VectorMask<Float> isForeground = IntVector.fromArray(INTS, labels, i).eq(foreground).cast(FLOATS);
-                    crossEntropy = crossEntropy.add(minusLogP, isForeground);
-                }
             }
-            addInto(sums, (c * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY) * LANES, crossEntropy);
         }
+        addInto(sums, StatisticsPass.CROSS_ENTROPY * LANES, crossEntropy);
+        addInto(sums, StatisticsPass.VOXELS * LANES, counted);
     }
 
     /**
-     * Adds each class's binary cross-entropy with logits, max(z, 0) − z·g + ln(1 + e^−|z|), over the unmasked voxels
-     * to the block sums, and the unmasked voxels to class 0's count. ln(1 + t) is ln u plus the rounding error of
+     * Adds the chunk's binary cross-entropy with logits, max(z, 0) − z·g + ln(1 + e^−|z|), over the unmasked elements
+     * to class 0's block sums, and the unmasked voxels to class 0's count. ln(1 + t) is ln u plus the rounding error of
      * u = 1 + t, so that it stays accurate for t below float's epsilon (a confident prediction's loss).
      */
     private static void accumulateCrossEntropySigmoid(StatisticsPass pass, Workspace ws, long n, long voxel,
@@ -963,10 +980,10 @@ public final class VectorKernels implements Kernels {
             counted = counted.add(one, IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense));
         }
         addInto(sums, StatisticsPass.VOXELS * LANES, counted);
+        FloatVector crossEntropy = zero;
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
             int foreground = pass.foregroundLabel(c);
-            FloatVector crossEntropy = zero;
             for (int i = 0; i < count; i += LANES) {
                 long at = offset + (long) i * Float.BYTES;
                 FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
@@ -978,8 +995,8 @@ public final class VectorKernels implements Kernels {
                 VectorMask<Float> unmasked = IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense);
                 crossEntropy = crossEntropy.add(loss, unmasked);
             }
-            addInto(sums, (c * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY) * LANES, crossEntropy);
         }
+        addInto(sums, StatisticsPass.CROSS_ENTROPY * LANES, crossEntropy);
     }
 
     /** Writes probability = staged value × scale of every class of the chunk into {@code ws.gradient}. */
@@ -1244,8 +1261,10 @@ public final class VectorKernels implements Kernels {
         /** Softmax per-voxel maximum, and sum of exponentials then its reciprocal (1 for other activations). */
         final float[] max = new float[CHUNK_VOXELS];
         final float[] scale = new float[CHUNK_VOXELS];
-        /** Softmax per-voxel Σ e^(z − max), then its logarithm (cross-entropy stage). */
+        /** Softmax per-voxel Σ e^(z − max), then (dense cross-entropy) its logarithm. */
         final float[] expSum = new float[CHUNK_VOXELS];
+        /** Each voxel's logit of its target class (softmax cross-entropy against labels). */
+        final float[] targetLogit = new float[CHUNK_VOXELS];
         /** Float block sums: index (c × STATS + k) × LANES + lane. */
         float[] blockSums = new float[0];
         /** Double sums of one image, same index as the block sums. */
