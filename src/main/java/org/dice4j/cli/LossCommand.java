@@ -110,6 +110,14 @@ final class LossCommand implements Callable<Integer> {
             description = "Generalized Dice with these class weights instead of per-class terms.")
     String generalized;
 
+    @Option(names = "--ce-weight", paramLabel = "X", defaultValue = "0",
+            description = "λ_ce: weight of the cross-entropy in λ_dice·Dice + λ_ce·CE. Default: ${DEFAULT-VALUE} (none).")
+    double crossEntropyWeight;
+
+    @Option(names = "--dice-weight", paramLabel = "X", defaultValue = "1",
+            description = "λ_dice: weight of the Dice part. Default: ${DEFAULT-VALUE}.")
+    double diceWeight;
+
     @Option(names = "--grad", paramLabel = "OUT.npy", description = "Write ∂L/∂logits (float32, the logits' shape).")
     Path gradientPath;
 
@@ -208,11 +216,19 @@ final class LossCommand implements Callable<Integer> {
             builder.ignoreIndex(ignoreIndex);
         }
         builder.threads(threads != null ? positive("--threads", threads) : Runtime.getRuntime().availableProcessors());
+        builder.lambdaDice(nonNegative("--dice-weight", diceWeight));
+        builder.lambdaCrossEntropy(nonNegative("--ce-weight", crossEntropyWeight));
         if (generalized != null) {
             builder.generalized(org.dice4j.GeneralizedWeight.valueOf(
                     choice("--generalized", generalized, "square", "simple", "uniform").toUpperCase(Locale.ROOT)));
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            // The library names its builder methods; say the options instead.
+            throw new IllegalArgumentException(e.getMessage().replace("lambdaCrossEntropy", "--ce-weight")
+                    .replace("lambdaDice", "--dice-weight"), e);
+        }
     }
 
     private void checkTargetKind(NpyFile target) {
@@ -238,6 +254,13 @@ final class LossCommand implements Callable<Integer> {
         return message;
     }
 
+    private static double nonNegative(String option, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(option + ": expected a finite value ≥ 0, got " + value);
+        }
+        return value;
+    }
+
     static int positive(String option, int value) {
         if (value < 1) {
             throw new IllegalArgumentException(option + ": expected a value ≥ 1, got " + value);
@@ -259,6 +282,10 @@ final class LossCommand implements Callable<Integer> {
         StringBuilder json = new StringBuilder("{\"loss\": ");
         json.append(result.reduction() == Reduction.NONE ? Json.matrix(result.terms()) : Json.number(result.loss()));
         Statistics statistics = result.statistics();
+        if (!Double.isNaN(result.crossEntropy())) {
+            json.append(", \"dice_loss\": ").append(Json.number(result.diceLoss()));
+            json.append(", \"cross_entropy\": ").append(Json.number(result.crossEntropy()));
+        }
         json.append(", \"terms\": ").append(Json.matrix(result.terms()));
         json.append(", \"intersection\": ").append(Json.matrix(statistics.intersection()));
         json.append(", \"pred_sum\": ").append(Json.matrix(statistics.predSum()));
@@ -276,6 +303,9 @@ final class LossCommand implements Callable<Integer> {
                 activation.name().toLowerCase(Locale.ROOT), kernel, elapsedMs);
         if (result.reduction() != Reduction.NONE) {
             out.printf(Locale.ROOT, "loss (%s): %.9g%n", result.reduction().name().toLowerCase(Locale.ROOT), result.loss());
+            if (!Double.isNaN(result.crossEntropy())) {
+                out.printf(Locale.ROOT, "dice part: %.9g, cross-entropy: %.9g%n", result.diceLoss(), result.crossEntropy());
+            }
         }
         Statistics statistics = result.statistics();
         out.printf(Locale.ROOT, "%-6s %-6s %16s %16s %16s %16s%n", "image", "class", "w·term", "intersection",

@@ -123,6 +123,35 @@ class LossCommandTest {
     }
 
     @Test
+    void diceAndCrossEntropyWeightsGiveTheLibrarysLossGradientAndParts() {
+        Path gradient = folder.resolve("grad.npy");
+        CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+                "--ignore-index", "255", "--ce-weight", "0.5", "--dice-weight", "2", "--grad", gradient.toString(),
+                "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        float[] expectedGradient = new float[120];
+        LossResult expected = DiceLoss.builder().ignoreIndex(255).lambdaDice(2).lambdaCrossEntropy(0.5).build()
+                .forwardBackward(Tensor.of(logits(), 2, 3, 4, 5), Tensor.ofUint8(labels(), 2, 4, 5),
+                        Tensor.of(expectedGradient, 2, 3, 4, 5));
+        assertEquals(expected.loss(), json.get("loss").getAsDouble());
+        assertEquals(expected.diceLoss(), json.get("dice_loss").getAsDouble());
+        assertEquals(expected.crossEntropy(), json.get("cross_entropy").getAsDouble());
+        try (Arena arena = Arena.ofConfined()) {
+            assertArrayEquals(expectedGradient,
+                    NpyFile.map(gradient, arena).data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
+        }
+        CliRun none = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+                "--ce-weight", "1", "--reduction", "none");
+        assertEquals(2, none.exitCode());
+        assertTrue(none.err().strip().startsWith("dice4j: reduction: NONE returns the Dice terms alone; --dice-weight"),
+                none.err());
+        CliRun negative = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+                "--ce-weight", "-1");
+        assertEquals("dice4j: --ce-weight: expected a finite value ≥ 0, got -1.0", negative.err().strip());
+    }
+
+    @Test
     void theTableNamesTheLossAndEveryTerm() {
         CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255");
