@@ -971,32 +971,53 @@ public final class VectorKernels implements Kernels {
             int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
-        VectorMask<Float> dense = FLOATS.maskAll(pass.denseTarget());
         MemorySegment logits = pass.logits();
+        MemorySegment target = pass.target();
         int[] labels = ws.labels;
         float[] sums = ws.blockSums;
-        FloatVector counted = zero;
-        for (int i = 0; i < count; i += LANES) {
-            counted = counted.add(one, IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense));
-        }
-        addInto(sums, StatisticsPass.VOXELS * LANES, counted);
-        FloatVector crossEntropy = zero;
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
-            int foreground = pass.foregroundLabel(c);
+            FloatVector crossEntropy = zero;
+            // One loop per target kind, as in the accumulation stages (a branch inside made C2 deoptimize in a loop).
+            if (pass.denseTarget()) {
+                for (int i = 0; i < count; i += LANES) {
+                    long at = offset + (long) i * Float.BYTES;
+                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                    FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, at, NATIVE);
+                    crossEntropy = crossEntropy.add(binaryCrossEntropy(z, g, one));
+                }
+            } else {
+                int foreground = pass.foregroundLabel(c);
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                    IntVector label = IntVector.fromArray(INTS, labels, i);
+                    FloatVector g = zero.blend(one, label.eq(foreground).cast(FLOATS));
+                    crossEntropy = crossEntropy.add(binaryCrossEntropy(z, g, one), label.compare(GE, 0).cast(FLOATS));
+                }
+            }
+            addInto(sums, StatisticsPass.CROSS_ENTROPY * LANES, crossEntropy);
+        }
+        FloatVector counted = zero;
+        if (pass.denseTarget()) {
             for (int i = 0; i < count; i += LANES) {
-                long at = offset + (long) i * Float.BYTES;
-                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
-                FloatVector g = targetVector(pass, ws, foreground, at, i);
-                FloatVector t = VectorMath.expNonPositive(z.abs().neg());
-                FloatVector u = one.add(t);
-                FloatVector log1p = VectorMath.log(u).add(t.sub(u.sub(one)));
-                FloatVector loss = z.neg().fma(g, z.max(zero)).add(log1p);
-                VectorMask<Float> unmasked = IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS).or(dense);
-                crossEntropy = crossEntropy.add(loss, unmasked);
+                counted = counted.add(one);
+            }
+        } else {
+            for (int i = 0; i < count; i += LANES) {
+                counted = counted.add(one, IntVector.fromArray(INTS, labels, i).compare(GE, 0).cast(FLOATS));
             }
         }
-        addInto(sums, StatisticsPass.CROSS_ENTROPY * LANES, crossEntropy);
+        addInto(sums, StatisticsPass.VOXELS * LANES, counted);
+    }
+
+    /**
+     * max(z, 0) − z·g + ln(1 + t) with t = e^−|z|: ln(1 + t) as ln u plus u's rounding error t − (u − 1), u = 1 + t.
+     */
+    private static FloatVector binaryCrossEntropy(FloatVector z, FloatVector g, FloatVector one) {
+        FloatVector t = VectorMath.expNonPositive(z.abs().neg());
+        FloatVector u = one.add(t);
+        FloatVector log1p = VectorMath.log(u).add(t.sub(u.sub(one)));
+        return z.neg().fma(g, z.max(0f)).add(log1p);
     }
 
     /** Writes probability = staged value × scale of every class of the chunk into {@code ws.gradient}. */
