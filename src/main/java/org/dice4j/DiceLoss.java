@@ -135,6 +135,10 @@ public final class DiceLoss {
      *
      * @throws IllegalArgumentException for a shape, type or option that does not fit, a closed segment, or a label
      *     that is neither a class nor the ignore index (naming its image, voxel and value)
+     * @throws java.util.concurrent.CancellationException when the calling thread is interrupted: the pass stops
+     *     between two tasks (a fraction of a millisecond) and the interrupt status stays set
+     * @throws java.util.concurrent.RejectedExecutionException when the {@link Builder#executor executor} rejects a
+     *     worker thread
      */
     public LossResult forward(Tensor logits, Tensor target) {
         StatisticsPass pass = prepare(logits, target);
@@ -149,6 +153,8 @@ public final class DiceLoss {
      *
      * @throws IllegalArgumentException as {@link #forward}, for a gradient tensor that does not fit, or with
      *     {@link Reduction#NONE} (which needs an upstream gradient per term); nothing is written then
+     * @throws java.util.concurrent.CancellationException as {@link #forward}; the gradient is then filled with NaN,
+     *     never left partly written (also after a rejected worker or a failing one)
      */
     public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient) {
         return forwardBackward(logits, target, gradient, 1.0);
@@ -197,12 +203,16 @@ public final class DiceLoss {
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
         Kernels kernels = kernels();
-        boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
-        int images = (int) pass.images();
-        reduce(values, images, pass.classes(), null, scratch);
-        double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
-        coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
-        kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+        try {
+            boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
+            int images = (int) pass.images();
+            reduce(values, images, pass.classes(), null, scratch);
+            double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
+            coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
+            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+        } catch (RuntimeException e) {
+            throw poisoned(gradient, e);
+        }
         return scratch.reduced[0];
     }
 
@@ -217,14 +227,35 @@ public final class DiceLoss {
         }
         double[] values = new double[pass.outputLength()];
         Kernels kernels = kernels();
-        boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
-        LossResult result = evaluate(new Statistics(images, classes, values));
-        double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
-        Scratch scratch = new Scratch();
-        reduce(values, images, classes, null, scratch);
-        coefficients(values, images, classes, upstream, upstreamTerms, coefficients, scratch);
-        kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
-        return result;
+        try {
+            boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
+            LossResult result = evaluate(new Statistics(images, classes, values));
+            double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
+            Scratch scratch = new Scratch();
+            reduce(values, images, classes, null, scratch);
+            coefficients(values, images, classes, upstream, upstreamTerms, coefficients, scratch);
+            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+            return result;
+        } catch (RuntimeException e) {
+            throw poisoned(gradient, e);
+        }
+    }
+
+    /**
+     * {@code failure}, after filling the gradient with NaN if the passes may have written part of it: an interrupt, a
+     * rejecting executor or a failing worker must not leave a partial gradient that looks valid. A bad label is found
+     * before anything is written ({@link IllegalArgumentException}: the buffer is left as it was).
+     */
+    private static RuntimeException poisoned(Tensor gradient, RuntimeException failure) {
+        if (!(failure instanceof IllegalArgumentException)) {
+            try {
+                // Every byte 0xFF: every float is a NaN.
+                gradient.segment().asSlice(0, gradient.byteSize()).fill((byte) 0xFF);
+            } catch (RuntimeException e) {
+                failure.addSuppressed(e); // a closed arena: nothing can be written, nor read
+            }
+        }
+        return failure;
     }
 
     /**
@@ -896,8 +927,9 @@ public final class DiceLoss {
         }
 
         /**
-         * Where the extra threads come from (default: the common fork-join pool); {@code null} for the default. A
-         * rejecting executor is not an error: the calling thread then does the work itself.
+         * Where the extra threads come from (default: the common fork-join pool); {@code null} for the default. An
+         * executor that rejects a worker (shut down, saturated) stops the call with a
+         * {@link java.util.concurrent.RejectedExecutionException}; it is only asked for passes large enough to split.
          */
         public Builder executor(java.util.concurrent.Executor executor) {
             this.executor = executor;

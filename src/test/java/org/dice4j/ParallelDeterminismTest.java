@@ -6,8 +6,6 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import org.dice4j.Problems.Instance;
 import org.junit.jupiter.api.AfterAll;
@@ -17,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The same bits for any thread count: loss, terms, statistics and gradient with 1, 2, 3 and 7 threads are
  * identical (raw bits compared), over random problems and options, on a pool with 7 workers, and the terms are
- * within the reference's tolerance; a rejecting executor or a confined arena changes nothing but who does the work.
+ * within the reference's tolerance; a confined arena changes nothing but who does the work (interrupts and rejecting
+ * executors: CancellationTest).
  */
 class ParallelDeterminismTest {
     private static final int EXAMPLES = Math.max(20, Integer.getInteger("dice4j.test.examples", 300) / 3);
@@ -91,19 +90,6 @@ class ParallelDeterminismTest {
                 }
             }
         });
-    }
-
-    @Test
-    void aRejectingExecutorLeavesTheWorkToTheCallingThread() throws Exception {
-        ExecutorService closed = Executors.newSingleThreadExecutor();
-        closed.shutdown();
-        Instance instance = new Problems.Problem(new long[] {2, 4, 40_000}, Activation.SOFTMAX,
-                Problems.TargetKind.UINT8, Problems.IgnoreMode.SOME, true, 42).instance();
-        DiceLoss loss = DiceLoss.builder().ignoreIndex(255).build();
-        double sequential = loss.lossValue(instance.logits(), instance.target());
-        double rejected = loss.toBuilder().threads(4).executor(closed).build()
-                .lossValue(instance.logits(), instance.target());
-        assertEquals(Double.doubleToRawLongBits(sequential), Double.doubleToRawLongBits(rejected));
     }
 
     @Test

@@ -11,7 +11,8 @@ import org.dice4j.Activation;
 
 /**
  * The reference implementation: double precision, {@link Math#exp}, one element at a time, written the obvious
- * way. It is the oracle every fast kernel is tested against, and the fallback when the Vector API is absent.
+ * way. It is the oracle every fast kernel is tested against, and the fallback when the Vector API is absent. An
+ * interrupt of the calling thread stops a pass between images (Parallelism#checkInterrupted).
  */
 public final class ScalarKernels implements Kernels {
 
@@ -35,12 +36,14 @@ public final class ScalarKernels implements Kernels {
 
     private static void elementwiseStatistics(StatisticsPass pass, double[] out) {
         for (long n = 0; n < pass.images(); n++) {
+            Parallelism.checkInterrupted();
             elementwiseRange(pass, out, n, 0, pass.voxels());
         }
     }
 
     private static void softmaxStatistics(StatisticsPass pass, double[] out) {
         for (long n = 0; n < pass.images(); n++) {
+            Parallelism.checkInterrupted();
             softmaxRange(pass, out, n, 0, pass.voxels());
         }
     }
@@ -136,6 +139,7 @@ public final class ScalarKernels implements Kernels {
     public void gradient(GradientPass pass) {
         StatisticsPass statistics = pass.statistics();
         for (long n = 0; n < statistics.images(); n++) {
+            Parallelism.checkInterrupted();
             if (statistics.activation() == Activation.SOFTMAX) {
                 softmaxGradientRange(pass, n, 0, statistics.voxels());
             } else {
@@ -246,6 +250,7 @@ public final class ScalarKernels implements Kernels {
     public void counts(CountPass pass, long[] out) {
         Arrays.fill(out, 0, pass.outputLength(), 0L);
         for (long n = 0; n < pass.images(); n++) {
+            Parallelism.checkInterrupted();
             countRange(pass, out, n, 0, pass.voxels());
         }
     }
