@@ -143,7 +143,11 @@ public final class DiceLoss {
     public LossResult forward(Tensor logits, Tensor target) {
         StatisticsPass pass = prepare(logits, target);
         double[] values = new double[pass.outputLength()];
-        kernels().statistics(pass, values);
+        try {
+            kernels().statistics(pass, values);
+        } catch (IllegalStateException e) {
+            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+        }
         return evaluate(new Statistics((int) pass.images(), pass.classes(), values));
     }
 
@@ -211,7 +215,7 @@ public final class DiceLoss {
             coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
         } catch (RuntimeException e) {
-            throw poisoned(gradient, e);
+            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
         }
         return scratch.reduced[0];
     }
@@ -237,8 +241,16 @@ public final class DiceLoss {
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
             return result;
         } catch (RuntimeException e) {
-            throw poisoned(gradient, e);
+            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
         }
+    }
+
+    /** {@code failure}, explained when it is the FFM API's report of an arena closed by another thread mid-call. */
+    private static RuntimeException closedDuringCall(RuntimeException failure, Tensor logits, Tensor target,
+            Tensor gradient) {
+        return failure instanceof IllegalStateException state
+                ? Tensor.closedDuringCall(state, "logits", logits, "target", target, "gradient", gradient)
+                : failure;
     }
 
     /**
@@ -766,7 +778,11 @@ public final class DiceLoss {
         StatisticsPass pass = prepare(logits, target);
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
-        kernels().statistics(pass, values);
+        try {
+            kernels().statistics(pass, values);
+        } catch (IllegalStateException e) {
+            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+        }
         reduce(values, (int) pass.images(), pass.classes(), null, scratch);
         return scratch.reduced[0];
     }

@@ -32,6 +32,8 @@ public final class DiceMetric {
     private final MetricReduction reduction;
     private final boolean referenceKernels;
     private final int threads;
+    /** The builder's executor, or null for the common fork-join pool. */
+    private final java.util.concurrent.Executor executor;
 
     private DiceMetric(Builder b) {
         activation = b.activation;
@@ -44,6 +46,7 @@ public final class DiceMetric {
         reduction = b.reduction;
         referenceKernels = b.referenceKernels;
         threads = b.threads;
+        executor = b.executor;
     }
 
     public static Builder builder() {
@@ -62,6 +65,7 @@ public final class DiceMetric {
         b.reduction = reduction;
         b.referenceKernels = referenceKernels;
         b.threads = threads;
+        b.executor = executor;
         return b;
     }
 
@@ -91,7 +95,11 @@ public final class DiceMetric {
     public MetricResult compute(Tensor prediction, Tensor target) {
         CountPass pass = prepare(prediction, target);
         long[] counts = new long[pass.outputLength()];
-        kernels().counts(pass, counts);
+        try {
+            kernels().counts(pass, counts);
+        } catch (IllegalStateException e) {
+            throw Tensor.closedDuringCall(e, "prediction", prediction, "target", target);
+        }
         return MetricResult.of(counts, (int) pass.images(), pass.classes(), includeBackground ? 0 : 1, ignoreEmpty,
                 reduction);
     }
@@ -194,7 +202,8 @@ public final class DiceMetric {
         return new CountPass(prediction.segment(), prediction.dtype(), mode, decision, target.segment(), target.dtype(),
                 images, (int) classes, voxels, hasIgnoreIndex, ignoreIndex, spatial,
                 threads > 1 && Parallelism.shareable(prediction.segment(), target.segment())
-                        ? Parallelism.of(threads) : Parallelism.SEQUENTIAL);
+                        ? (executor == null ? Parallelism.of(threads) : new Parallelism(threads, executor))
+                        : Parallelism.SEQUENTIAL);
     }
 
     /** The largest float ≤ x: a float score z satisfies z > x exactly when z > floatBelow(x). */
@@ -244,8 +253,18 @@ public final class DiceMetric {
         private MetricReduction reduction = MetricReduction.MEAN;
         private boolean referenceKernels;
         private int threads = 1;
+        private java.util.concurrent.Executor executor;
 
         private Builder() {}
+
+        /**
+         * Where the extra threads come from (default: the common fork-join pool); {@code null} for the default. An
+         * executor that rejects a worker stops the call with a {@link java.util.concurrent.RejectedExecutionException}.
+         */
+        public Builder executor(java.util.concurrent.Executor executor) {
+            this.executor = executor;
+            return this;
+        }
 
         /** Threads a call may use (default 1); the counts do not depend on it. */
         public Builder threads(int threads) {

@@ -161,6 +161,34 @@ class LossCommandTest {
     }
 
     @Test
+    void gradIntoAnExistingFileReplacesItWholeOrLeavesItUntouched() throws IOException {
+        Path logits = logitsFile();
+        Path labels = labelsFile();
+        Path gradient = folder.resolve("grad.npy");
+        byte[] previous = "an older file that must survive a failed run".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Files.write(gradient, previous);
+        // A failing run (label 255 without --ignore-index) leaves the existing file exactly as it was.
+        assertEquals(2, run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--grad",
+                gradient.toString()).exitCode());
+        assertArrayEquals(previous, Files.readAllBytes(gradient));
+        // A reader holding the old file keeps its bytes; a successful run swaps in the whole new file by a rename.
+        try (var reader = Files.newInputStream(gradient)) {
+            assertEquals(0, run("loss", "--logits", logits.toString(), "--target", labels.toString(), "--ignore-index",
+                    "255", "--grad", gradient.toString()).exitCode());
+            assertArrayEquals(previous, reader.readAllBytes());
+        }
+        float[] expected = new float[120];
+        DiceLoss.builder().ignoreIndex(255).build().forwardBackward(Tensor.of(logits(), 2, 3, 4, 5),
+                Tensor.ofUint8(labels(), 2, 4, 5), Tensor.of(expected, 2, 3, 4, 5));
+        try (Arena arena = Arena.ofConfined()) {
+            assertArrayEquals(expected, NpyFile.map(gradient, arena).data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
+        }
+        try (var files = Files.list(folder)) {
+            assertEquals(3, files.count(), "the inputs and the gradient: no temporary file left");
+        }
+    }
+
+    @Test
     void badInputExitsWithTwoAndOneLineNamingTheFileAndNoOutputIsLeft() throws IOException {
         Path logits = logitsFile();
         Path labels = labelsFile();

@@ -1,0 +1,79 @@
+package org.dice4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.dice4j.DType;
+import org.dice4j.internal.KernelProvider;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code eval} killed mid-run (SIGKILL: no shutdown hook runs) leaves no partial CSV: the results file is either
+ * absent or complete, never cut short. Kills land at several moments of a run over many small pairs; at least one
+ * of them must hit a running process, so that the property is not checked on finished runs only.
+ */
+class EvalKilledTest {
+    private static final int PAIRS = 1500;
+    private static final int CLASSES = 3;
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aKilledEvalLeavesTheCsvAbsentOrComplete() throws IOException, InterruptedException {
+        Path predictions = Files.createDirectory(folder.resolve("pred"));
+        Path targets = Files.createDirectory(folder.resolve("target"));
+        float[] scores = new float[CLASSES * 64];
+        byte[] labels = new byte[64];
+        for (int i = 0; i < scores.length; i++) {
+            scores[i] = (float) Math.sin(i);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) (i % CLASSES);
+        }
+        for (int k = 0; k < PAIRS; k++) {
+            CliRun.write(predictions.resolve("case" + k + ".npy"), DType.FLOAT32, new long[] {1, CLASSES, 64},
+                    MemorySegment.ofArray(scores));
+            CliRun.write(targets.resolve("case" + k + ".npy"), DType.UINT8, new long[] {1, 64},
+                    MemorySegment.ofArray(labels));
+        }
+        int killedWhileRunning = 0;
+        for (long delayMs : new long[] {150, 400, 700, 1000, 1500}) {
+            Path csv = folder.resolve("results-" + delayMs + ".csv");
+            Process child = start(predictions, targets, csv);
+            boolean finished = child.waitFor(delayMs, TimeUnit.MILLISECONDS);
+            if (!finished) {
+                killedWhileRunning++;
+                child.destroyForcibly();
+                assertTrue(child.waitFor(30, TimeUnit.SECONDS), "killed child did not end");
+            }
+            if (Files.exists(csv)) {
+                List<String> rows = Files.readAllLines(csv);
+                assertEquals(1 + PAIRS * CLASSES, rows.size(), "a CSV that exists is complete (delay " + delayMs + ")");
+            } else {
+                assertTrue(!finished || child.exitValue() != 0, "a run that finished wrote its CSV");
+            }
+        }
+        assertTrue(killedWhileRunning > 0, "no kill landed while eval was running: make the run longer");
+    }
+
+    private static Process start(Path predictions, Path targets, Path csv) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        if (KernelProvider.vectorModulePresent()) {
+            command.add("--add-modules=jdk.incubator.vector");
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "eval",
+                "--pred-dir", predictions.toString(), "--target-dir", targets.toString(), "--out", csv.toString()));
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+    }
+}
