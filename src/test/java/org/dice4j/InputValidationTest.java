@@ -142,6 +142,23 @@ class InputValidationTest {
     }
 
     @Test
+    void aZeroSizeSpatialAxisGivesEmptyTermsOnEveryEntryPoint() {
+        // No voxel: I = P = G = 0 in every term, so the Dice score is s_nr/s_dr = 1 and every term 0.
+        Tensor logits = Tensor.of(new float[0], 2, 3, 0);
+        Tensor labels = Tensor.ofUint8(new byte[0], 2, 0);
+        for (boolean reference : new boolean[] {false, true}) {
+            DiceLoss loss = DiceLoss.builder().lambdaCrossEntropy(1).referenceKernels(reference).build();
+            LossResult result = loss.forward(logits, labels);
+            assertEquals(0.0, result.loss());
+            assertEquals(0.0, result.crossEntropy());
+            assertEquals(0.0, loss.lossValueAndGradient(logits, labels, Tensor.of(new float[0], 2, 3, 0)));
+            MetricResult metric = DiceMetric.builder().reduction(MetricReduction.NONE).referenceKernels(reference)
+                    .build().compute(logits, labels);
+            assertTrue(Double.isNaN(metric.dice()[1][2]), "an empty target is NaN with ignoreEmpty");
+        }
+    }
+
+    @Test
     void tooManyTermsAreRefusedEvenWhenAnEmptyAxisMakesTheTensorEmpty() {
         Tensor empty = Tensor.of(MemorySegment.NULL, DType.FLOAT32, 1L << 40, 1L << 40, 0);
         String message = message(() -> DiceLoss.builder().build().forward(empty, empty));
