@@ -463,16 +463,14 @@ public final class DiceLoss {
         if (logits.dtype() != DType.FLOAT32) {
             throw new IllegalArgumentException("logits: expected dtype FLOAT32, got " + logits.dtype());
         }
-        if (logits.layout() != Layout.CHANNELS_FIRST) {
-            throw new IllegalArgumentException("logits: layout " + logits.layout()
-                    + " is not supported yet; expected CHANNELS_FIRST (N, C, spatial…)");
-        }
+        boolean channelsLast = logits.layout() == Layout.CHANNELS_LAST;
+        String expectedShape = channelsLast ? "(N, spatial…, C)" : "(N, C, spatial…)";
         if (shape.length < 3) {
-            throw new IllegalArgumentException("logits: expected shape (N, C, spatial…) with at least one spatial"
-                    + " axis, got " + Arrays.toString(shape));
+            throw new IllegalArgumentException("logits: expected shape " + expectedShape + " with at least one spatial"
+                    + " axis, got " + Arrays.toString(shape) + " " + logits.layout());
         }
         long images = shape[0];
-        long classes = shape[1];
+        long classes = shape[channelsLast ? shape.length - 1 : 1];
         if (images < 1 || classes < 1) {
             throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
         }
@@ -498,27 +496,31 @@ public final class DiceLoss {
         }
         checkAlive("logits", logits);
         checkAlive("target", target);
-        if (target.layout() != Layout.CHANNELS_FIRST) {
-            throw new IllegalArgumentException("target: layout " + target.layout() + " is not supported yet");
-        }
         DType targetType = target.dtype();
         long[] targetShape = target.shapeArray();
         if (targetType == DType.FLOAT32) {
-            if (!Arrays.equals(targetShape, shape)) {
+            if (!Arrays.equals(targetShape, shape) || target.layout() != logits.layout()) {
                 throw new IllegalArgumentException("target: a dense float32 target must have the logits' shape "
-                        + Arrays.toString(shape) + ", got " + Arrays.toString(targetShape));
+                        + Arrays.toString(shape) + " " + logits.layout() + ", got " + Arrays.toString(targetShape)
+                        + " " + target.layout());
             }
             if (hasIgnoreIndex) {
                 throw new IllegalArgumentException("ignoreIndex: " + ignoreIndex
                         + " needs an integer label-map target, got a dense float32 target");
             }
         } else {
-            if (!isLabelMapShape(targetShape, shape)) {
+            // A label map has no channel axis, so its own layout does not matter; a singleton channel axis, if any,
+            // sits where the logits have theirs.
+            int channelAxis = channelsLast ? shape.length - 1 : 1;
+            if (!isLabelMapShape(targetShape, shape, channelAxis)) {
                 long[] withoutChannel = new long[shape.length - 1];
-                withoutChannel[0] = images;
-                System.arraycopy(shape, 2, withoutChannel, 1, shape.length - 2);
+                for (int axis = 0, to = 0; axis < shape.length; axis++) {
+                    if (axis != channelAxis) {
+                        withoutChannel[to++] = shape[axis];
+                    }
+                }
                 long[] withChannel = shape.clone();
-                withChannel[1] = 1;
+                withChannel[channelAxis] = 1;
                 throw new IllegalArgumentException("target: a " + targetType + " label map must have shape "
                         + Arrays.toString(withoutChannel) + " or " + Arrays.toString(withChannel) + ", got "
                         + Arrays.toString(targetShape));
@@ -526,18 +528,31 @@ public final class DiceLoss {
         }
         return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
                 resolved, squared, softLabel, lambdaCrossEntropy > 0, hasIgnoreIndex, ignoreIndex, shape,
+                channelsLast,
                 // Segments of a confined arena can only be read by the calling thread: the same bits, one thread.
                 parallelism.threads() > 1 && !Parallelism.shareable(logits.segment(), target.segment())
                         ? Parallelism.SEQUENTIAL : parallelism);
     }
 
-    /** (N, spatial…) or (N, 1, spatial…) for logits of shape (N, C, spatial…). */
-    private static boolean isLabelMapShape(long[] target, long[] logits) {
+    /** The logits' shape without its channel axis, or with a channel axis of size 1 there. */
+    private static boolean isLabelMapShape(long[] target, long[] logits, int channelAxis) {
         if (target.length == logits.length - 1) {
-            return target[0] == logits[0] && Arrays.equals(target, 1, target.length, logits, 2, logits.length);
+            for (int axis = 0, at = 0; axis < logits.length; axis++) {
+                if (axis != channelAxis && target[at++] != logits[axis]) {
+                    return false;
+                }
+            }
+            return true;
         }
-        return target.length == logits.length && target[0] == logits[0] && target[1] == 1
-                && Arrays.equals(target, 2, target.length, logits, 2, logits.length);
+        if (target.length != logits.length || target[channelAxis] != 1) {
+            return false;
+        }
+        for (int axis = 0; axis < logits.length; axis++) {
+            if (axis != channelAxis && target[axis] != logits[axis]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void checkAlive(String name, Tensor tensor) {

@@ -4,6 +4,6 @@ package org.dice4j;
 public enum Layout {
     /** {@code (N, C, s1, …, sk)}: PyTorch's default. */
     CHANNELS_FIRST,
-    /** {@code (N, s1, …, sk, C)}: TensorFlow/Keras and PyTorch {@code channels_last}. Not yet accepted by the losses. */
+    /** {@code (N, s1, …, sk, C)}: TensorFlow/Keras and PyTorch {@code channels_last} (DiceLoss; not yet DiceMetric). */
     CHANNELS_LAST
 }

@@ -56,11 +56,11 @@ public final class ScalarKernels implements Kernels {
         int classes = pass.classes();
         for (int c = 0; c < classes; c++) {
             int base = (int) ((n * classes + c) * StatisticsPass.STATS);
-            long row = (n * classes + c) * pass.voxels();
             for (long v = from; v < to; v++) {
+                long element = pass.element(n, c, v);
                 double g;
                 if (pass.denseTarget()) {
-                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
                 } else {
                     int label = readLabel(pass, n, v);
                     if (label == MASKED) {
@@ -68,7 +68,7 @@ public final class ScalarKernels implements Kernels {
                     }
                     g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
                 }
-                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
                 double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
                 if (pass.crossEntropy()) {
@@ -85,9 +85,7 @@ public final class ScalarKernels implements Kernels {
     /** Adds the softmax statistics of voxels [from, to) of image n to {@code out}, voxel by voxel. */
     public static void softmaxRange(StatisticsPass pass, double[] out, long n, long from, long to) {
         int classes = pass.classes();
-        long voxels = pass.voxels();
         MemorySegment logits = pass.logits();
-        long imageStart = n * classes * voxels;
         for (long v = from; v < to; v++) {
             int label = 0;
             if (!pass.denseTarget()) {
@@ -96,15 +94,15 @@ public final class ScalarKernels implements Kernels {
                     continue;
                 }
             }
-            double max = voxelMax(logits, imageStart, classes, voxels, v);
+            double max = voxelMax(pass, n, v);
             double expSum = 0;
             for (int c = 0; c < classes; c++) {
-                expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
+                expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v)) - max);
             }
             // −ln p_c = log-sum-exp − z_c, never the log of a rounded probability.
             double logSumExp = max + Math.log(expSum);
             for (int c = 0; c < classes; c++) {
-                long index = imageStart + c * voxels + v;
+                long index = pass.element(n, c, v);
                 double z = logits.getAtIndex(JAVA_FLOAT_UNALIGNED, index);
                 double p = Math.exp(z - max) / expSum;
                 double g = pass.denseTarget()
@@ -154,20 +152,20 @@ public final class ScalarKernels implements Kernels {
         MemorySegment gradient = gradientPass.gradient();
         int classes = pass.classes();
         for (int c = 0; c < classes; c++) {
-            long row = (n * classes + c) * pass.voxels();
             for (long v = from; v < to; v++) {
+                long element = pass.element(n, c, v);
                 double g;
                 if (pass.denseTarget()) {
-                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
                 } else {
                     int label = readLabel(pass, n, v);
                     if (label == MASKED) {
-                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, row + v, 0f);
+                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, element, 0f);
                         continue;
                     }
                     g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
                 }
-                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, row + v);
+                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
                 double value;
                 if (pass.activation() == Activation.SIGMOID) {
                     double p = sigmoid(z);
@@ -178,7 +176,7 @@ public final class ScalarKernels implements Kernels {
                     value = lossByProbability(gradientPass, n, c, z, g)
                             + gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * (z - g);
                 }
-                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, row + v, (float) value);
+                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, element, (float) value);
             }
         }
     }
@@ -196,37 +194,35 @@ public final class ScalarKernels implements Kernels {
         MemorySegment gradient = gradientPass.gradient();
         MemorySegment logits = pass.logits();
         int classes = pass.classes();
-        long voxels = pass.voxels();
-        long imageStart = n * classes * voxels;
         for (long v = from; v < to; v++) {
             int label = 0;
             if (!pass.denseTarget()) {
                 label = readLabel(pass, n, v);
                 if (label == MASKED) {
                     for (int c = 0; c < classes; c++) {
-                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v, 0f);
+                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v), 0f);
                     }
                     continue;
                 }
             }
-            double max = voxelMax(logits, imageStart, classes, voxels, v);
+            double max = voxelMax(pass, n, v);
             double expSum = 0;
             for (int c = 0; c < classes; c++) {
-                probability[c] = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v) - max);
+                probability[c] = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v)) - max);
                 expSum += probability[c];
             }
             // ∂L/∂z_c = p_c·(∂L/∂p_c − Σ_k p_k·∂L/∂p_k), plus the cross-entropy's p_c·Σ_k κ_k·g_k − κ_c·g_c.
             double weighted = 0;
             for (int c = 0; c < classes; c++) {
                 probability[c] /= expSum;
-                double g = target(pass, label, imageStart + c * voxels + v, c);
+                double g = target(pass, label, pass.element(n, c, v), c);
                 byProbability[c] = lossByProbability(gradientPass, n, c, probability[c], g);
                 weighted += probability[c] * byProbability[c]
                         - gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * g;
             }
             for (int c = 0; c < classes; c++) {
-                double g = target(pass, label, imageStart + c * voxels + v, c);
-                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v,
+                double g = target(pass, label, pass.element(n, c, v), c);
+                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v),
                         (float) (probability[c] * (byProbability[c] - weighted)
                                 - gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * g));
             }
@@ -319,11 +315,11 @@ public final class ScalarKernels implements Kernels {
         return (int) value;
     }
 
-    /** max over c of the logit (imageStart + c·voxels + v): the softmax's shift. */
-    private static double voxelMax(MemorySegment logits, long imageStart, int classes, long voxels, long v) {
+    /** max over c of the logits of voxel v of image n: the softmax's shift. */
+    private static double voxelMax(StatisticsPass pass, long n, long v) {
         double max = Double.NEGATIVE_INFINITY;
-        for (int c = 0; c < classes; c++) {
-            max = Math.max(max, logits.getAtIndex(JAVA_FLOAT_UNALIGNED, imageStart + c * voxels + v));
+        for (int c = 0; c < pass.classes(); c++) {
+            max = Math.max(max, pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v)));
         }
         return max;
     }

@@ -6,12 +6,14 @@ import org.dice4j.Activation;
 import org.dice4j.DType;
 
 /**
- * One validated statistics pass: what the kernels read and which sums they produce. Logits are channels-first
- * float32 {@code (images, classes, voxels)}; the target is either dense float32 of the same shape or an integer
- * label map {@code (images, voxels)}. The public facade has checked every size, type and segment before building
+ * One validated statistics pass: what the kernels read and which sums they produce. Logits are float32
+ * {@code (images, classes, voxels)} channels-first or {@code (images, voxels, classes)} channels-last; the target is
+ * either dense float32 of the same shape and layout or an integer label map {@code (images, voxels)}. The public facade has checked every size, type and segment before building
  * one of these, so kernels do no argument checking beyond label values.
  *
- * <p>{@code logitShape} (N, C, spatial…) is only read, to name a voxel's position in error messages.
+ * <p>{@code logitShape} (N, C, spatial…), or (N, spatial…, C) with {@code channelsLast}, is only read, to name a
+ * voxel's position in error messages. With {@code channelsLast} the logits, a dense target and the gradient hold the
+ * classes of a voxel next to each other: see {@link #element}.
  * {@code parallelism} says how many threads may run the pass; results do not depend on it.
  *
  * <p>Output: {@code out[(n * classes + c) * STATS + k]} for k in {@link #INTERSECTION}, {@link #PRED_SUM},
@@ -34,6 +36,7 @@ public record StatisticsPass(
         boolean hasIgnore,
         long ignoreIndex,
         long[] logitShape,
+        boolean channelsLast,
         Parallelism parallelism) {
 
     /** A pass on the calling thread only. */
@@ -41,13 +44,13 @@ public record StatisticsPass(
             long voxels, Activation activation, boolean squared, boolean softIntersection, boolean crossEntropy,
             boolean hasIgnore, long ignoreIndex, long[] logitShape) {
         this(logits, target, targetType, images, classes, voxels, activation, squared, softIntersection, crossEntropy,
-                hasIgnore, ignoreIndex, logitShape, Parallelism.SEQUENTIAL);
+                hasIgnore, ignoreIndex, logitShape, false, Parallelism.SEQUENTIAL);
     }
 
     /** This pass on the calling thread only (same results: see Parallelism). */
     public StatisticsPass sequential() {
         return parallelism.threads() == 1 ? this : new StatisticsPass(logits, target, targetType, images, classes, voxels,
-                activation, squared, softIntersection, crossEntropy, hasIgnore, ignoreIndex, logitShape,
+                activation, squared, softIntersection, crossEntropy, hasIgnore, ignoreIndex, logitShape, channelsLast,
                 Parallelism.SEQUENTIAL);
     }
 
@@ -64,6 +67,14 @@ public record StatisticsPass(
     public static final int VOXELS = 5;
     /** Statistics per (image, class). */
     public static final int STATS = 6;
+
+    /**
+     * Index of the element of image n, class c, voxel v in the logits (and in a dense target or gradient, which share
+     * their layout): {@code (n·C + c)·S + v} channels-first, {@code (n·S + v)·C + c} channels-last.
+     */
+    public long element(long n, int c, long v) {
+        return channelsLast ? (n * voxels + v) * classes + c : (n * classes + c) * voxels + v;
+    }
 
     public boolean denseTarget() {
         return targetType == DType.FLOAT32;
@@ -87,8 +98,10 @@ public record StatisticsPass(
     public IllegalArgumentException labelOutOfRange(long image, long voxel, long value) {
         long[] position = new long[logitShape.length - 2];
         long rest = voxel;
+        // Spatial axes: (N, C, s1…sk) channels-first, (N, s1…sk, C) channels-last.
+        int firstSpatial = channelsLast ? 1 : 2;
         for (int axis = position.length - 1; axis >= 0; axis--) {
-            long size = logitShape[axis + 2];
+            long size = logitShape[axis + firstSpatial];
             position[axis] = size == 0 ? 0 : rest % size;
             rest = size == 0 ? 0 : rest / size;
         }

@@ -64,6 +64,11 @@ public final class VectorKernels implements Kernels {
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
 
+    /** Channels-last with more than one class (with one, both layouts hold the same bytes). */
+    private static boolean interleaved(StatisticsPass pass) {
+        return pass.channelsLast() && pass.classes() > 1;
+    }
+
     public VectorKernels() {
         if (LANES < 4) {
             throw new UnsupportedOperationException("fewer than 4 float lanes");
@@ -83,7 +88,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void statistics(StatisticsPass pass, double[] out) {
         Workspace ws = WORKSPACE.get().ensure(pass.classes());
-        runStatistics(pass, ws, out, plan(pass), null);
+        runStatistics(pass, ws, out, interleaved(pass) ? INTERLEAVED_PLANS.get(plan(pass)) : plan(pass), null);
     }
 
     /**
@@ -93,6 +98,12 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public boolean statisticsForGradient(StatisticsPass pass, double[] out, MemorySegment gradient) {
+        if (interleaved(pass)) {
+            // Channels-last: the gradient pass computes the activation again on its transposed chunks (storing p
+            // would cost a transposed write now and a transposed read then).
+            statistics(pass, out);
+            return false;
+        }
         Workspace ws = WORKSPACE.get().ensure(pass.classes());
         if (!pass.denseTarget()) {
             checkLabels(pass, ws);
@@ -159,6 +170,7 @@ public final class VectorKernels implements Kernels {
     private static void runChunks(StatisticsPass pass, Workspace ws, Stage[] plan, long n, long from, long to) {
         for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
             int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
+            ws.locate(pass, n, chunk);
             // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
             // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
             // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
@@ -401,7 +413,9 @@ public final class VectorKernels implements Kernels {
     @Override
     public void gradient(GradientPass gradientPass) {
         StatisticsPass pass = gradientPass.statistics();
-        Stage[] plan = gradientPlan(pass, gradientPass.probabilitiesStored());
+        boolean interleaved = interleaved(pass);
+        Stage[] plan = interleaved ? INTERLEAVED_PLANS.get(gradientPlan(pass, false))
+                : gradientPlan(pass, gradientPass.probabilitiesStored());
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
         // Tasks write disjoint ranges of the gradient: any thread count gives the same bits.
@@ -409,13 +423,16 @@ public final class VectorKernels implements Kernels {
             long n = task / tasksPerImage;
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
             Workspace worker = WORKSPACE.get().ensure(pass.classes());
-            worker.gradient = gradientPass.gradient();
+            // Channels-last: the stages write the staging buffer, TRANSPOSE_OUT the caller's gradient.
+            worker.gradient = interleaved ? worker.stagedGradientSegment : gradientPass.gradient();
+            worker.gradientOut = gradientPass.gradient();
             worker.coefficients = gradientPass.coefficients();
             worker.coefficientImage = -1;
             try {
                 runChunks(pass, worker, plan, n, from, Math.min(from + TASK_VOXELS, vectorVoxels));
             } finally {
                 worker.gradient = null;
+                worker.gradientOut = null;
                 worker.coefficients = null;
             }
         });
@@ -483,6 +500,35 @@ public final class VectorKernels implements Kernels {
     private static final Stage GRADIENT_SOFTMAX_PLAIN = VectorKernels::gradientSoftmaxPlain;
 
     private static final Stage GRADIENT_SOFTMAX = VectorKernels::gradientSoftmax;
+
+    /**
+     * Channels-last: copies the chunk's interleaved logits (and a dense target) into the channels-first staging
+     * arrays and points the following stages at them, so that they run unchanged on the same values in the same
+     * order (results have the bits of the channels-first tensor).
+     */
+    private static final Stage TRANSPOSE_IN = VectorKernels::transposeIn;
+
+    /** Channels-last: writes the staged gradient of the chunk back into the caller's interleaved gradient. */
+    private static final Stage TRANSPOSE_OUT = VectorKernels::transposeOut;
+
+    private static void transposeIn(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        long first = pass.element(n, 0, voxel);
+        ws.deinterleave(pass.logits(), first, count, pass.classes(), ws.stagedLogits);
+        ws.logits = ws.stagedLogitsSegment;
+        if (pass.denseTarget()) {
+            ws.deinterleave(pass.target(), first, count, pass.classes(), ws.stagedTarget);
+            ws.target = ws.stagedTargetSegment;
+        }
+        ws.base = 0;
+        ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
+    }
+
+    private static void transposeOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        ws.interleave(ws.stagedGradient, count, pass.classes(), ws.gradientOut, pass.element(n, 0, voxel));
+    }
+
+    /** Every plan, and each with TRANSPOSE_IN first (and TRANSPOSE_OUT last after a gradient stage): channels-last. */
+    private static final java.util.Map<Stage[], Stage[]> INTERLEAVED_PLANS = new java.util.IdentityHashMap<>();
 
     /** Two stages: the label check must not be inlined into the chunk loop either (see runChunks). */
     private static final Stage[] LABELS_ONLY = {STAGE_LABELS, CLOSE_BLOCK};
@@ -577,6 +623,33 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    static {
+        List<Stage[]> all = new ArrayList<>();
+        for (Stage[][][][] bySoftmax : PLANS) {
+            for (Stage[][][] byLabels : bySoftmax) {
+                for (Stage[][] byPlain : byLabels) {
+                    all.addAll(List.of(byPlain));
+                }
+            }
+        }
+        for (Stage[][][][] bySoftmax : GRADIENT_PLANS) {
+            for (Stage[][][] byLabels : bySoftmax) {
+                for (Stage[][] byPlain : byLabels) {
+                    all.add(byPlain[0]); // recomputing the activation: channels-last never stores p
+                }
+            }
+        }
+        for (Stage[] plan : all) {
+            List<Stage> stages = new ArrayList<>(List.of(plan));
+            stages.add(0, TRANSPOSE_IN);
+            if (List.of(GRADIENT_ELEMENTWISE, GRADIENT_ELEMENTWISE_PLAIN, GRADIENT_SOFTMAX, GRADIENT_SOFTMAX_PLAIN)
+                    .contains(stages.get(stages.size() - 1))) {
+                stages.add(TRANSPOSE_OUT);
+            }
+            INTERLEAVED_PLANS.put(plan, stages.toArray(Stage[]::new));
+        }
+    }
+
     /*
      * Every vector method below creates its constants locally: a static final vector that enters a loop phi is
      * boxed by C2 (measured: 15x slower and allocating on every iteration).
@@ -594,12 +667,12 @@ public final class VectorKernels implements Kernels {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Float> sigmoid = FLOATS.maskAll(pass.activation() == Activation.SIGMOID);
-        MemorySegment logits = pass.logits();
+        MemorySegment logits = ws.logits;
         float[] probabilities = ws.probabilities;
         int[] labels = ws.labels;
         Arrays.fill(ws.scale, 0, count, 1f);
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             int slot = c * CHUNK_VOXELS;
             if (maskIgnored) {
                 for (int i = 0; i < count; i += LANES) {
@@ -634,12 +707,12 @@ public final class VectorKernels implements Kernels {
             return;
         }
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
-        MemorySegment logits = pass.logits();
+        MemorySegment logits = ws.logits;
         MemorySegment gradient = ws.gradient;
         float[] probabilities = ws.probabilities;
         Arrays.fill(ws.scale, 0, count, 1f);
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             int slot = c * CHUNK_VOXELS;
             for (int i = 0; i < count; i += LANES) {
                 long at = offset + (long) i * Float.BYTES;
@@ -662,14 +735,14 @@ public final class VectorKernels implements Kernels {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Integer> matchIgnored = INTS.maskAll(maskIgnored);
-        MemorySegment logits = pass.logits();
+        MemorySegment logits = ws.logits;
         int classes = pass.classes();
         float[] probabilities = ws.probabilities;
         float[] max = ws.max;
         float[] scale = ws.scale;
         int[] labels = ws.labels;
-        long planeBytes = pass.voxels() * Float.BYTES;
-        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        long planeBytes = ws.plane;
+        long offset = ws.base;
         // Voxel-major: the maxima stay in a register, and the loads of all class planes are in flight together
         // (a class-major pass, loading and storing the maxima per class, read memory at half the speed).
         if (pass.crossEntropy() && !pass.denseTarget()) {
@@ -741,11 +814,11 @@ public final class VectorKernels implements Kernels {
     /** Adds I, P, G of every class against a dense target to the block sums, for a chunk of staged probabilities. */
     private static void accumulateDense(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
-        MemorySegment target = pass.target();
+        MemorySegment target = ws.target;
         float[] probabilities = ws.probabilities;
         float[] sums = ws.blockSums;
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             int slot = c * CHUNK_VOXELS;
             FloatVector intersection = zero;
             FloatVector predSum = zero;
@@ -769,12 +842,12 @@ public final class VectorKernels implements Kernels {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
         VectorMask<Float> linear = FLOATS.maskAll(!pass.squared());
-        MemorySegment target = pass.target();
+        MemorySegment target = ws.target;
         float[] probabilities = ws.probabilities;
         float[] scale = ws.scale;
         float[] sums = ws.blockSums;
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             int slot = c * CHUNK_VOXELS;
             FloatVector intersection = zero;
             FloatVector predSum = zero;
@@ -859,12 +932,12 @@ public final class VectorKernels implements Kernels {
     /** As {@link #accumulateDense}, for staged values times the staged per-voxel scale (softmax). */
     private static void accumulateDenseScaled(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
-        MemorySegment target = pass.target();
+        MemorySegment target = ws.target;
         float[] probabilities = ws.probabilities;
         float[] scale = ws.scale;
         float[] sums = ws.blockSums;
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             int slot = c * CHUNK_VOXELS;
             FloatVector intersection = zero;
             FloatVector predSum = zero;
@@ -939,10 +1012,10 @@ public final class VectorKernels implements Kernels {
                 counted = counted.add(one, unmasked);
             }
         } else {
-            MemorySegment logits = pass.logits();
-            MemorySegment target = pass.target();
-            long planeBytes = pass.voxels() * Float.BYTES;
-            long offset = (n * pass.classes() * pass.voxels() + voxel) * Float.BYTES;
+            MemorySegment logits = ws.logits;
+            MemorySegment target = ws.target;
+            long planeBytes = ws.plane;
+            long offset = ws.base;
             for (int i = 0; i < count; i += LANES) {
                 VectorMath.log(FloatVector.fromArray(FLOATS, logSum, i)).intoArray(logSum, i);
                 counted = counted.add(one);
@@ -971,12 +1044,12 @@ public final class VectorKernels implements Kernels {
             int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
-        MemorySegment logits = pass.logits();
-        MemorySegment target = pass.target();
+        MemorySegment logits = ws.logits;
+        MemorySegment target = ws.target;
         int[] labels = ws.labels;
         float[] sums = ws.blockSums;
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             FloatVector crossEntropy = zero;
             // One loop per target kind, as in the accumulation stages (a branch inside made C2 deoptimize in a loop).
             if (pass.denseTarget()) {
@@ -1025,8 +1098,8 @@ public final class VectorKernels implements Kernels {
         MemorySegment gradient = ws.gradient;
         float[] probabilities = ws.probabilities;
         float[] scale = ws.scale;
-        long planeBytes = pass.voxels() * Float.BYTES;
-        long offset = (n * pass.classes() * pass.voxels() + voxel) * Float.BYTES;
+        long planeBytes = ws.plane;
+        long offset = ws.base;
         if (pass.classes() == 1) {
             // One plane: a plain loop over the voxels (no inner class loop) compiles tighter; 2x faster here.
             for (int i = 0; i < count; i += LANES) {
@@ -1070,7 +1143,7 @@ public final class VectorKernels implements Kernels {
     private static FloatVector targetVector(StatisticsPass pass, Workspace ws, int foreground, long offset,
             int labelIndex) {
         if (pass.denseTarget()) {
-            return FloatVector.fromMemorySegment(FLOATS, pass.target(), offset, NATIVE);
+            return FloatVector.fromMemorySegment(FLOATS, ws.target, offset, NATIVE);
         }
         VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, labelIndex).eq(foreground).cast(FLOATS);
         return FloatVector.zero(FLOATS).blend(1f, isForeground);
@@ -1086,7 +1159,7 @@ public final class VectorKernels implements Kernels {
         float a = coefficients[base + GradientPass.TARGET];
         float b = coefficients[base + GradientPass.PREDICTION];
         if (pass.denseTarget()) {
-            FloatVector g = FloatVector.fromMemorySegment(FLOATS, pass.target(), offset, NATIVE);
+            FloatVector g = FloatVector.fromMemorySegment(FLOATS, ws.target, offset, NATIVE);
             return g.fma(FloatVector.broadcast(FLOATS, a), FloatVector.broadcast(FLOATS, b));
         }
         VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, labelIndex).eq(pass.foregroundLabel(c))
@@ -1099,7 +1172,7 @@ public final class VectorKernels implements Kernels {
             long offset, int labelIndex) {
         float crossEntropy = coefficients[c * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY];
         if (pass.denseTarget()) {
-            return FloatVector.fromMemorySegment(FLOATS, pass.target(), offset, NATIVE).mul(crossEntropy);
+            return FloatVector.fromMemorySegment(FLOATS, ws.target, offset, NATIVE).mul(crossEntropy);
         }
         VectorMask<Float> isForeground = IntVector.fromArray(INTS, ws.labels, labelIndex).eq(pass.foregroundLabel(c))
                 .cast(FLOATS);
@@ -1116,7 +1189,7 @@ public final class VectorKernels implements Kernels {
         float[] coefficients = ws.imageCoefficients(pass, n);
         int[] labels = ws.labels;
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             int foreground = pass.foregroundLabel(c);
             FloatVector crossEntropy = FloatVector.broadcast(FLOATS, coefficients[c * GradientPass.COEFFICIENTS
                     + GradientPass.CROSS_ENTROPY]);
@@ -1142,8 +1215,8 @@ public final class VectorKernels implements Kernels {
         float[] coefficients = ws.imageCoefficients(pass, n);
         int[] labels = ws.labels;
         int classes = pass.classes();
-        long planeBytes = pass.voxels() * Float.BYTES;
-        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        long planeBytes = ws.plane;
+        long offset = ws.base;
         for (int i = 0; i < count; i += LANES) {
             long at = offset + (long) i * Float.BYTES;
             FloatVector weighted = zero;
@@ -1175,7 +1248,7 @@ public final class VectorKernels implements Kernels {
         float[] coefficients = ws.imageCoefficients(pass, n);
         int[] labels = ws.labels;
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ((n * pass.classes() + c) * pass.voxels() + voxel) * Float.BYTES;
+            long offset = ws.base + c * ws.plane;
             int foreground = pass.foregroundLabel(c);
             for (int i = 0; i < count; i += LANES) {
                 long at = offset + (long) i * Float.BYTES;
@@ -1206,8 +1279,8 @@ public final class VectorKernels implements Kernels {
         float[] coefficients = ws.imageCoefficients(pass, n);
         int[] labels = ws.labels;
         int classes = pass.classes();
-        long planeBytes = pass.voxels() * Float.BYTES;
-        long offset = (n * classes * pass.voxels() + voxel) * Float.BYTES;
+        long planeBytes = ws.plane;
+        long offset = ws.base;
         // Voxel-major: Σ_k p_k·∂L/∂p_k stays in a register, and the class planes' lines are read together.
         for (int i = 0; i < count; i += LANES) {
             long at = offset + (long) i * Float.BYTES;
@@ -1290,8 +1363,65 @@ public final class VectorKernels implements Kernels {
         float[] blockSums = new float[0];
         /** Double sums of one image, same index as the block sums. */
         double[] laneSums = new double[0];
-        /** During a gradient call only (cleared after): the caller's gradient segment and the coefficients. */
+        /**
+         * Where the chunk's stages read logits and a dense target, and write the gradient: class c of the chunk's
+         * first voxel at byte {@code base + c·plane}. Channels-first: the caller's segments (plane = S floats);
+         * channels-last: the staging arrays (plane = CHUNK_VOXELS floats), filled by TRANSPOSE_IN.
+         */
+        MemorySegment logits;
+        MemorySegment target;
+        long base;
+        long plane;
+        /** Channels-last staging, class c at c × CHUNK_VOXELS, and the interleaved chunk as read or written. */
+        float[] stagedLogits = new float[0];
+        float[] stagedTarget = new float[0];
+        float[] stagedGradient = new float[0];
+        float[] interleaved = new float[0];
+        MemorySegment stagedLogitsSegment;
+        MemorySegment stagedTargetSegment;
+        MemorySegment stagedGradientSegment;
+        /** Lane l reads element l·C of the interleaved chunk: the gather and scatter map for C classes. */
+        final int[] laneStride = new int[LANES];
+        int laneStrideClasses;
+
+        /** Points the stages at the caller's channels-first segments for the chunk at {@code voxel} of image n. */
+        void locate(StatisticsPass pass, long n, long voxel) {
+            logits = pass.logits();
+            target = pass.target();
+            base = pass.element(n, 0, voxel) * Float.BYTES;
+            plane = pass.voxels() * Float.BYTES;
+        }
+
+        /** Copies {@code count × classes} interleaved floats from element {@code first} into planar {@code staged}. */
+        void deinterleave(MemorySegment source, long first, int count, int classes, float[] staged) {
+            MemorySegment.copy(source, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, first * Float.BYTES,
+                    interleaved, 0, count * classes);
+            for (int c = 0; c < classes; c++) {
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector.fromArray(FLOATS, interleaved, i * classes + c, laneStride, 0)
+                            .intoArray(staged, c * CHUNK_VOXELS + i);
+                }
+            }
+        }
+
+        /** Writes planar {@code staged} as {@code count × classes} interleaved floats at element {@code first}. */
+        void interleave(float[] staged, int count, int classes, MemorySegment destination, long first) {
+            for (int c = 0; c < classes; c++) {
+                for (int i = 0; i < count; i += LANES) {
+                    FloatVector.fromArray(FLOATS, staged, c * CHUNK_VOXELS + i)
+                            .intoArray(interleaved, i * classes + c, laneStride, 0);
+                }
+            }
+            MemorySegment.copy(interleaved, 0, destination, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
+                    first * Float.BYTES, count * classes);
+        }
+
+        /**
+         * During a gradient call only (cleared after): the segment the stages write the gradient to (the caller's, or
+         * the staging one for channels-last), the caller's own, and the coefficients.
+         */
         MemorySegment gradient;
+        MemorySegment gradientOut;
         double[] coefficients;
         /** The coefficients of image {@link #coefficientImage} in float, class c at c × COEFFICIENTS. */
         float[] imageCoefficients = new float[0];
@@ -1343,7 +1473,20 @@ public final class VectorKernels implements Kernels {
                 tailProbabilities = new double[classes];
                 tailByProbability = new double[classes];
             }
+            if (laneStrideClasses != classes) {
+                for (int lane = 0; lane < LANES; lane++) {
+                    laneStride[lane] = lane * classes;
+                }
+                laneStrideClasses = classes;
+            }
             if (probabilities.length < classes * CHUNK_VOXELS) {
+                stagedLogits = new float[classes * CHUNK_VOXELS];
+                stagedTarget = new float[classes * CHUNK_VOXELS];
+                stagedGradient = new float[classes * CHUNK_VOXELS];
+                interleaved = new float[classes * CHUNK_VOXELS];
+                stagedLogitsSegment = MemorySegment.ofArray(stagedLogits);
+                stagedTargetSegment = MemorySegment.ofArray(stagedTarget);
+                stagedGradientSegment = MemorySegment.ofArray(stagedGradient);
                 probabilities = new float[classes * CHUNK_VOXELS];
                 blockSums = new float[classes * StatisticsPass.STATS * LANES];
                 laneSums = new double[classes * StatisticsPass.STATS * LANES];

@@ -1,0 +1,171 @@
+package org.dice4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.dice4j.Problems.Instance;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Channels-last tensors {@code (N, spatial…, C)}: the same numbers as the channels-first tensor holding the same
+ * values. Every kernel keeps its per-voxel arithmetic and its summation order whatever the layout (the vector
+ * kernels transpose each chunk into the channels-first staging they always use), so loss, terms, statistics and
+ * gradient are compared bit for bit, on the default kernels and on the reference, over random shapes and options.
+ */
+class ChannelsLastTest {
+    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 2);
+
+    /** (N, C, spatial…) → (N, spatial…, C). */
+    static long[] channelsLastShape(long[] shape) {
+        long[] last = new long[shape.length];
+        last[0] = shape[0];
+        System.arraycopy(shape, 2, last, 1, shape.length - 2);
+        last[shape.length - 1] = shape[1];
+        return last;
+    }
+
+    /** The float32 values of a channels-first tensor, reordered channels-last, in a segment of {@code arena}. */
+    static MemorySegment toChannelsLast(Tensor channelsFirst, Arena arena) {
+        long[] shape = channelsFirst.shape();
+        long images = shape[0];
+        long classes = shape[1];
+        long voxels = channelsFirst.elementCount() / Math.max(1, images * classes);
+        MemorySegment source = channelsFirst.segment();
+        MemorySegment last = arena.allocate(Math.max(1, channelsFirst.byteSize()), 4);
+        for (long n = 0; n < images; n++) {
+            for (long c = 0; c < classes; c++) {
+                for (long v = 0; v < voxels; v++) {
+                    last.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (n * voxels + v) * classes + c,
+                            source.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (n * classes + c) * voxels + v));
+                }
+            }
+        }
+        return last;
+    }
+
+    /** The channels-last gradient read back in channels-first order, as raw bits. */
+    private static int[] channelsFirstBits(MemorySegment channelsLast, long[] shape) {
+        long images = shape[0];
+        long classes = shape[1];
+        long voxels = Arrays.stream(shape).reduce(1, Math::multiplyExact) / Math.max(1, images * classes);
+        int[] bits = new int[(int) (images * classes * voxels)];
+        for (long n = 0; n < images; n++) {
+            for (long c = 0; c < classes; c++) {
+                for (long v = 0; v < voxels; v++) {
+                    bits[(int) ((n * classes + c) * voxels + v)] = Float.floatToRawIntBits(
+                            channelsLast.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (n * voxels + v) * classes + c));
+                }
+            }
+        }
+        return bits;
+    }
+
+    /** The label map viewed as (N, spatial…): Problems may give it a channel axis of size 1 in the second place. */
+    private static Tensor labelMap(Tensor labels, long[] logitShape) {
+        long[] shape = new long[logitShape.length - 1];
+        shape[0] = logitShape[0];
+        System.arraycopy(logitShape, 2, shape, 1, logitShape.length - 2);
+        return Tensor.of(labels.segment(), labels.dtype(), shape);
+    }
+
+    private static long[] bits(double[][] matrix) {
+        return Arrays.stream(matrix).flatMapToDouble(Arrays::stream).mapToLong(Double::doubleToRawLongBits).toArray();
+    }
+
+    @Test
+    void channelsLastGivesTheBitsOfChannelsFirstForwardAndBackward() {
+        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((problem, optionSeed) -> {
+            Instance instance = problem.instance();
+            long[] shape = problem.shape();
+            long[] lastShape = channelsLastShape(shape);
+            DiceLoss chosen = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
+            for (DiceLoss loss : new DiceLoss[] {chosen, chosen.toBuilder().referenceKernels(true).build()}) {
+                try (Arena arena = Arena.ofConfined()) {
+                    Tensor logits = Tensor.of(toChannelsLast(instance.logits(), arena), DType.FLOAT32, lastShape)
+                            .withLayout(Layout.CHANNELS_LAST);
+                    Tensor target = instance.target().dtype() == DType.FLOAT32
+                            ? Tensor.of(toChannelsLast(instance.target(), arena), DType.FLOAT32, lastShape)
+                                    .withLayout(Layout.CHANNELS_LAST)
+                            : labelMap(instance.target(), shape);
+                    String context = problem + " " + loss;
+                    LossResult first = loss.forward(instance.logits(), instance.target());
+                    LossResult last = loss.forward(logits, target);
+                    assertEquals(Arrays.toString(bits(first.terms())), Arrays.toString(bits(last.terms())), context);
+                    for (String statistic : new String[] {"intersection", "predSum", "targetSum"}) {
+                        Statistics a = first.statistics();
+                        Statistics b = last.statistics();
+                        double[][] x = statistic.equals("intersection") ? a.intersection()
+                                : statistic.equals("predSum") ? a.predSum() : a.targetSum();
+                        double[][] y = statistic.equals("intersection") ? b.intersection()
+                                : statistic.equals("predSum") ? b.predSum() : b.targetSum();
+                        assertEquals(Arrays.toString(bits(x)), Arrays.toString(bits(y)), statistic + " " + context);
+                    }
+                    if (loss.reduction() == Reduction.NONE) {
+                        continue;
+                    }
+                    assertEquals(Double.doubleToRawLongBits(first.loss()), Double.doubleToRawLongBits(last.loss()),
+                            context);
+                    long elements = instance.logits().elementCount();
+                    MemorySegment firstGradient = arena.allocate(Math.max(1, elements) * Float.BYTES, 4);
+                    MemorySegment lastGradient = arena.allocate(Math.max(1, elements) * Float.BYTES, 4);
+                    loss.forwardBackward(instance.logits(), instance.target(),
+                            Tensor.of(firstGradient, DType.FLOAT32, shape));
+                    loss.forwardBackward(logits, target, Tensor.of(lastGradient, DType.FLOAT32, lastShape)
+                            .withLayout(Layout.CHANNELS_LAST));
+                    int[] want = new int[(int) elements];
+                    for (int i = 0; i < want.length; i++) {
+                        want[i] = Float.floatToRawIntBits(firstGradient.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+                    }
+                    int[] got = channelsFirstBits(lastGradient, shape);
+                    for (int i = 0; i < want.length; i++) {
+                        if (want[i] != got[i]) {
+                            throw new AssertionError("gradient element " + i + " (channels-first index): "
+                                    + Float.intBitsToFloat(want[i]) + " channels-first, " + Float.intBitsToFloat(got[i])
+                                    + " channels-last in " + context);
+                        }
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void aLabelMapMayCarryASingletonChannelAxisLast() {
+        // (1, 2, 3, C = 2) logits against labels (1, 2, 3) and (1, 2, 3, 1).
+        float[] logits = {2f, -1f, 0f, 0.5f, -3f, 1f, 0.25f, 0.25f, 4f, -4f, -1f, 2f};
+        byte[] labels = {0, 1, 0, 1, 0, 1};
+        Tensor z = Tensor.of(logits, 1, 2, 3, 2).withLayout(Layout.CHANNELS_LAST);
+        DiceLoss loss = DiceLoss.builder().build();
+        double plain = loss.forward(z, Tensor.ofUint8(labels, 1, 2, 3)).loss();
+        assertEquals(plain, loss.forward(z, Tensor.ofUint8(labels, 1, 2, 3, 1)).loss());
+        String message = assertThrows(IllegalArgumentException.class,
+                () -> loss.forward(z, Tensor.ofUint8(labels, 1, 1, 2, 3))).getMessage();
+        assertEquals("target: a UINT8 label map must have shape [1, 2, 3] or [1, 2, 3, 1], got [1, 1, 2, 3]", message);
+        String dense = assertThrows(IllegalArgumentException.class,
+                () -> loss.forward(z, Tensor.of(new float[12], 1, 2, 3, 2))).getMessage();
+        assertTrue(dense.startsWith("target: a dense float32 target must have the logits' shape [1, 2, 3, 2]"
+                + " CHANNELS_LAST, got [1, 2, 3, 2] CHANNELS_FIRST"), dense);
+        String gradient = assertThrows(IllegalArgumentException.class,
+                () -> loss.forwardBackward(z, Tensor.ofUint8(labels, 1, 2, 3), Tensor.of(new float[12], 1, 2, 3, 2)))
+                .getMessage();
+        assertTrue(gradient.startsWith("gradient: expected the logits' shape [1, 2, 3, 2] CHANNELS_LAST"), gradient);
+    }
+
+    @Test
+    void aLabelOutOfRangeNamesItsSpatialIndexInAChannelsLastTensor() {
+        float[] logits = new float[2 * 3 * 2];
+        byte[] labels = {0, 1, 0, 1, 7, 1};
+        String message = assertThrows(IllegalArgumentException.class, () -> DiceLoss.builder().build()
+                .forward(Tensor.of(logits, 1, 2, 3, 2).withLayout(Layout.CHANNELS_LAST), Tensor.ofUint8(labels, 1, 2, 3)))
+                .getMessage();
+        assertEquals("target: label 7 at image 0, voxel 4 (spatial index [1, 1]) is not in [0, 2)", message);
+    }
+}
