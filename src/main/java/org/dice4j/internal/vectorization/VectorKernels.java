@@ -424,7 +424,7 @@ public final class VectorKernels implements Kernels {
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
             Workspace worker = WORKSPACE.get().ensure(pass.classes());
             // Channels-last: the stages write the staging buffer, TRANSPOSE_OUT the caller's gradient.
-            worker.gradient = interleaved ? worker.stagedGradientSegment : gradientPass.gradient();
+            worker.gradient = interleaved ? worker.stagedGradient : gradientPass.gradient();
             worker.gradientOut = gradientPass.gradient();
             worker.coefficients = gradientPass.coefficients();
             worker.coefficientImage = -1;
@@ -514,10 +514,10 @@ public final class VectorKernels implements Kernels {
     private static void transposeIn(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         long first = pass.element(n, 0, voxel);
         ws.deinterleave(pass.logits(), first, count, pass.classes(), ws.stagedLogits);
-        ws.logits = ws.stagedLogitsSegment;
+        ws.logits = ws.stagedLogits;
         if (pass.denseTarget()) {
             ws.deinterleave(pass.target(), first, count, pass.classes(), ws.stagedTarget);
-            ws.target = ws.stagedTargetSegment;
+            ws.target = ws.stagedTarget;
         }
         ws.base = 0;
         ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
@@ -1372,14 +1372,14 @@ public final class VectorKernels implements Kernels {
         MemorySegment target;
         long base;
         long plane;
-        /** Channels-last staging, class c at c × CHUNK_VOXELS, and the interleaved chunk as read or written. */
-        float[] stagedLogits = new float[0];
-        float[] stagedTarget = new float[0];
-        float[] stagedGradient = new float[0];
+        /**
+         * Channels-last staging, class c at c × CHUNK_VOXELS, off-heap like the callers' tensors (so that every load
+         * and store site of the stages sees native segments only), and the interleaved chunk as read or written.
+         */
+        MemorySegment stagedLogits;
+        MemorySegment stagedTarget;
+        MemorySegment stagedGradient;
         float[] interleaved = new float[0];
-        MemorySegment stagedLogitsSegment;
-        MemorySegment stagedTargetSegment;
-        MemorySegment stagedGradientSegment;
         /** Lane l reads element l·C of the interleaved chunk: the gather and scatter map for C classes. */
         final int[] laneStride = new int[LANES];
         int laneStrideClasses;
@@ -1393,22 +1393,22 @@ public final class VectorKernels implements Kernels {
         }
 
         /** Copies {@code count × classes} interleaved floats from element {@code first} into planar {@code staged}. */
-        void deinterleave(MemorySegment source, long first, int count, int classes, float[] staged) {
+        void deinterleave(MemorySegment source, long first, int count, int classes, MemorySegment staged) {
             MemorySegment.copy(source, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, first * Float.BYTES,
                     interleaved, 0, count * classes);
             for (int c = 0; c < classes; c++) {
                 for (int i = 0; i < count; i += LANES) {
                     FloatVector.fromArray(FLOATS, interleaved, i * classes + c, laneStride, 0)
-                            .intoArray(staged, c * CHUNK_VOXELS + i);
+                            .intoMemorySegment(staged, (long) (c * CHUNK_VOXELS + i) * Float.BYTES, NATIVE);
                 }
             }
         }
 
         /** Writes planar {@code staged} as {@code count × classes} interleaved floats at element {@code first}. */
-        void interleave(float[] staged, int count, int classes, MemorySegment destination, long first) {
+        void interleave(MemorySegment staged, int count, int classes, MemorySegment destination, long first) {
             for (int c = 0; c < classes; c++) {
                 for (int i = 0; i < count; i += LANES) {
-                    FloatVector.fromArray(FLOATS, staged, c * CHUNK_VOXELS + i)
+                    FloatVector.fromMemorySegment(FLOATS, staged, (long) (c * CHUNK_VOXELS + i) * Float.BYTES, NATIVE)
                             .intoArray(interleaved, i * classes + c, laneStride, 0);
                 }
             }
@@ -1480,13 +1480,12 @@ public final class VectorKernels implements Kernels {
                 laneStrideClasses = classes;
             }
             if (probabilities.length < classes * CHUNK_VOXELS) {
-                stagedLogits = new float[classes * CHUNK_VOXELS];
-                stagedTarget = new float[classes * CHUNK_VOXELS];
-                stagedGradient = new float[classes * CHUNK_VOXELS];
+                // An automatic arena: the staging lives as long as the thread's workspace.
+                java.lang.foreign.Arena staging = java.lang.foreign.Arena.ofAuto();
+                stagedLogits = staging.allocate((long) classes * CHUNK_VOXELS * Float.BYTES, 64);
+                stagedTarget = staging.allocate((long) classes * CHUNK_VOXELS * Float.BYTES, 64);
+                stagedGradient = staging.allocate((long) classes * CHUNK_VOXELS * Float.BYTES, 64);
                 interleaved = new float[classes * CHUNK_VOXELS];
-                stagedLogitsSegment = MemorySegment.ofArray(stagedLogits);
-                stagedTargetSegment = MemorySegment.ofArray(stagedTarget);
-                stagedGradientSegment = MemorySegment.ofArray(stagedGradient);
                 probabilities = new float[classes * CHUNK_VOXELS];
                 blockSums = new float[classes * StatisticsPass.STATS * LANES];
                 laneSums = new double[classes * StatisticsPass.STATS * LANES];
