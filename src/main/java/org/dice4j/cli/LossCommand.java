@@ -10,6 +10,7 @@ import org.dice4j.Activation;
 import org.dice4j.DType;
 import org.dice4j.DiceLoss;
 import org.dice4j.EmptyPolicy;
+import org.dice4j.Layout;
 import org.dice4j.LossResult;
 import org.dice4j.Reduction;
 import org.dice4j.Statistics;
@@ -47,6 +48,9 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--target-kind", paramLabel = "auto|dense|labels", defaultValue = "auto",
             description = "auto: labels when the target file is integer-typed. Default: ${DEFAULT-VALUE}.")
     String targetKind;
+
+    @Option(names = "--channels-last", description = "Logits (and a dense target, and --grad) are (N, spatial…, C).")
+    boolean channelsLast;
 
     @Option(names = "--variant", paramLabel = "dice|jaccard|tversky", defaultValue = "dice")
     String variant;
@@ -136,8 +140,10 @@ final class LossCommand implements Callable<Integer> {
                         + logitsFile.dtype().name().toLowerCase(Locale.ROOT));
             }
             checkTargetKind(targetFile);
-            Tensor logits = logitsFile.tensor();
-            Tensor target = targetFile.tensor();
+            Layout layout = channelsLast ? Layout.CHANNELS_LAST : Layout.CHANNELS_FIRST;
+            Tensor logits = logitsFile.tensor().withLayout(layout);
+            Tensor target = targetFile.dtype() == DType.FLOAT32 ? targetFile.tensor().withLayout(layout)
+                    : targetFile.tensor();
             long start = System.nanoTime();
             LossResult result;
             try {
@@ -150,7 +156,7 @@ final class LossCommand implements Callable<Integer> {
                 throw new IllegalArgumentException(locate(e.getMessage()), e);
             }
             double elapsedMs = (System.nanoTime() - start) / 1e6;
-            Activation resolved = loss.activationFor(logitsFile.shape()[1]);
+            Activation resolved = loss.activationFor(classes(logitsFile.shape()));
             if (json) {
                 out.println(json(result, logitsFile.shape(), resolved, loss.kernelName(), elapsedMs));
             } else {
@@ -164,12 +170,13 @@ final class LossCommand implements Callable<Integer> {
     /** forwardBackward into the mapped output file, committed only when everything succeeded. */
     private LossResult withGradient(DiceLoss loss, Tensor logits, Tensor target, long[] shape) {
         try (NpyFile.Output output = NpyFile.Output.create(gradientPath, DType.FLOAT32, shape)) {
-            Tensor gradient = Tensor.of(output.data(), DType.FLOAT32, shape);
+            Tensor gradient = Tensor.of(output.data(), DType.FLOAT32, shape)
+                    .withLayout(channelsLast ? Layout.CHANNELS_LAST : Layout.CHANNELS_FIRST);
             LossResult result;
             if (loss.reduction() == Reduction.NONE) {
                 // The gradient of the sum of the terms: every upstream value 1.
                 int rows = batch ? 1 : (int) shape[0];
-                int columns = generalized != null ? 1 : (int) shape[1] - (excludeBackground ? 1 : 0);
+                int columns = generalized != null ? 1 : (int) classes(shape) - (excludeBackground ? 1 : 0);
                 double[][] ones = new double[rows][columns];
                 for (double[] row : ones) {
                     Arrays.fill(row, 1.0);
@@ -181,6 +188,11 @@ final class LossCommand implements Callable<Integer> {
             output.commit();
             return result;
         }
+    }
+
+    /** C: the second axis, or the last with --channels-last. */
+    private long classes(long[] shape) {
+        return shape[channelsLast ? shape.length - 1 : 1];
     }
 
     private DiceLoss buildLoss() {

@@ -152,6 +152,43 @@ class LossCommandTest {
     }
 
     @Test
+    void channelsLastFilesGiveTheBitsOfTheirChannelsFirstTranspose() throws IOException {
+        // logits() as (2, 3, 4, 5) channels-first, rewritten as (2, 4, 5, 3) channels-last.
+        float[] first = logits();
+        float[] last = new float[first.length];
+        for (int n = 0; n < 2; n++) {
+            for (int c = 0; c < 3; c++) {
+                for (int v = 0; v < 20; v++) {
+                    last[(n * 20 + v) * 3 + c] = first[(n * 3 + c) * 20 + v];
+                }
+            }
+        }
+        Path logits = write("last.npy", DType.FLOAT32, new long[] {2, 4, 5, 3}, MemorySegment.ofArray(last));
+        Path gradient = folder.resolve("grad.npy");
+        CliRun run = run("loss", "--logits", logits.toString(), "--target", labelsFile().toString(), "--ignore-index",
+                "255", "--channels-last", "--grad", gradient.toString(), "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        float[] expectedGradient = new float[120];
+        LossResult expected = DiceLoss.builder().ignoreIndex(255).build().forwardBackward(Tensor.of(first, 2, 3, 4, 5),
+                Tensor.ofUint8(labels(), 2, 4, 5), Tensor.of(expectedGradient, 2, 3, 4, 5));
+        JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+        assertEquals(expected.loss(), json.get("loss").getAsDouble());
+        assertEquals("[2,4,5,3]", json.get("shape").toString());
+        try (Arena arena = Arena.ofConfined()) {
+            NpyFile written = NpyFile.map(gradient, arena);
+            assertArrayEquals(new long[] {2, 4, 5, 3}, written.shape());
+            for (int n = 0; n < 2; n++) {
+                for (int c = 0; c < 3; c++) {
+                    for (int v = 0; v < 20; v++) {
+                        assertEquals(expectedGradient[(n * 3 + c) * 20 + v],
+                                written.data().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (n * 20 + v) * 3 + c));
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
     void theTableNamesTheLossAndEveryTerm() {
         CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255");
