@@ -148,7 +148,110 @@ public final class DiceLoss {
         } catch (IllegalStateException e) {
             throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
         }
-        return evaluate(new Statistics((int) pass.images(), pass.classes(), values));
+        return evaluate(new Statistics((int) pass.images(), pass.classes(), values, kind(pass)));
+    }
+
+    /** The kind of statistics a pass produces (see Statistics.Kind). */
+    private static Statistics.Kind kind(StatisticsPass pass) {
+        return new Statistics.Kind(pass.activation(), pass.squared(), pass.softIntersection(), pass.crossEntropy());
+    }
+
+    /** The kind of statistics this loss computes for C classes. */
+    Statistics.Kind kindFor(int classes) {
+        return new Statistics.Kind(activationFor(classes), squared, softLabel, lambdaCrossEntropy > 0);
+    }
+
+    /**
+     * The statistics of one tile of a larger input: a block of voxels of some images (sliding-window inference,
+     * patches too large to hold at once) or some images of a batch (micro-batches). Sums over voxels, so the
+     * statistics of tiles that cover an input without overlap add up to the input's ({@link StatisticsAccumulator});
+     * {@link #loss(Statistics)} then finalizes them and {@link #tileGradient} gives each tile its gradient.
+     *
+     * @throws IllegalArgumentException as {@link #forward}
+     */
+    public Statistics statistics(Tensor logits, Tensor target) {
+        StatisticsPass pass = prepare(logits, target);
+        double[] values = new double[pass.outputLength()];
+        try {
+            kernels().statistics(pass, values);
+        } catch (IllegalStateException e) {
+            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+        }
+        return new Statistics((int) pass.images(), pass.classes(), values, kind(pass));
+    }
+
+    /** An accumulator of the statistics of {@code images × classes} terms, filled tile by tile. */
+    public StatisticsAccumulator accumulator(int images, int classes) {
+        return new StatisticsAccumulator(this, images, classes);
+    }
+
+    /**
+     * The loss of accumulated (or whole) statistics: the same as {@link #forward} on the input they were summed from.
+     *
+     * @throws IllegalArgumentException for statistics this loss does not compute (another activation, squared
+     *     sums, soft overlap or cross-entropy setting), or whose class count does not fit its options
+     */
+    public LossResult loss(Statistics statistics) {
+        checkKind(Objects.requireNonNull(statistics, "statistics"));
+        return evaluate(statistics);
+    }
+
+    private void checkKind(Statistics statistics) {
+        Statistics.Kind expected = kindFor(statistics.classes());
+        if (!expected.equals(statistics.kind())) {
+            throw new IllegalArgumentException("statistics: expected sums of kind [" + expected + "] for this loss, got ["
+                    + statistics.kind() + "]");
+        }
+        if (classWeights != null && classWeights.length != statistics.classes()) {
+            throw new IllegalArgumentException("classWeights: expected length C = " + statistics.classes() + ", got "
+                    + classWeights.length);
+        }
+        if (!includeBackground && statistics.classes() == 1) {
+            throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class)");
+        }
+    }
+
+    /**
+     * ∂L/∂logits of one tile, where L is the loss of {@code whole} (the accumulated statistics of every tile) and the
+     * tile holds images {@code firstImage … firstImage + N_tile − 1} of it: written into {@code gradient} as
+     * {@link #forwardBackward(Tensor, Tensor, Tensor, double)} would for the whole input, restricted to the tile.
+     * The tile is read twice (its labels are checked before anything is written, and the activation is computed in
+     * the statistics pass that stores it, as in forwardBackward).
+     *
+     * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor, double)}, for statistics
+     *     of another kind or class count, or a tile outside {@code whole}'s images; nothing is written then
+     */
+    public void tileGradient(Statistics whole, int firstImage, Tensor logits, Tensor target, Tensor gradient,
+            double upstream) {
+        if (reduction == Reduction.NONE) {
+            throw new IllegalArgumentException("reduction: NONE has no scalar loss; a tile's gradient needs MEAN or SUM");
+        }
+        checkUpstream(upstream, "upstream");
+        checkKind(Objects.requireNonNull(whole, "whole"));
+        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
+        checkGradient(gradient, logits, target);
+        if (pass.classes() != whole.classes()) {
+            throw new IllegalArgumentException("logits: the tile has C = " + pass.classes() + ", the statistics "
+                    + whole.classes());
+        }
+        if (firstImage < 0 || firstImage + pass.images() > whole.images()) {
+            throw new IllegalArgumentException("firstImage: images " + firstImage + " … " + (firstImage + pass.images() - 1)
+                    + " of the tile are outside the statistics' 0 … " + (whole.images() - 1));
+        }
+        int classes = whole.classes();
+        Scratch scratch = new Scratch();
+        reduce(whole.values(), whole.images(), classes, null, scratch);
+        double[] all = new double[whole.images() * classes * GradientPass.COEFFICIENTS];
+        coefficients(whole.values(), whole.images(), classes, upstream, null, all, scratch);
+        double[] coefficients = Arrays.copyOfRange(all, firstImage * classes * GradientPass.COEFFICIENTS,
+                (int) (firstImage + pass.images()) * classes * GradientPass.COEFFICIENTS);
+        Kernels kernels = kernels();
+        try {
+            boolean stored = kernels.statisticsForGradient(pass, new double[pass.outputLength()], gradient.segment());
+            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+        } catch (RuntimeException e) {
+            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
+        }
     }
 
     /**
@@ -233,7 +336,7 @@ public final class DiceLoss {
         Kernels kernels = kernels();
         try {
             boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
-            LossResult result = evaluate(new Statistics(images, classes, values));
+            LossResult result = evaluate(new Statistics(images, classes, values, kind(pass)));
             double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
             Scratch scratch = new Scratch();
             reduce(values, images, classes, null, scratch);

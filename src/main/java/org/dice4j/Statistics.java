@@ -12,11 +12,29 @@ public final class Statistics {
     private final int images;
     private final int classes;
     private final double[] values;
+    private final Kind kind;
 
-    Statistics(int images, int classes, double[] values) {
+    /**
+     * What the sums are of: the activation, q = 2, the soft overlap, the cross-entropy. Statistics of different kinds
+     * do not add up, and a loss only finalizes statistics of its own kind.
+     */
+    record Kind(Activation activation, boolean squared, boolean softIntersection, boolean crossEntropy) {
+        @Override
+        public String toString() {
+            return activation + (squared ? ", squared" : "") + (softIntersection ? ", soft overlap" : "")
+                    + (crossEntropy ? ", cross-entropy" : "");
+        }
+    }
+
+    Statistics(int images, int classes, double[] values, Kind kind) {
         this.images = images;
         this.classes = classes;
         this.values = values;
+        this.kind = kind;
+    }
+
+    Kind kind() {
+        return kind;
     }
 
     /** The raw values, as the kernels lay them out (not copied: package-private). */

@@ -1,0 +1,74 @@
+package org.dice4j;
+
+import java.util.Objects;
+import org.dice4j.internal.StatisticsPass;
+
+/**
+ * Statistics summed tile by tile: the tiles of a volume too large for one call (sliding-window inference), the
+ * micro-batches of a batch, or the partial statistics of several workers. Every statistic is a sum over voxels, so
+ * tiles that cover an input without overlap give the input's statistics, and {@link #result()} its loss (within the
+ * rounding of the different summation order: each tile's sums are exact to float accumulation, their sum is taken in
+ * double). The gradient of each tile then comes from {@link DiceLoss#tileGradient} with {@link #statistics()}.
+ *
+ * <p>Made by {@link DiceLoss#accumulator}. Not thread-safe: give each worker its own and {@link #add(Statistics, int)}
+ * their statistics together.
+ */
+public final class StatisticsAccumulator {
+    private final DiceLoss loss;
+    private final int images;
+    private final int classes;
+    private final double[] values;
+    private final Statistics.Kind kind;
+
+    StatisticsAccumulator(DiceLoss loss, int images, int classes) {
+        if (images < 1 || classes < 1 || (long) images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
+            throw new IllegalArgumentException("accumulator: expected 1 ≤ images, 1 ≤ classes and at most "
+                    + (Integer.MAX_VALUE - 8) / StatisticsPass.STATS + " terms, got " + images + " × " + classes);
+        }
+        this.loss = loss;
+        this.images = images;
+        this.classes = classes;
+        this.values = new double[images * classes * StatisticsPass.STATS];
+        this.kind = loss.kindFor(classes);
+    }
+
+    /** Adds the statistics of a tile holding images {@code firstImage … firstImage + N − 1}. */
+    public StatisticsAccumulator add(Tensor logits, Tensor target, int firstImage) {
+        return add(loss.statistics(logits, target), firstImage);
+    }
+
+    /**
+     * Adds statistics computed elsewhere (another tile, another worker) for images {@code firstImage …}.
+     *
+     * @throws IllegalArgumentException for another class count or kind of statistics, or images out of range
+     */
+    public StatisticsAccumulator add(Statistics tile, int firstImage) {
+        Objects.requireNonNull(tile, "tile");
+        if (tile.classes() != classes) {
+            throw new IllegalArgumentException("tile: expected C = " + classes + ", got " + tile.classes());
+        }
+        if (!tile.kind().equals(kind)) {
+            throw new IllegalArgumentException("tile: expected sums of kind [" + kind + "], got [" + tile.kind() + "]");
+        }
+        if (firstImage < 0 || firstImage + tile.images() > images) {
+            throw new IllegalArgumentException("firstImage: images " + firstImage + " … " + (firstImage + tile.images() - 1)
+                    + " of the tile are outside the accumulator's 0 … " + (images - 1));
+        }
+        double[] added = tile.values();
+        int offset = firstImage * classes * StatisticsPass.STATS;
+        for (int i = 0; i < added.length; i++) {
+            values[offset + i] += added[i];
+        }
+        return this;
+    }
+
+    /** The statistics summed so far (a copy). */
+    public Statistics statistics() {
+        return new Statistics(images, classes, values.clone(), kind);
+    }
+
+    /** The loss of the statistics summed so far: {@link DiceLoss#loss(Statistics)}. */
+    public LossResult result() {
+        return loss.loss(statistics());
+    }
+}
