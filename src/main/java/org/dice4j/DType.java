@@ -9,7 +9,11 @@ public enum DType {
     /** Signed 32-bit label map. */
     INT32(4, true),
     /** Signed 64-bit label map (PyTorch's default integer type). */
-    INT64(8, true);
+    INT64(8, true),
+    /** IEEE 754 binary16 (half precision): logits and gradients of mixed-precision training. */
+    FLOAT16(2, false),
+    /** bfloat16, the upper half of a binary32: logits and gradients of mixed-precision training. */
+    BFLOAT16(2, false);
 
     private final int byteSize;
     private final boolean integer;
@@ -22,6 +26,11 @@ public enum DType {
     /** Bytes per element. */
     public int byteSize() {
         return byteSize;
+    }
+
+    /** Whether this is a floating-point type accepted for logits and gradients: FLOAT32, FLOAT16, BFLOAT16. */
+    public boolean isLogitType() {
+        return this == FLOAT32 || this == FLOAT16 || this == BFLOAT16;
     }
 
     /** Whether this is an integer type, usable as a label map. */

@@ -247,8 +247,8 @@ public final class DiceLoss {
                 (int) (firstImage + pass.images()) * classes * GradientPass.COEFFICIENTS);
         Kernels kernels = kernels();
         try {
-            boolean stored = kernels.statisticsForGradient(pass, new double[pass.outputLength()], gradient.segment());
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+            boolean stored = statisticsForGradient(kernels, pass, new double[pass.outputLength()], gradient);
+            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
             throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
         }
@@ -311,12 +311,12 @@ public final class DiceLoss {
         double[] values = scratch.values(pass.outputLength());
         Kernels kernels = kernels();
         try {
-            boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
+            boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             int images = (int) pass.images();
             reduce(values, images, pass.classes(), null, scratch);
             double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
             coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
             throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
         }
@@ -335,17 +335,30 @@ public final class DiceLoss {
         double[] values = new double[pass.outputLength()];
         Kernels kernels = kernels();
         try {
-            boolean stored = kernels.statisticsForGradient(pass, values, gradient.segment());
+            boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             LossResult result = evaluate(new Statistics(images, classes, values, kind(pass)));
             double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
             Scratch scratch = new Scratch();
             reduce(values, images, classes, null, scratch);
             coefficients(values, images, classes, upstream, upstreamTerms, coefficients, scratch);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored));
+            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
             return result;
         } catch (RuntimeException e) {
             throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
         }
+    }
+
+    /**
+     * The statistics pass ahead of a gradient pass: it may store p in a float32 gradient buffer; a half-precision one
+     * cannot hold them, and the gradient pass then computes the activation again (labels are checked either way before
+     * anything is written).
+     */
+    private static boolean statisticsForGradient(Kernels kernels, StatisticsPass pass, double[] values, Tensor gradient) {
+        if (gradient.dtype() == DType.FLOAT32) {
+            return kernels.statisticsForGradient(pass, values, gradient.segment());
+        }
+        kernels.statistics(pass, values);
+        return false;
     }
 
     /** {@code failure}, explained when it is the FFM API's report of an arena closed by another thread mid-call. */
@@ -523,8 +536,9 @@ public final class DiceLoss {
     /** The gradient tensor: float32, the logits' shape, alive, writable, sharing no byte with the inputs. */
     private static void checkGradient(Tensor gradient, Tensor logits, Tensor target) {
         Objects.requireNonNull(gradient, "gradient");
-        if (gradient.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException("gradient: expected dtype FLOAT32, got " + gradient.dtype());
+        if (gradient.dtype() != DType.FLOAT32 && gradient.dtype() != logits.dtype()) {
+            throw new IllegalArgumentException("gradient: expected dtype FLOAT32" + (logits.dtype() == DType.FLOAT32 ? ""
+                    : " or the logits' " + logits.dtype()) + ", got " + gradient.dtype());
         }
         if (gradient.layout() != logits.layout() || !Arrays.equals(gradient.shapeArray(), logits.shapeArray())) {
             throw new IllegalArgumentException("gradient: expected the logits' shape " + Arrays.toString(logits.shapeArray())
@@ -563,8 +577,9 @@ public final class DiceLoss {
         Objects.requireNonNull(logits, "logits");
         Objects.requireNonNull(target, "target");
         long[] shape = logits.shapeArray();
-        if (logits.dtype() != DType.FLOAT32) {
-            throw new IllegalArgumentException("logits: expected dtype FLOAT32, got " + logits.dtype());
+        if (!logits.dtype().isLogitType()) {
+            throw new IllegalArgumentException("logits: expected dtype FLOAT32, FLOAT16 or BFLOAT16, got "
+                    + logits.dtype());
         }
         boolean channelsLast = logits.layout() == Layout.CHANNELS_LAST;
         String expectedShape = channelsLast ? "(N, spatial…, C)" : "(N, C, spatial…)";
@@ -601,6 +616,10 @@ public final class DiceLoss {
         checkAlive("target", target);
         DType targetType = target.dtype();
         long[] targetShape = target.shapeArray();
+        if (targetType != DType.FLOAT32 && !targetType.isInteger()) {
+            throw new IllegalArgumentException("target: expected a FLOAT32 dense target or an integer label map, got "
+                    + targetType);
+        }
         if (targetType == DType.FLOAT32) {
             if (!Arrays.equals(targetShape, shape) || target.layout() != logits.layout()) {
                 throw new IllegalArgumentException("target: a dense float32 target must have the logits' shape "
@@ -631,7 +650,7 @@ public final class DiceLoss {
         }
         return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
                 resolved, squared, softLabel, lambdaCrossEntropy > 0, hasIgnoreIndex, ignoreIndex, shape,
-                channelsLast,
+                channelsLast, logits.dtype(),
                 // Segments of a confined arena can only be read by the calling thread: the same bits, one thread.
                 parallelism.threads() > 1 && !Parallelism.shareable(logits.segment(), target.segment())
                         ? Parallelism.SEQUENTIAL : parallelism);

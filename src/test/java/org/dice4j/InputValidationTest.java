@@ -118,7 +118,7 @@ class InputValidationTest {
 
     @Test
     void logitsMustBeFloat32WithASpatialAxis() {
-        assertEquals("logits: expected dtype FLOAT32, got INT32",
+        assertEquals("logits: expected dtype FLOAT32, FLOAT16 or BFLOAT16, got INT32",
                 message(() -> DiceLoss.builder().build().forward(Tensor.of(new int[4], 1, 1, 4), Tensor.of(new float[4], 1, 1, 4))));
         assertEquals("logits: expected shape (N, C, spatial…) with at least one spatial axis, got [2, 3] CHANNELS_FIRST",
                 message(() -> DiceLoss.builder().build().forward(Tensor.of(new float[6], 2, 3), Tensor.of(new float[6], 2, 3))));

@@ -135,8 +135,8 @@ final class LossCommand implements Callable<Integer> {
         try (Arena arena = Arena.ofShared()) {
             NpyFile logitsFile = NpyFile.map(logitsPath, arena);
             NpyFile targetFile = NpyFile.map(targetPath, arena);
-            if (logitsFile.dtype() != DType.FLOAT32) {
-                throw new IllegalArgumentException(logitsPath + ": logits must be float32 ('<f4'), got "
+            if (logitsFile.dtype() != DType.FLOAT32 && logitsFile.dtype() != DType.FLOAT16) {
+                throw new IllegalArgumentException(logitsPath + ": logits must be float32 ('<f4') or float16 ('<f2'), got "
                         + logitsFile.dtype().name().toLowerCase(Locale.ROOT));
             }
             checkTargetKind(targetFile);

@@ -153,11 +153,12 @@ public final class NpyFile {
         boolean littleEndianPlatform = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
         DType dtype = switch (descr) {
             case "<f4" -> DType.FLOAT32;
+            case "<f2" -> DType.FLOAT16;
             case "|u1", "<u1", ">u1" -> DType.UINT8;
             case "<i4" -> DType.INT32;
             case "<i8" -> DType.INT64;
-            default -> throw bad(path, "dtype '" + descr + "' is not supported (expected float32 '<f4', uint8 '|u1',"
-                    + " int32 '<i4' or int64 '<i8', little-endian)");
+            default -> throw bad(path, "dtype '" + descr + "' is not supported (expected float32 '<f4', float16 '<f2',"
+                    + " uint8 '|u1', int32 '<i4' or int64 '<i8', little-endian)");
         };
         if (!littleEndianPlatform && dtype != DType.UINT8) {
             throw bad(path, "little-endian data on a big-endian platform is not supported");
@@ -232,6 +233,8 @@ public final class NpyFile {
             case UINT8 -> "|u1";
             case INT32 -> "<i4";
             case INT64 -> "<i8";
+            case FLOAT16 -> "<f2";
+            case BFLOAT16 -> throw new IllegalArgumentException("NumPy has no bfloat16 dtype");
         };
     }
 

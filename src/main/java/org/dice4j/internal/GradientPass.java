@@ -19,7 +19,38 @@ import java.lang.foreign.MemorySegment;
  * activation again).
  */
 public record GradientPass(StatisticsPass statistics, MemorySegment gradient, double[] coefficients,
-        boolean probabilitiesStored) {
+        boolean probabilitiesStored, org.dice4j.DType gradientType) {
+
+    /** A float32 gradient. */
+    public GradientPass(StatisticsPass statistics, MemorySegment gradient, double[] coefficients,
+            boolean probabilitiesStored) {
+        this(statistics, gradient, coefficients, probabilitiesStored, org.dice4j.DType.FLOAT32);
+    }
+
+    /**
+     * Writes {@code value} at element {@code index} of the gradient, rounded to float32, then (for a FLOAT16 or BFLOAT16
+     * gradient) to the nearest value of that type, ties to even.
+     */
+    public void write(long index, double value) {
+        float rounded = (float) value;
+        switch (gradientType) {
+            case FLOAT32 -> gradient.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, index, rounded);
+            case FLOAT16 -> gradient.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, index,
+                    Float.floatToFloat16(rounded));
+            case BFLOAT16 -> gradient.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, index,
+                    toBfloat16(rounded));
+            default -> throw new IllegalStateException("gradient of type " + gradientType);
+        }
+    }
+
+    /** The bfloat16 nearest to {@code value} (ties to even), a quiet NaN for NaN. */
+    public static short toBfloat16(float value) {
+        int bits = Float.floatToRawIntBits(value);
+        if (Float.isNaN(value)) {
+            return (short) ((bits >>> 16) | 0x0040);
+        }
+        return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
+    }
 
     public static final int TARGET = 0;
     public static final int PREDICTION = 1;

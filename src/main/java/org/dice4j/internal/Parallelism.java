@@ -64,6 +64,7 @@ public record Parallelism(int threads, Executor executor) {
             }
             return;
         }
+        checkInterrupted();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
         RuntimeException[] failures = new RuntimeException[count];
@@ -98,6 +99,11 @@ public record Parallelism(int threads, Executor executor) {
             } catch (RuntimeException e) {
                 failures[i] = e;
             }
+        }
+        // The helpers may have taken every task before this thread took one: look once more.
+        if (!interrupted && rejected == null && Thread.currentThread().isInterrupted()) {
+            interrupted = true;
+            stop.set(true);
         }
         // Helpers stop at their next task boundary once stop is set; a task is well under a millisecond.
         for (CompletableFuture<Void> helper : helpers) {

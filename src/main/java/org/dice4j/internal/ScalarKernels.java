@@ -68,7 +68,7 @@ public final class ScalarKernels implements Kernels {
                     }
                     g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
                 }
-                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
+                double z = pass.logit(element);
                 double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
                 if (pass.crossEntropy()) {
@@ -85,7 +85,6 @@ public final class ScalarKernels implements Kernels {
     /** Adds the softmax statistics of voxels [from, to) of image n to {@code out}, voxel by voxel. */
     public static void softmaxRange(StatisticsPass pass, double[] out, long n, long from, long to) {
         int classes = pass.classes();
-        MemorySegment logits = pass.logits();
         for (long v = from; v < to; v++) {
             int label = 0;
             if (!pass.denseTarget()) {
@@ -97,13 +96,13 @@ public final class ScalarKernels implements Kernels {
             double max = voxelMax(pass, n, v);
             double expSum = 0;
             for (int c = 0; c < classes; c++) {
-                expSum += Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v)) - max);
+                expSum += Math.exp(pass.logit(pass.element(n, c, v)) - max);
             }
             // −ln p_c = log-sum-exp − z_c, never the log of a rounded probability.
             double logSumExp = max + Math.log(expSum);
             for (int c = 0; c < classes; c++) {
                 long index = pass.element(n, c, v);
-                double z = logits.getAtIndex(JAVA_FLOAT_UNALIGNED, index);
+                double z = pass.logit(index);
                 double p = Math.exp(z - max) / expSum;
                 double g = pass.denseTarget()
                         ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
@@ -149,7 +148,6 @@ public final class ScalarKernels implements Kernels {
     /** Writes the sigmoid or identity gradient of voxels [from, to) of image n, class by class. */
     public static void elementwiseGradientRange(GradientPass gradientPass, long n, long from, long to) {
         StatisticsPass pass = gradientPass.statistics();
-        MemorySegment gradient = gradientPass.gradient();
         int classes = pass.classes();
         for (int c = 0; c < classes; c++) {
             for (long v = from; v < to; v++) {
@@ -160,12 +158,12 @@ public final class ScalarKernels implements Kernels {
                 } else {
                     int label = readLabel(pass, n, v);
                     if (label == MASKED) {
-                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, element, 0f);
+                        gradientPass.write(element, 0.0);
                         continue;
                     }
                     g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
                 }
-                double z = pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
+                double z = pass.logit(element);
                 double value;
                 if (pass.activation() == Activation.SIGMOID) {
                     double p = sigmoid(z);
@@ -176,7 +174,7 @@ public final class ScalarKernels implements Kernels {
                     value = lossByProbability(gradientPass, n, c, z, g)
                             + gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * (z - g);
                 }
-                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, element, (float) value);
+                gradientPass.write(element, value);
             }
         }
     }
@@ -191,8 +189,6 @@ public final class ScalarKernels implements Kernels {
     public static void softmaxGradientRange(GradientPass gradientPass, long n, long from, long to,
             double[] probability, double[] byProbability) {
         StatisticsPass pass = gradientPass.statistics();
-        MemorySegment gradient = gradientPass.gradient();
-        MemorySegment logits = pass.logits();
         int classes = pass.classes();
         for (long v = from; v < to; v++) {
             int label = 0;
@@ -200,7 +196,7 @@ public final class ScalarKernels implements Kernels {
                 label = readLabel(pass, n, v);
                 if (label == MASKED) {
                     for (int c = 0; c < classes; c++) {
-                        gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v), 0f);
+                        gradientPass.write(pass.element(n, c, v), 0.0);
                     }
                     continue;
                 }
@@ -208,7 +204,7 @@ public final class ScalarKernels implements Kernels {
             double max = voxelMax(pass, n, v);
             double expSum = 0;
             for (int c = 0; c < classes; c++) {
-                probability[c] = Math.exp(logits.getAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v)) - max);
+                probability[c] = Math.exp(pass.logit(pass.element(n, c, v)) - max);
                 expSum += probability[c];
             }
             // ∂L/∂z_c = p_c·(∂L/∂p_c − Σ_k p_k·∂L/∂p_k), plus the cross-entropy's p_c·Σ_k κ_k·g_k − κ_c·g_c.
@@ -222,9 +218,9 @@ public final class ScalarKernels implements Kernels {
             }
             for (int c = 0; c < classes; c++) {
                 double g = target(pass, label, pass.element(n, c, v), c);
-                gradient.setAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v),
-                        (float) (probability[c] * (byProbability[c] - weighted)
-                                - gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * g));
+                gradientPass.write(pass.element(n, c, v),
+                        probability[c] * (byProbability[c] - weighted)
+                                - gradientPass.coefficient(n, c, GradientPass.CROSS_ENTROPY) * g);
             }
         }
     }
@@ -304,7 +300,7 @@ public final class ScalarKernels implements Kernels {
             case UINT8 -> Byte.toUnsignedLong(labels.get(JAVA_BYTE, index));
             case INT32 -> labels.getAtIndex(JAVA_INT_UNALIGNED, index);
             case INT64 -> labels.getAtIndex(JAVA_LONG_UNALIGNED, index);
-            case FLOAT32 -> throw new IllegalStateException("float data has no labels");
+            case FLOAT32, FLOAT16, BFLOAT16 -> throw new IllegalStateException("float data has no labels");
         };
         if (what.equals("target") && pass.hasIgnore() && value == pass.ignoreIndex()) {
             return MASKED;
@@ -319,7 +315,7 @@ public final class ScalarKernels implements Kernels {
     private static double voxelMax(StatisticsPass pass, long n, long v) {
         double max = Double.NEGATIVE_INFINITY;
         for (int c = 0; c < pass.classes(); c++) {
-            max = Math.max(max, pass.logits().getAtIndex(JAVA_FLOAT_UNALIGNED, pass.element(n, c, v)));
+            max = Math.max(max, pass.logit(pass.element(n, c, v)));
         }
         return max;
     }
@@ -345,7 +341,7 @@ public final class ScalarKernels implements Kernels {
             case UINT8 -> Byte.toUnsignedLong(target.get(JAVA_BYTE, index));
             case INT32 -> target.getAtIndex(JAVA_INT_UNALIGNED, index);
             case INT64 -> target.getAtIndex(JAVA_LONG_UNALIGNED, index);
-            case FLOAT32 -> throw new IllegalStateException("dense target has no labels");
+            case FLOAT32, FLOAT16, BFLOAT16 -> throw new IllegalStateException("dense target has no labels");
         };
         if (pass.hasIgnore() && value == pass.ignoreIndex()) {
             return MASKED;

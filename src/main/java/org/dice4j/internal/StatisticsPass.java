@@ -37,6 +37,7 @@ public record StatisticsPass(
         long ignoreIndex,
         long[] logitShape,
         boolean channelsLast,
+        DType logitType,
         Parallelism parallelism) {
 
     /** A pass on the calling thread only. */
@@ -44,14 +45,14 @@ public record StatisticsPass(
             long voxels, Activation activation, boolean squared, boolean softIntersection, boolean crossEntropy,
             boolean hasIgnore, long ignoreIndex, long[] logitShape) {
         this(logits, target, targetType, images, classes, voxels, activation, squared, softIntersection, crossEntropy,
-                hasIgnore, ignoreIndex, logitShape, false, Parallelism.SEQUENTIAL);
+                hasIgnore, ignoreIndex, logitShape, false, DType.FLOAT32, Parallelism.SEQUENTIAL);
     }
 
     /** This pass on the calling thread only (same results: see Parallelism). */
     public StatisticsPass sequential() {
         return parallelism.threads() == 1 ? this : new StatisticsPass(logits, target, targetType, images, classes, voxels,
                 activation, squared, softIntersection, crossEntropy, hasIgnore, ignoreIndex, logitShape, channelsLast,
-                Parallelism.SEQUENTIAL);
+                logitType, Parallelism.SEQUENTIAL);
     }
 
     public static final int INTERSECTION = 0;
@@ -74,6 +75,17 @@ public record StatisticsPass(
      */
     public long element(long n, int c, long v) {
         return channelsLast ? (n * voxels + v) * classes + c : (n * classes + c) * voxels + v;
+    }
+
+    /** The logit at element {@code index}, exactly converted to float from the logits' type. */
+    public float logit(long index) {
+        return switch (logitType) {
+            case FLOAT32 -> logits.getAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, index);
+            case FLOAT16 -> Float.float16ToFloat(logits.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, index));
+            case BFLOAT16 -> Float.intBitsToFloat(
+                    logits.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, index) << 16);
+            default -> throw new IllegalStateException("logits of type " + logitType);
+        };
     }
 
     public boolean denseTarget() {

@@ -189,6 +189,24 @@ class LossCommandTest {
     }
 
     @Test
+    void float16LogitsGiveTheLossOfTheirFloat32Values() {
+        float[] logits = logits();
+        short[] half = new short[logits.length];
+        float[] widened = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            half[i] = Float.floatToFloat16(logits[i]);
+            widened[i] = Float.float16ToFloat(half[i]);
+        }
+        Path file = write("half.npy", DType.FLOAT16, new long[] {2, 3, 4, 5}, MemorySegment.ofArray(half));
+        CliRun run = run("loss", "--logits", file.toString(), "--target", labelsFile().toString(), "--ignore-index",
+                "255", "--json");
+        assertEquals(0, run.exitCode(), run.err());
+        double expected = DiceLoss.builder().ignoreIndex(255).build()
+                .forward(Tensor.of(widened, 2, 3, 4, 5), Tensor.ofUint8(labels(), 2, 4, 5)).loss();
+        assertEquals(expected, JsonParser.parseString(run.out()).getAsJsonObject().get("loss").getAsDouble());
+    }
+
+    @Test
     void theTableNamesTheLossAndEveryTerm() {
         CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255");

@@ -76,6 +76,9 @@ class NpyFileTest {
     void everyLabelTypeAndRankRoundTrips() throws IOException {
         long[][] shapes = {{5}, {2, 3}, {2, 1, 3, 4}};
         for (DType dtype : DType.values()) {
+            if (dtype == DType.BFLOAT16) {
+                continue; // NumPy has no bfloat16
+            }
             for (long[] shape : shapes) {
                 Path file = folder.resolve(dtype + "-" + shape.length + ".npy");
                 long count = java.util.Arrays.stream(shape).reduce(1, Math::multiplyExact);
@@ -131,8 +134,8 @@ class NpyFileTest {
         lying[10 + "{'descr': '<f4', 'fortran_order': False, 'shape': (".length()] = '3';
         assertProblem("d.npy", lying, "the header's shape [3, 3] of float32 needs 36 data bytes, the file has 24 (truncated?)");
         byte[] wrongType = new String(good, StandardCharsets.ISO_8859_1).replace("<f4", "<f8").getBytes(StandardCharsets.ISO_8859_1);
-        assertProblem("e.npy", wrongType, "dtype '<f8' is not supported (expected float32 '<f4', uint8 '|u1', int32"
-                + " '<i4' or int64 '<i8', little-endian)");
+        assertProblem("e.npy", wrongType, "dtype '<f8' is not supported (expected float32 '<f4', float16 '<f2', uint8"
+                + " '|u1', int32 '<i4' or int64 '<i8', little-endian)");
         byte[] fortran = new String(good, StandardCharsets.ISO_8859_1).replace("False", "True ").getBytes(StandardCharsets.ISO_8859_1);
         assertProblem("f.npy", fortran, "Fortran-ordered data is not supported: save it in C order (numpy.ascontiguousarray)");
         assertProblem("g.npy", "not numpy at all".getBytes(StandardCharsets.US_ASCII), "not a NumPy .npy file (no \\x93NUMPY magic)");

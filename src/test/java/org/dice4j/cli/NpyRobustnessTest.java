@@ -40,7 +40,8 @@ class NpyRobustnessTest {
     }
 
     private void check(int damage, SplittableRandom random) {
-        DType dtype = DType.values()[random.nextInt(DType.values().length)];
+        DType[] numpyTypes = {DType.FLOAT32, DType.FLOAT16, DType.UINT8, DType.INT32, DType.INT64};
+        DType dtype = numpyTypes[random.nextInt(numpyTypes.length)];
         long[] shape = new long[1 + random.nextInt(3)];
         for (int axis = 0; axis < shape.length; axis++) {
             shape[axis] = random.nextInt(4);

@@ -69,6 +69,11 @@ public final class VectorKernels implements Kernels {
         return pass.channelsLast() && pass.classes() > 1;
     }
 
+    /** Whether the stages read staged float32 copies of each chunk: channels-last or half-precision logits. */
+    private static boolean staged(StatisticsPass pass) {
+        return interleaved(pass) || pass.logitType() != DType.FLOAT32;
+    }
+
     public VectorKernels() {
         if (LANES < 4) {
             throw new UnsupportedOperationException("fewer than 4 float lanes");
@@ -88,7 +93,7 @@ public final class VectorKernels implements Kernels {
     @Override
     public void statistics(StatisticsPass pass, double[] out) {
         Workspace ws = WORKSPACE.get().ensure(pass.classes());
-        runStatistics(pass, ws, out, interleaved(pass) ? INTERLEAVED_PLANS.get(plan(pass)) : plan(pass), null);
+        runStatistics(pass, ws, out, staged(pass) ? STAGED_PLANS.get(plan(pass)) : plan(pass), null);
     }
 
     /**
@@ -98,9 +103,9 @@ public final class VectorKernels implements Kernels {
      */
     @Override
     public boolean statisticsForGradient(StatisticsPass pass, double[] out, MemorySegment gradient) {
-        if (interleaved(pass)) {
-            // Channels-last: the gradient pass computes the activation again on its transposed chunks (storing p
-            // would cost a transposed write now and a transposed read then).
+        if (staged(pass)) {
+            // Staged chunks: the gradient pass computes the activation again on its own staged copy (storing p would
+            // cost a transposed or converted write now and read then).
             statistics(pass, out);
             return false;
         }
@@ -413,8 +418,8 @@ public final class VectorKernels implements Kernels {
     @Override
     public void gradient(GradientPass gradientPass) {
         StatisticsPass pass = gradientPass.statistics();
-        boolean interleaved = interleaved(pass);
-        Stage[] plan = interleaved ? INTERLEAVED_PLANS.get(gradientPlan(pass, false))
+        boolean staged = staged(pass) || gradientPass.gradientType() != DType.FLOAT32;
+        Stage[] plan = staged ? STAGED_PLANS.get(gradientPlan(pass, false))
                 : gradientPlan(pass, gradientPass.probabilitiesStored());
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
@@ -424,8 +429,9 @@ public final class VectorKernels implements Kernels {
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
             Workspace worker = WORKSPACE.get().ensure(pass.classes());
             // Channels-last: the stages write the staging buffer, TRANSPOSE_OUT the caller's gradient.
-            worker.gradient = interleaved ? worker.stagedGradient : gradientPass.gradient();
+            worker.gradient = staged ? worker.stagedGradient : gradientPass.gradient();
             worker.gradientOut = gradientPass.gradient();
+            worker.gradientType = gradientPass.gradientType();
             worker.coefficients = gradientPass.coefficients();
             worker.coefficientImage = -1;
             try {
@@ -502,33 +508,55 @@ public final class VectorKernels implements Kernels {
     private static final Stage GRADIENT_SOFTMAX = VectorKernels::gradientSoftmax;
 
     /**
-     * Channels-last: copies the chunk's interleaved logits (and a dense target) into the channels-first staging
-     * arrays and points the following stages at them, so that they run unchanged on the same values in the same
-     * order (results have the bits of the channels-first tensor).
+     * Staged chunks (channels-last, half-precision logits, a half-precision gradient): copies the chunk's logits (and a
+     * dense target) into the channels-first float32 staging buffers, transposed and converted as needed, and points
+     * the following stages at them, so that they run unchanged on the same values in the same order (results have
+     * the bits of the channels-first float32 tensor holding the converted values).
      */
-    private static final Stage TRANSPOSE_IN = VectorKernels::transposeIn;
+    private static final Stage STAGE_IN = VectorKernels::stageIn;
 
-    /** Channels-last: writes the staged gradient of the chunk back into the caller's interleaved gradient. */
-    private static final Stage TRANSPOSE_OUT = VectorKernels::transposeOut;
+    /** Staged chunks: writes the staged gradient of the chunk into the caller's, transposed and converted. */
+    private static final Stage STAGE_OUT = VectorKernels::stageOut;
 
-    private static void transposeIn(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-        long first = pass.element(n, 0, voxel);
-        ws.deinterleave(pass.logits(), first, count, pass.classes(), ws.stagedLogits);
+    private static void stageIn(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        int classes = pass.classes();
+        if (interleaved(pass)) {
+            ws.deinterleave(pass.logits(), pass.logitType(), pass.element(n, 0, voxel), count, classes, ws.stagedLogits);
+            if (pass.denseTarget()) {
+                ws.deinterleave(pass.target(), DType.FLOAT32, pass.element(n, 0, voxel), count, classes, ws.stagedTarget);
+            }
+        } else {
+            for (int c = 0; c < classes; c++) {
+                long staged = (long) c * CHUNK_VOXELS * Float.BYTES;
+                Workspace.convertIn(pass.logits(), pass.logitType(), pass.element(n, c, voxel), count, ws.stagedLogits, staged);
+                if (pass.denseTarget()) {
+                    Workspace.convertIn(pass.target(), DType.FLOAT32, pass.element(n, c, voxel), count, ws.stagedTarget,
+                            staged);
+                }
+            }
+        }
         ws.logits = ws.stagedLogits;
         if (pass.denseTarget()) {
-            ws.deinterleave(pass.target(), first, count, pass.classes(), ws.stagedTarget);
             ws.target = ws.stagedTarget;
         }
         ws.base = 0;
         ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
     }
 
-    private static void transposeOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-        ws.interleave(ws.stagedGradient, count, pass.classes(), ws.gradientOut, pass.element(n, 0, voxel));
+    private static void stageOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        int classes = pass.classes();
+        if (interleaved(pass)) {
+            ws.interleave(ws.stagedGradient, count, classes, ws.gradientOut, ws.gradientType, pass.element(n, 0, voxel));
+        } else {
+            for (int c = 0; c < classes; c++) {
+                Workspace.convertOut(ws.stagedGradient, (long) c * CHUNK_VOXELS * Float.BYTES, count, ws.gradientOut,
+                        ws.gradientType, pass.element(n, c, voxel));
+            }
+        }
     }
 
-    /** Every plan, and each with TRANSPOSE_IN first (and TRANSPOSE_OUT last after a gradient stage): channels-last. */
-    private static final java.util.Map<Stage[], Stage[]> INTERLEAVED_PLANS = new java.util.IdentityHashMap<>();
+    /** Every plan, and each with STAGE_IN first (and STAGE_OUT last after a gradient stage): staged chunks. */
+    private static final java.util.Map<Stage[], Stage[]> STAGED_PLANS = new java.util.IdentityHashMap<>();
 
     /** Two stages: the label check must not be inlined into the chunk loop either (see runChunks). */
     private static final Stage[] LABELS_ONLY = {STAGE_LABELS, CLOSE_BLOCK};
@@ -641,12 +669,12 @@ public final class VectorKernels implements Kernels {
         }
         for (Stage[] plan : all) {
             List<Stage> stages = new ArrayList<>(List.of(plan));
-            stages.add(0, TRANSPOSE_IN);
+            stages.add(0, STAGE_IN);
             if (List.of(GRADIENT_ELEMENTWISE, GRADIENT_ELEMENTWISE_PLAIN, GRADIENT_SOFTMAX, GRADIENT_SOFTMAX_PLAIN)
                     .contains(stages.get(stages.size() - 1))) {
-                stages.add(TRANSPOSE_OUT);
+                stages.add(STAGE_OUT);
             }
-            INTERLEAVED_PLANS.put(plan, stages.toArray(Stage[]::new));
+            STAGED_PLANS.put(plan, stages.toArray(Stage[]::new));
         }
     }
 
@@ -1392,10 +1420,19 @@ public final class VectorKernels implements Kernels {
             plane = pass.voxels() * Float.BYTES;
         }
 
-        /** Copies {@code count × classes} interleaved floats from element {@code first} into planar {@code staged}. */
-        void deinterleave(MemorySegment source, long first, int count, int classes, MemorySegment staged) {
-            MemorySegment.copy(source, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, first * Float.BYTES,
-                    interleaved, 0, count * classes);
+        /**
+         * Copies {@code count × classes} interleaved values of {@code type} from element {@code first} into planar
+         * float32 {@code staged}.
+         */
+        void deinterleave(MemorySegment source, DType type, long first, int count, int classes, MemorySegment staged) {
+            if (type == DType.FLOAT32) {
+                MemorySegment.copy(source, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, first * Float.BYTES,
+                        interleaved, 0, count * classes);
+            } else {
+                for (int i = 0; i < count * classes; i++) {
+                    interleaved[i] = halfToFloat(source, type, first + i);
+                }
+            }
             for (int c = 0; c < classes; c++) {
                 for (int i = 0; i < count; i += LANES) {
                     FloatVector.fromArray(FLOATS, interleaved, i * classes + c, laneStride, 0)
@@ -1404,16 +1441,58 @@ public final class VectorKernels implements Kernels {
             }
         }
 
-        /** Writes planar {@code staged} as {@code count × classes} interleaved floats at element {@code first}. */
-        void interleave(MemorySegment staged, int count, int classes, MemorySegment destination, long first) {
+        /** Writes planar {@code staged} as {@code count × classes} interleaved values of {@code type} at {@code first}. */
+        void interleave(MemorySegment staged, int count, int classes, MemorySegment destination, DType type, long first) {
             for (int c = 0; c < classes; c++) {
                 for (int i = 0; i < count; i += LANES) {
                     FloatVector.fromMemorySegment(FLOATS, staged, (long) (c * CHUNK_VOXELS + i) * Float.BYTES, NATIVE)
                             .intoArray(interleaved, i * classes + c, laneStride, 0);
                 }
             }
-            MemorySegment.copy(interleaved, 0, destination, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
-                    first * Float.BYTES, count * classes);
+            if (type == DType.FLOAT32) {
+                MemorySegment.copy(interleaved, 0, destination, java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED,
+                        first * Float.BYTES, count * classes);
+            } else {
+                for (int i = 0; i < count * classes; i++) {
+                    writeHalf(destination, type, first + i, interleaved[i]);
+                }
+            }
+        }
+
+        /** {@code count} values of {@code type} from element {@code first} as float32 at byte {@code stagedOffset}. */
+        static void convertIn(MemorySegment source, DType type, long first, int count, MemorySegment staged,
+                long stagedOffset) {
+            if (type == DType.FLOAT32) {
+                MemorySegment.copy(source, first * Float.BYTES, staged, stagedOffset, (long) count * Float.BYTES);
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                staged.set(java.lang.foreign.ValueLayout.JAVA_FLOAT, stagedOffset + (long) i * Float.BYTES,
+                        halfToFloat(source, type, first + i));
+            }
+        }
+
+        /** {@code count} float32 values at byte {@code stagedOffset} written as {@code type} from element {@code first}. */
+        static void convertOut(MemorySegment staged, long stagedOffset, int count, MemorySegment destination, DType type,
+                long first) {
+            if (type == DType.FLOAT32) {
+                MemorySegment.copy(staged, stagedOffset, destination, first * Float.BYTES, (long) count * Float.BYTES);
+                return;
+            }
+            for (int i = 0; i < count; i++) {
+                writeHalf(destination, type, first + i,
+                        staged.get(java.lang.foreign.ValueLayout.JAVA_FLOAT, stagedOffset + (long) i * Float.BYTES));
+            }
+        }
+
+        private static float halfToFloat(MemorySegment source, DType type, long index) {
+            short bits = source.getAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, index);
+            return type == DType.FLOAT16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
+        }
+
+        private static void writeHalf(MemorySegment destination, DType type, long index, float value) {
+            destination.setAtIndex(java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED, index,
+                    type == DType.FLOAT16 ? Float.floatToFloat16(value) : GradientPass.toBfloat16(value));
         }
 
         /**
@@ -1422,6 +1501,7 @@ public final class VectorKernels implements Kernels {
          */
         MemorySegment gradient;
         MemorySegment gradientOut;
+        DType gradientType = DType.FLOAT32;
         double[] coefficients;
         /** The coefficients of image {@link #coefficientImage} in float, class c at c × COEFFICIENTS. */
         float[] imageCoefficients = new float[0];

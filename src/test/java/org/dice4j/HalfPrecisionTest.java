@@ -1,0 +1,92 @@
+package org.dice4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.dice4j.Problems.Instance;
+import org.dice4j.internal.GradientPass;
+import org.junit.jupiter.api.Test;
+
+/**
+ * float16 and bfloat16 logits (mixed-precision training): the loss, terms and statistics of half-precision logits
+ * are those of float32 logits holding the exactly converted values, bit for bit (the kernels convert each chunk into
+ * the float32 staging their stages read); the gradient, written as float32 or in the logits' precision, is the
+ * float32 gradient of those values, rounded to the output type (nearest, ties to even). Default and reference
+ * kernels, random shapes and options.
+ */
+class HalfPrecisionTest {
+    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 3);
+
+    private static short toHalf(float value, DType type) {
+        return type == DType.FLOAT16 ? Float.floatToFloat16(value) : GradientPass.toBfloat16(value);
+    }
+
+    private static float fromHalf(short bits, DType type) {
+        return type == DType.FLOAT16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
+    }
+
+    private static long[] bits(double[][] matrix) {
+        return Arrays.stream(matrix).flatMapToDouble(Arrays::stream).mapToLong(Double::doubleToRawLongBits).toArray();
+    }
+
+    @Test
+    void halfPrecisionLogitsGiveTheBitsOfTheirFloat32Values() {
+        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((problem, seed) -> {
+            SplittableRandom random = new SplittableRandom(seed);
+            DType type = random.nextBoolean() ? DType.FLOAT16 : DType.BFLOAT16;
+            Instance instance = problem.instance();
+            long[] shape = problem.shape();
+            int elements = (int) instance.logits().elementCount();
+            short[] half = new short[elements];
+            float[] widened = new float[elements];
+            for (int i = 0; i < elements; i++) {
+                half[i] = toHalf(instance.logits().segment().getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i), type);
+                widened[i] = fromHalf(half[i], type);
+            }
+            Tensor halfLogits = Tensor.of(MemorySegment.ofArray(half), type, shape);
+            Tensor floatLogits = Tensor.of(widened, shape);
+            DiceLoss chosen = Problems.randomLoss(problem, random);
+            for (DiceLoss loss : new DiceLoss[] {chosen, chosen.toBuilder().referenceKernels(true).build()}) {
+                String context = problem + " " + type + " " + loss;
+                LossResult expected = loss.forward(floatLogits, instance.target());
+                LossResult actual = loss.forward(halfLogits, instance.target());
+                assertEquals(Arrays.toString(bits(expected.terms())), Arrays.toString(bits(actual.terms())), context);
+                assertEquals(Arrays.toString(bits(expected.statistics().predSum())),
+                        Arrays.toString(bits(actual.statistics().predSum())), context);
+                if (loss.reduction() == Reduction.NONE) {
+                    continue;
+                }
+                float[] floatGradient = new float[elements];
+                loss.forwardBackward(floatLogits, instance.target(), Tensor.of(floatGradient, shape));
+                float[] gradient = new float[elements];
+                loss.forwardBackward(halfLogits, instance.target(), Tensor.of(gradient, shape));
+                short[] halfGradient = new short[elements];
+                loss.forwardBackward(halfLogits, instance.target(), Tensor.of(MemorySegment.ofArray(halfGradient), type,
+                        shape));
+                for (int i = 0; i < elements; i++) {
+                    if (Float.floatToRawIntBits(floatGradient[i]) != Float.floatToRawIntBits(gradient[i])
+                            || toHalf(floatGradient[i], type) != halfGradient[i]) {
+                        throw new AssertionError("gradient element " + i + ": float32 logits " + floatGradient[i]
+                                + ", " + type + " logits " + gradient[i] + " (as " + type + ": "
+                                + fromHalf(halfGradient[i], type) + ") in " + context);
+                    }
+                }
+            }
+        });
+    }
+
+    @Test
+    void aGradientInAnotherHalfTypeIsRefused() {
+        Tensor logits = Tensor.of(MemorySegment.ofArray(new short[8]), DType.BFLOAT16, 1, 2, 4);
+        String message = assertThrows(IllegalArgumentException.class, () -> DiceLoss.builder().build().forwardBackward(
+                logits, Tensor.ofUint8(new byte[4], 1, 4), Tensor.of(MemorySegment.ofArray(new short[8]), DType.FLOAT16,
+                        1, 2, 4))).getMessage();
+        assertEquals("gradient: expected dtype FLOAT32 or the logits' BFLOAT16, got FLOAT16", message);
+    }
+}
