@@ -18,6 +18,8 @@ final class VectorConstants {
     static final VectorSpecies<Integer> INTS = VectorSpecies.of(int.class, FLOATS.vectorShape());
     /** Bytes with as many lanes as {@link #FLOATS} (uint8 labels), or null when no such shape exists. */
     static final VectorSpecies<Byte> BYTES = byteSpecies(LANES);
+    /** Shorts with as many lanes as {@link #FLOATS} (bfloat16 logits), or null when no such shape exists. */
+    static final VectorSpecies<Short> SHORTS = shortSpecies(LANES);
 
     private VectorConstants() {}
 
@@ -29,6 +31,11 @@ final class VectorConstants {
                     + " (preferred " + preferred + ", minimum 128)");
         }
         return VectorSpecies.of(float.class, VectorShape.forBitSize(bits));
+    }
+
+    private static VectorSpecies<Short> shortSpecies(int lanes) {
+        int bits = lanes * Short.SIZE;
+        return bits >= 64 ? VectorSpecies.of(short.class, VectorShape.forBitSize(bits)) : null;
     }
 
     private static VectorSpecies<Byte> byteSpecies(int lanes) {

@@ -3,11 +3,14 @@ package org.dice4j.internal.vectorization;
 import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.GE;
 import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.S2I;
 import static org.dice4j.internal.vectorization.VectorConstants.BYTES;
 import static org.dice4j.internal.vectorization.VectorConstants.FLOATS;
 import static org.dice4j.internal.vectorization.VectorConstants.INTS;
 import static org.dice4j.internal.vectorization.VectorConstants.LANES;
+import static org.dice4j.internal.vectorization.VectorConstants.SHORTS;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
@@ -17,6 +20,7 @@ import java.util.List;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import org.dice4j.Activation;
 import org.dice4j.DType;
@@ -1464,6 +1468,15 @@ public final class VectorKernels implements Kernels {
                 long stagedOffset) {
             if (type == DType.FLOAT32) {
                 MemorySegment.copy(source, first * Float.BYTES, staged, stagedOffset, (long) count * Float.BYTES);
+                return;
+            }
+            if (type == DType.BFLOAT16 && SHORTS != null) {
+                // bfloat16 → float32 is a 16-bit shift: widen the shorts (the sign extension shifts out), shift.
+                for (int i = 0; i < count; i += LANES) {
+                    ((IntVector) ShortVector.fromMemorySegment(SHORTS, source, (first + i) * Short.BYTES, NATIVE)
+                            .convertShape(S2I, INTS, 0)).lanewise(LSHL, 16).reinterpretAsFloats()
+                            .intoMemorySegment(staged, stagedOffset + (long) i * Float.BYTES, NATIVE);
+                }
                 return;
             }
             for (int i = 0; i < count; i++) {
