@@ -84,14 +84,26 @@ public final class NpyFile {
             long size = channel.size();
             MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
             Header header = parseHeader(path, file);
-            long expected = Math.multiplyExact(elementCount(path, header.shape()), (long) header.dtype().byteSize());
+            long elements = elementCount(path, header.shape());
+            int elementBytes = header.float64() ? Double.BYTES : header.dtype().byteSize();
+            long expected = Math.multiplyExact(elements, (long) elementBytes);
             long actual = size - header.dataOffset();
             if (actual != expected) {
-                throw bad(path, "the header's shape " + Arrays.toString(header.shape()) + " of " + describe(header.dtype())
-                        + " needs " + expected + " data bytes, the file has " + actual
-                        + (actual < expected ? " (truncated?)" : ""));
+                throw bad(path, "the header's shape " + Arrays.toString(header.shape()) + " of "
+                        + (header.float64() ? "float64" : describe(header.dtype())) + " needs " + expected
+                        + " data bytes, the file has " + actual + (actual < expected ? " (truncated?)" : ""));
             }
-            return new NpyFile(path, header.dtype(), header.shape(), file.asSlice(header.dataOffset(), expected));
+            MemorySegment data = file.asSlice(header.dataOffset(), expected);
+            if (header.float64()) {
+                // The kernels read float32: the one input that is converted, into the arena (off-heap), not mapped.
+                MemorySegment converted = arena.allocate(Math.max(1, elements) * Float.BYTES, Float.BYTES);
+                for (long i = 0; i < elements; i++) {
+                    converted.setAtIndex(ValueLayout.JAVA_FLOAT, i,
+                            (float) data.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i));
+                }
+                data = converted.asSlice(0, elements * Float.BYTES);
+            }
+            return new NpyFile(path, header.dtype(), header.shape(), data);
         } catch (NoSuchFileException e) {
             throw bad(path, "no such file");
         } catch (IOException e) {
@@ -101,8 +113,11 @@ public final class NpyFile {
         }
     }
 
-    /** The parsed header: element type, shape, and where the data starts. */
-    record Header(DType dtype, long[] shape, long dataOffset) {}
+    /**
+     * The parsed header: element type, shape, and where the data starts. A float64 file ({@code float64}) is read as
+     * FLOAT32, converted.
+     */
+    record Header(DType dtype, long[] shape, long dataOffset, boolean float64) {}
 
     static Header parseHeader(Path path, MemorySegment file) {
         if (file.byteSize() < 10 || !Arrays.equals(file.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE), MAGIC)) {
@@ -137,8 +152,12 @@ public final class NpyFile {
         if (fortran.equals("True")) {
             throw bad(path, "Fortran-ordered data is not supported: save it in C order (numpy.ascontiguousarray)");
         }
-        DType dtype = dtype(path, descr);
-        return new Header(dtype, parseShape(path, shapeText), headerStart + headerLength);
+        boolean float64 = descr.equals("<f8");
+        DType dtype = float64 ? DType.FLOAT32 : dtype(path, descr);
+        if (float64 && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw bad(path, "little-endian data on a big-endian platform is not supported");
+        }
+        return new Header(dtype, parseShape(path, shapeText), headerStart + headerLength, float64);
     }
 
     private static String find(Path path, Pattern pattern, String header, String key) {
@@ -157,8 +176,8 @@ public final class NpyFile {
             case "|u1", "<u1", ">u1" -> DType.UINT8;
             case "<i4" -> DType.INT32;
             case "<i8" -> DType.INT64;
-            default -> throw bad(path, "dtype '" + descr + "' is not supported (expected float32 '<f4', float16 '<f2',"
-                    + " uint8 '|u1', int32 '<i4' or int64 '<i8', little-endian)");
+            default -> throw bad(path, "dtype '" + descr + "' is not supported (expected float32 '<f4', float64 '<f8',"
+                    + " float16 '<f2', uint8 '|u1', int32 '<i4' or int64 '<i8', little-endian)");
         };
         if (!littleEndianPlatform && dtype != DType.UINT8) {
             throw bad(path, "little-endian data on a big-endian platform is not supported");

@@ -58,6 +58,29 @@ class NpyFileTest {
     }
 
     @Test
+    void aFloat64FileIsReadAsFloat32RoundedToNearest() throws IOException {
+        byte[] float32 = float32TwoByThree();
+        byte[] header = new String(float32, 0, 128, StandardCharsets.ISO_8859_1).replace("<f4", "<f8")
+                .getBytes(StandardCharsets.ISO_8859_1);
+        double[] values = {0.1, -2.5, 1e-50, 3.0000000001, 1e39, Double.NaN};
+        ByteBuffer bytes = ByteBuffer.allocate(128 + 6 * 8).order(ByteOrder.LITTLE_ENDIAN).put(header);
+        for (double value : values) {
+            bytes.putDouble(value);
+        }
+        Path file = Files.write(folder.resolve("d.npy"), bytes.array());
+        try (Arena arena = Arena.ofConfined()) {
+            NpyFile npy = NpyFile.map(file, arena);
+            assertEquals(DType.FLOAT32, npy.dtype());
+            assertArrayEquals(new long[] {2, 3}, npy.shape());
+            float[] expected = new float[values.length];
+            for (int i = 0; i < values.length; i++) {
+                expected[i] = (float) values[i];
+            }
+            assertArrayEquals(expected, npy.data().toArray(ValueLayout.JAVA_FLOAT));
+        }
+    }
+
+    @Test
     void theWriterProducesExactlyThoseBytes() throws IOException {
         Path file = folder.resolve("b.npy");
         try (NpyFile.Output output = NpyFile.Output.create(file, DType.FLOAT32, new long[] {2, 3})) {
@@ -133,9 +156,12 @@ class NpyFileTest {
         byte[] lying = good.clone();
         lying[10 + "{'descr': '<f4', 'fortran_order': False, 'shape': (".length()] = '3';
         assertProblem("d.npy", lying, "the header's shape [3, 3] of float32 needs 36 data bytes, the file has 24 (truncated?)");
-        byte[] wrongType = new String(good, StandardCharsets.ISO_8859_1).replace("<f4", "<f8").getBytes(StandardCharsets.ISO_8859_1);
-        assertProblem("e.npy", wrongType, "dtype '<f8' is not supported (expected float32 '<f4', float16 '<f2', uint8"
-                + " '|u1', int32 '<i4' or int64 '<i8', little-endian)");
+        byte[] wrongType = new String(good, StandardCharsets.ISO_8859_1).replace("<f4", "<c8").getBytes(StandardCharsets.ISO_8859_1);
+        assertProblem("e.npy", wrongType, "dtype '<c8' is not supported (expected float32 '<f4', float64 '<f8', float16"
+                + " '<f2', uint8 '|u1', int32 '<i4' or int64 '<i8', little-endian)");
+        byte[] shortDoubles = new String(good, StandardCharsets.ISO_8859_1).replace("<f4", "<f8").getBytes(StandardCharsets.ISO_8859_1);
+        assertProblem("g.npy", shortDoubles, "the header's shape [2, 3] of float64 needs 48 data bytes, the file has 24"
+                + " (truncated?)");
         byte[] fortran = new String(good, StandardCharsets.ISO_8859_1).replace("False", "True ").getBytes(StandardCharsets.ISO_8859_1);
         assertProblem("f.npy", fortran, "Fortran-ordered data is not supported: save it in C order (numpy.ascontiguousarray)");
         assertProblem("g.npy", "not numpy at all".getBytes(StandardCharsets.US_ASCII), "not a NumPy .npy file (no \\x93NUMPY magic)");
