@@ -310,17 +310,20 @@ public final class DiceLoss {
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
         Kernels kernels = kernels();
+        double loss;
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             int images = (int) pass.images();
             reduce(values, images, pass.classes(), null, scratch);
+            // Read now: the coefficients of generalized Dice reduce again into the same scratch.
+            loss = scratch.reduced[0];
             double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
             coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
             throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
         }
-        return scratch.reduced[0];
+        return loss;
     }
 
     private LossResult runForwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream,
@@ -361,7 +364,7 @@ public final class DiceLoss {
         return false;
     }
 
-    /** {@code failure}, explained when it is the FFM API's report of an arena closed by another thread mid-call. */
+    /** {@code failure}, explained when it is the FFM API's report of an arena closed during the call. */
     private static RuntimeException closedDuringCall(RuntimeException failure, Tensor logits, Tensor target,
             Tensor gradient) {
         return failure instanceof IllegalStateException state

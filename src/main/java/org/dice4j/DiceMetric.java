@@ -115,6 +115,10 @@ public final class DiceMetric {
             if (!tensor.segment().scope().isAlive()) {
                 throw new IllegalArgumentException(name + ": the segment's arena is closed");
             }
+            if (tensor.dtype() != DType.FLOAT32 && !tensor.dtype().isInteger()) {
+                throw new IllegalArgumentException(name + ": expected FLOAT32 " + (tensor == prediction ? "scores" : "values")
+                        + " or an integer label map, got " + tensor.dtype());
+            }
         }
         long[] predictionShape = prediction.shapeArray();
         long[] targetShape = target.shapeArray();

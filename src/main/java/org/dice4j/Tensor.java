@@ -147,8 +147,8 @@ public final class Tensor {
     static IllegalStateException closedDuringCall(IllegalStateException failure, Object... namedTensors) {
         for (int i = 0; i < namedTensors.length; i += 2) {
             if (!((Tensor) namedTensors[i + 1]).segment().scope().isAlive()) {
-                return new IllegalStateException(namedTensors[i] + ": its arena was closed during the call (by"
-                        + " another thread); the call gives no result", failure);
+                return new IllegalStateException(namedTensors[i] + ": its arena was closed during the call; the"
+                        + " call gives no result", failure);
             }
         }
         return failure;

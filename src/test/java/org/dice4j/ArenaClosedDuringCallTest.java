@@ -14,11 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A shared arena closed while a call reads it: the FFM API makes the next access throw; the call reports which
+ * A shared arena closed while a call is under way: the FFM API makes the next access throw; the call reports which
  * tensor's arena was closed (an {@link IllegalStateException} with the FFM error as its cause), never a crash, a
- * hang or a result, and a gradient buffer is filled with NaN. The close is made deterministic by an executor that
- * closes the arena when the pass hands out its helpers (the pass is then under way); closing from another thread
- * at a random moment gives the same error (seen by hand), or the pre-call check's if the call had not started.
+ * hang or a result, and a gradient buffer is filled with NaN. The deterministic cases close the arena from the
+ * executor, as the pass hands out its helpers (on the calling thread, before its first read); the racing case closes
+ * it from another thread while calls run in a loop, where the close may land before a call (the pre-call check's
+ * error) or during one (ours).
  */
 class ArenaClosedDuringCallTest {
     private static final long[] SHAPE = {2, 4, 40_000};
@@ -58,7 +59,7 @@ class ArenaClosedDuringCallTest {
         Tensor logits = Tensor.of(logits(arena), DType.FLOAT32, SHAPE);
         DiceLoss loss = DiceLoss.builder().threads(2).executor(closing(arena)).build();
         IllegalStateException forward = assertThrows(IllegalStateException.class, () -> loss.forward(logits, labels));
-        assertEquals("logits: its arena was closed during the call (by another thread); the call gives no result",
+        assertEquals("logits: its arena was closed during the call; the call gives no result",
                 forward.getMessage());
 
         Arena again = Arena.ofShared();
@@ -80,7 +81,47 @@ class ArenaClosedDuringCallTest {
         DiceMetric metric = DiceMetric.builder().threads(2).executor(closing(arena)).build();
         IllegalStateException thrown = assertThrows(IllegalStateException.class,
                 () -> metric.compute(scores, Tensor.ofUint8(new byte[2 * 40_000], 2, 40_000)));
-        assertEquals("prediction: its arena was closed during the call (by another thread); the call gives no result",
+        assertEquals("prediction: its arena was closed during the call; the call gives no result",
                 thrown.getMessage());
+    }
+
+    @Test
+    void anArenaClosedByAnotherThreadMidCallGivesOneOfTheTwoErrorsNeverAResultOrACrash() throws Exception {
+        Tensor labels = Tensor.ofUint8(new byte[2 * 40_000], 2, 40_000);
+        for (int threads = 1; threads <= 2; threads++) {
+            Arena arena = Arena.ofShared();
+            Tensor logits = Tensor.of(logits(arena), DType.FLOAT32, SHAPE);
+            DiceLoss loss = DiceLoss.builder().threads(threads).executor(pool).build();
+            Thread closer = new Thread(() -> {
+                try {
+                    Thread.sleep(30);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                arena.close();
+            });
+            closer.start();
+            RuntimeException failure = null;
+            long deadline = System.nanoTime() + 60_000_000_000L;
+            while (failure == null && System.nanoTime() < deadline) {
+                try {
+                    loss.lossValue(logits, labels);
+                } catch (RuntimeException e) {
+                    failure = e;
+                }
+            }
+            // Seen once in a full run: this thread's interrupt status set after the race (not by dice4j, which only
+            // ever restores a status it found set). Recorded in the message if it happens, cleared so join can wait.
+            boolean interrupted = Thread.interrupted();
+            closer.join();
+            org.junit.jupiter.api.Assertions.assertNotNull(failure, "the closed arena was never noticed"
+                    + (interrupted ? " (the thread was interrupted)" : ""));
+            String message = failure.getMessage();
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    (failure instanceof IllegalStateException && message.equals(
+                            "logits: its arena was closed during the call; the call gives no result"))
+                    || (failure instanceof IllegalArgumentException
+                            && message.equals("logits: the segment's arena is closed")), failure.toString());
+        }
     }
 }

@@ -125,6 +125,44 @@ class CancellationTest {
     }
 
     @Test
+    void workersThatNeverStartAreNotWaitedFor() throws Exception {
+        assumeTrue(KernelProvider.get().name().equals("vector"), "the reference kernels never ask the executor");
+        Instance instance = instance();
+        double sequential = DiceLoss.builder().ignoreIndex(255).build().lossValue(instance.logits(), instance.target());
+        // A saturated pool that silently discards the workers: the calling thread does every task.
+        java.util.concurrent.ThreadPoolExecutor discarding = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(),
+                new java.util.concurrent.ThreadPoolExecutor.DiscardPolicy());
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        discarding.execute(() -> {
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try {
+            double discarded = DiceLoss.builder().ignoreIndex(255).threads(3).executor(discarding).build()
+                    .lossValue(instance.logits(), instance.target());
+            assertEquals(Double.doubleToRawLongBits(sequential), Double.doubleToRawLongBits(discarded));
+        } finally {
+            release.countDown();
+            discarding.shutdown();
+        }
+        // A call made from inside a single-thread executor that is also the loss's executor: its worker can only
+        // start after the call returns, so the call must not wait for it.
+        ExecutorService single = Executors.newSingleThreadExecutor();
+        try {
+            DiceLoss loss = DiceLoss.builder().ignoreIndex(255).threads(2).executor(single).build();
+            double inside = single.submit(() -> loss.lossValue(instance.logits(), instance.target()))
+                    .get(60, java.util.concurrent.TimeUnit.SECONDS);
+            assertEquals(Double.doubleToRawLongBits(sequential), Double.doubleToRawLongBits(inside));
+        } finally {
+            single.shutdownNow();
+        }
+    }
+
+    @Test
     void aBadLabelFoundBeforeAnyWriteLeavesTheGradientAsItWas() {
         // The NaN fill is for failures after writing began; bad input still changes nothing.
         Instance instance = instance();

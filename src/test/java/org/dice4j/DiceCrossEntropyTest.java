@@ -4,19 +4,50 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
  * Dice + cross-entropy (spec "Dice + cross-entropy"): {@code L = λ_dice·L_dice + λ_ce·L_ce}, the cross-entropy the
  * mean over unmasked voxels (softmax) or elements (sigmoid), written out by hand on small problems; on the default
- * kernels (vector when present) and on the reference.
+ * kernels (vector when present) and on the reference. Each hand-written pattern of a few voxels is repeated
+ * {@link #REPEAT} times along the voxel axis (means are unchanged), so that the vector kernels' cross-entropy stages
+ * run on it, not only their scalar tail.
  */
 class DiceCrossEntropyTest {
+    static final int REPEAT = 16;
+
+    /** Channels-first {@code values} of {@code classes} planes, each plane's voxels repeated REPEAT times. */
+    static float[] repeated(float[] values, int classes) {
+        int voxels = values.length / classes;
+        float[] out = new float[values.length * REPEAT];
+        for (int c = 0; c < classes; c++) {
+            for (int r = 0; r < REPEAT; r++) {
+                System.arraycopy(values, c * voxels, out, (c * REPEAT + r) * voxels, voxels);
+            }
+        }
+        return out;
+    }
+
+    static byte[] repeated(byte[] labels) {
+        byte[] out = new byte[labels.length * REPEAT];
+        for (int r = 0; r < REPEAT; r++) {
+            System.arraycopy(labels, 0, out, r * labels.length, labels.length);
+        }
+        return out;
+    }
+
+    private static Tensor logits() {
+        return Tensor.of(repeated(LOGITS, 3), 1, 3, 4 * REPEAT);
+    }
+
+    private static Tensor labels() {
+        return Tensor.ofUint8(repeated(LABELS), 1, 4 * REPEAT);
+    }
     // One image, three classes, four voxels (channels-first); labels with 255 ignored at voxel 3.
     private static final float[] LOGITS = {
         2f, -1f, 0.5f, 40f, /* class 0 */ 0f, 3f, 0.5f, -40f, /* class 1 */ -2f, 0f, 0.5f, 7f /* class 2 */ };
     private static final byte[] LABELS = {0, 2, 1, (byte) 255};
-    private static final long[] SHAPE = {1, 3, 4};
 
     private static double logit(int c, int v) {
         return LOGITS[c * 4 + v];
@@ -41,16 +72,16 @@ class DiceCrossEntropyTest {
         double expected = (crossEntropy(0, 0) + crossEntropy(1, 2) + crossEntropy(2, 1)) / 3;
         for (boolean reference : new boolean[] {false, true}) {
             LossResult result = softmax().lambdaCrossEntropy(1).referenceKernels(reference).build()
-                    .forward(Tensor.of(LOGITS, SHAPE), Tensor.ofUint8(LABELS, 1, 4));
+                    .forward(logits(), labels());
             assertEquals(expected, result.crossEntropy(), 1e-6);
-            assertEquals(3, result.statistics().countedVoxels(0));
+            assertEquals(3 * REPEAT, result.statistics().countedVoxels(0));
         }
     }
 
     @Test
     void theLossIsLambdaDiceTimesDicePlusLambdaCeTimesCrossEntropy() {
-        Tensor logits = Tensor.of(LOGITS, SHAPE);
-        Tensor labels = Tensor.ofUint8(LABELS, 1, 4);
+        Tensor logits = logits();
+        Tensor labels = labels();
         double dice = softmax().build().forward(logits, labels).loss();
         LossResult combined = softmax().lambdaDice(0.75).lambdaCrossEntropy(2.5).build().forward(logits, labels);
         assertEquals(dice, combined.diceLoss(), 1e-12);
@@ -61,16 +92,19 @@ class DiceCrossEntropyTest {
     @Test
     void theCrossEntropyIsFiniteAndExactForLogitsOfPlusMinusOneHundred() {
         // Two classes, two voxels: logits (100, −100) and (−100, 100), labels 1 and 1: −ln p = 200 and ≈ 0.
-        float[] logits = {100f, -100f, -100f, 100f};
-        long[] labels = {1, 1};
+        float[] logits = repeated(new float[] {100f, -100f, -100f, 100f}, 2);
+        long[] labels = new long[2 * REPEAT];
+        Arrays.fill(labels, 1);
         for (boolean reference : new boolean[] {false, true}) {
             LossResult softmax = DiceLoss.builder().activation(Activation.SOFTMAX).lambdaCrossEntropy(1)
-                    .referenceKernels(reference).build().forward(Tensor.of(logits, 1, 2, 2), Tensor.of(labels, 1, 2));
+                    .referenceKernels(reference).build()
+                    .forward(Tensor.of(logits, 1, 2, 2 * REPEAT), Tensor.of(labels, 1, 2 * REPEAT));
             assertEquals(100, softmax.crossEntropy(), 1e-9);
             // Sigmoid, one channel: BCE of z = 100, g = 0 is 100; of z = −100, g = 0 is ≈ 0 (e^−100).
             LossResult sigmoid = DiceLoss.builder().activation(Activation.SIGMOID).lambdaCrossEntropy(1)
                     .referenceKernels(reference).build()
-                    .forward(Tensor.of(new float[] {100f, -100f}, 1, 1, 2), Tensor.of(new float[] {0f, 0f}, 1, 1, 2));
+                    .forward(Tensor.of(repeated(new float[] {100f, -100f}, 1), 1, 1, 2 * REPEAT),
+                            Tensor.of(new float[2 * REPEAT], 1, 1, 2 * REPEAT));
             assertEquals(50, sigmoid.crossEntropy(), 1e-9);
         }
     }
@@ -91,7 +125,8 @@ class DiceCrossEntropyTest {
         expected /= logits.length;
         for (boolean reference : new boolean[] {false, true}) {
             LossResult result = DiceLoss.builder().activation(Activation.SIGMOID).lambdaCrossEntropy(1)
-                    .referenceKernels(reference).build().forward(Tensor.of(logits, 1, 2, 3), Tensor.of(target, 1, 2, 3));
+                    .referenceKernels(reference).build().forward(Tensor.of(repeated(logits, 2), 1, 2, 3 * REPEAT),
+                            Tensor.of(repeated(target, 2), 1, 2, 3 * REPEAT));
             assertEquals(expected, result.crossEntropy(), 1e-6);
         }
     }
@@ -99,20 +134,20 @@ class DiceCrossEntropyTest {
     @Test
     void theCrossEntropyGradientOfAnOnlyTermIsPMinusGOverTheUnmaskedVoxels() {
         // λ_dice = 0: ∂L/∂z_c = (p_c − g_c)/M at unmasked voxels, 0 at the ignored one.
-        float[] gradient = new float[LOGITS.length];
+        float[] gradient = new float[LOGITS.length * REPEAT];
         for (boolean reference : new boolean[] {false, true}) {
             softmax().lambdaDice(0).lambdaCrossEntropy(1).referenceKernels(reference).build().forwardBackward(
-                    Tensor.of(LOGITS, SHAPE), Tensor.ofUint8(LABELS, 1, 4), Tensor.of(gradient, SHAPE));
-            for (int v = 0; v < 4; v++) {
-                double max = Math.max(logit(0, v), Math.max(logit(1, v), logit(2, v)));
+                    logits(), labels(), Tensor.of(gradient, 1, 3, 4 * REPEAT));
+            for (int v = 0; v < 4 * REPEAT; v++) {
+                double max = Math.max(logit(0, v % 4), Math.max(logit(1, v % 4), logit(2, v % 4)));
                 double sum = 0;
                 for (int c = 0; c < 3; c++) {
-                    sum += Math.exp(logit(c, v) - max);
+                    sum += Math.exp(logit(c, v % 4) - max);
                 }
                 for (int c = 0; c < 3; c++) {
-                    double p = Math.exp(logit(c, v) - max) / sum;
-                    double expected = v == 3 ? 0 : (p - (LABELS[v] == c ? 1 : 0)) / 3;
-                    assertEquals(expected, gradient[c * 4 + v], 1e-7, "class " + c + ", voxel " + v);
+                    double p = Math.exp(logit(c, v % 4) - max) / sum;
+                    double expected = v % 4 == 3 ? 0 : (p - (LABELS[v % 4] == c ? 1 : 0)) / (3.0 * REPEAT);
+                    assertEquals(expected, gradient[c * 4 * REPEAT + v], 1e-8, "class " + c + ", voxel " + v);
                 }
             }
         }
@@ -120,11 +155,12 @@ class DiceCrossEntropyTest {
 
     @Test
     void anAllMaskedBatchHasCrossEntropyZeroAndGradientZero() {
-        byte[] ignored = {(byte) 255, (byte) 255, (byte) 255, (byte) 255};
-        float[] gradient = new float[LOGITS.length];
-        java.util.Arrays.fill(gradient, Float.NaN);
+        byte[] ignored = new byte[4 * REPEAT];
+        Arrays.fill(ignored, (byte) 255);
+        float[] gradient = new float[LOGITS.length * REPEAT];
+        Arrays.fill(gradient, Float.NaN);
         LossResult result = softmax().lambdaDice(0).lambdaCrossEntropy(1).build().forwardBackward(
-                Tensor.of(LOGITS, SHAPE), Tensor.ofUint8(ignored, 1, 4), Tensor.of(gradient, SHAPE));
+                logits(), Tensor.ofUint8(ignored, 1, 4 * REPEAT), Tensor.of(gradient, 1, 3, 4 * REPEAT));
         assertEquals(0, result.crossEntropy());
         assertEquals(0, result.loss());
         for (float value : gradient) {

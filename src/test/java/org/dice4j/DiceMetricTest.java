@@ -145,4 +145,13 @@ class DiceMetricTest {
             scores.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, i, Math.max(-2, Math.min(2, Math.round(z / 4))));
         }
     }
+
+    @Test
+    void halfPrecisionScoresAreRefusedWithTheirType() {
+        String message = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> DiceMetric.builder().build().compute(Tensor.of(java.lang.foreign.MemorySegment.ofArray(new short[32]),
+                        DType.FLOAT16, 1, 2, 16), Tensor.ofUint8(new byte[16], 1, 16))).getMessage();
+        org.junit.jupiter.api.Assertions.assertEquals(
+                "prediction: expected FLOAT32 scores or an integer label map, got FLOAT16", message);
+    }
 }

@@ -75,6 +75,12 @@ class GradientFiniteDifferenceTest {
             loss.forwardBackward(logitTensor, target, gradientTensor, upstreamTerms);
         } else {
             loss.forwardBackward(logitTensor, target, gradientTensor, upstream);
+            // The allocation-free entry point returns the forward's loss (it once returned the Dice part alone for
+            // generalized Dice with λ's) and writes the same gradient, up to the upstream factor.
+            float[] unscaled = new float[logits.length];
+            double value = loss.lossValueAndGradient(logitTensor, target, Tensor.of(unscaled, problem.shape()));
+            org.junit.jupiter.api.Assertions.assertEquals(Double.doubleToRawLongBits(shape.loss()),
+                    Double.doubleToRawLongBits(value), "lossValueAndGradient of " + loss);
         }
         if (hasCountedNaNTerm(loss, shape)) {
             return; // (1 − S)^γ of a score above 1 (large smoothing, small sums) is NaN, and so is its gradient

@@ -89,4 +89,19 @@ class HalfPrecisionTest {
                         1, 2, 4))).getMessage();
         assertEquals("gradient: expected dtype FLOAT32 or the logits' BFLOAT16, got FLOAT16", message);
     }
+
+    @Test
+    void bfloat16RoundingIsToNearestWithTiesToEven() {
+        // Values written out from the bfloat16 format (8 exponent bits, 7 mantissa bits), not from the code under test.
+        assertEquals((short) 0x3F80, GradientPass.toBfloat16(1.0f));
+        assertEquals((short) 0x3F80, GradientPass.toBfloat16(Float.intBitsToFloat(0x3F808000))); // tie: to even (down)
+        assertEquals((short) 0x3F82, GradientPass.toBfloat16(Float.intBitsToFloat(0x3F818000))); // tie: to even (up)
+        assertEquals((short) 0x3F81, GradientPass.toBfloat16(Float.intBitsToFloat(0x3F808001))); // above the tie
+        assertEquals((short) 0xBF80, GradientPass.toBfloat16(-1.0f));
+        assertEquals((short) 0x7F80, GradientPass.toBfloat16(Float.MAX_VALUE)); // rounds up to +infinity
+        assertEquals((short) 0x7F80, GradientPass.toBfloat16(Float.POSITIVE_INFINITY));
+        assertEquals((short) 0x0000, GradientPass.toBfloat16(Float.MIN_VALUE)); // smallest subnormal: to zero
+        short nan = GradientPass.toBfloat16(Float.intBitsToFloat(0x7F800001)); // a signalling NaN stays a NaN
+        assertEquals(true, Float.isNaN(Float.intBitsToFloat(nan << 16)));
+    }
 }

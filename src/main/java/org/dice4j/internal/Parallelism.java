@@ -1,11 +1,7 @@
 package org.dice4j.internal;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.RejectedExecutionException;
@@ -50,10 +46,13 @@ public record Parallelism(int threads, Executor executor) {
     /**
      * Runs {@code task} for 0…count−1; each index at most once, in no fixed order unless one thread is used.
      *
-     * <p>The calling thread's interrupt status is checked before each task it takes: once interrupted, no task starts
-     * any more (on any thread) and the call throws {@link CancellationException}, the status left set. An executor
-     * that rejects a worker stops the pass the same way, with a {@link RejectedExecutionException}. Either way some
-     * tasks may have run: callers that write output clean up (see DiceLoss).
+     * <p>The calling thread's interrupt status is checked before each task it takes (and when the pass starts and
+     * after its own tasks): once interrupted, no task starts any more (on any thread) and the call throws
+     * {@link CancellationException}, the status left set. An executor that rejects a worker stops the pass the same
+     * way, with a {@link RejectedExecutionException}. Either way some tasks may have run: callers that write output
+     * clean up (see DiceLoss). A worker the executor accepts but never starts (a saturated pool that discards it, or
+     * the calling thread's own single-thread executor) is not waited for: the calling thread does the tasks left,
+     * and returns only when every worker that did start has finished.
      */
     public void run(int count, IntConsumer task) {
         int workers = Math.min(threads, count);
@@ -67,50 +66,65 @@ public record Parallelism(int threads, Executor executor) {
         checkInterrupted();
         AtomicInteger next = new AtomicInteger();
         AtomicBoolean stop = new AtomicBoolean();
-        RuntimeException[] failures = new RuntimeException[count];
+        Throwable[] failures = new Throwable[count];
+        Throwable[] workerFailure = new Throwable[1];
+        Helpers helpers = new Helpers();
         Runnable worker = () -> {
-            for (int i = next.getAndIncrement(); i < count && !stop.get(); i = next.getAndIncrement()) {
-                try {
-                    task.accept(i);
-                } catch (RuntimeException e) {
-                    failures[i] = e;
+            if (!helpers.enter()) {
+                return; // started after the calling thread finished: nothing left to do
+            }
+            try {
+                runTasks(task, count, next, stop, failures);
+            } catch (Throwable e) {
+                stop.set(true);
+                synchronized (workerFailure) {
+                    workerFailure[0] = e;
                 }
+            } finally {
+                helpers.exit();
             }
         };
-        List<CompletableFuture<Void>> helpers = new ArrayList<>();
         RejectedExecutionException rejected = null;
         try {
             for (int w = 1; w < workers; w++) {
-                helpers.add(CompletableFuture.runAsync(worker, executor));
+                executor.execute(worker);
             }
         } catch (RejectedExecutionException e) {
             rejected = e;
             stop.set(true);
         }
         boolean interrupted = false;
-        for (int i = rejected != null ? count : next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
-            if (Thread.currentThread().isInterrupted()) {
+        Throwable callerFailure = null;
+        try {
+            for (int i = rejected != null ? count : next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+                if (Thread.currentThread().isInterrupted()) {
+                    interrupted = true;
+                    stop.set(true);
+                    break;
+                }
+                try {
+                    task.accept(i);
+                } catch (RuntimeException e) {
+                    failures[i] = e;
+                }
+            }
+            // The helpers may have taken every task before this thread took one: look once more.
+            if (!interrupted && rejected == null && Thread.currentThread().isInterrupted()) {
                 interrupted = true;
                 stop.set(true);
-                break;
             }
-            try {
-                task.accept(i);
-            } catch (RuntimeException e) {
-                failures[i] = e;
-            }
-        }
-        // The helpers may have taken every task before this thread took one: look once more.
-        if (!interrupted && rejected == null && Thread.currentThread().isInterrupted()) {
-            interrupted = true;
+        } catch (Throwable e) {
             stop.set(true);
+            callerFailure = e;
         }
         // Helpers stop at their next task boundary once stop is set; a task is well under a millisecond.
-        for (CompletableFuture<Void> helper : helpers) {
-            try {
-                helper.join();
-            } catch (CompletionException | CancellationException e) {
-                throw new IllegalStateException("a worker thread of the pass failed: " + e.getCause(), e);
+        helpers.closeAndAwait();
+        if (callerFailure != null) {
+            throw rethrowable(callerFailure);
+        }
+        synchronized (workerFailure) {
+            if (workerFailure[0] != null) {
+                throw new IllegalStateException("a worker thread of the pass failed: " + workerFailure[0], workerFailure[0]);
             }
         }
         if (rejected != null) {
@@ -120,9 +134,67 @@ public record Parallelism(int threads, Executor executor) {
         if (interrupted) {
             throw interruption();
         }
-        for (RuntimeException failure : failures) {
+        for (Throwable failure : failures) {
             if (failure != null) {
-                throw failure;
+                throw rethrowable(failure);
+            }
+        }
+    }
+
+    /** A helper's loop: tasks until none is left or the pass stops; a task's exception is kept for its index. */
+    private static void runTasks(IntConsumer task, int count, AtomicInteger next, AtomicBoolean stop,
+            Throwable[] failures) {
+        for (int i = next.getAndIncrement(); i < count && !stop.get(); i = next.getAndIncrement()) {
+            try {
+                task.accept(i);
+            } catch (RuntimeException e) {
+                failures[i] = e;
+            }
+        }
+    }
+
+    private static RuntimeException rethrowable(Throwable failure) {
+        if (failure instanceof RuntimeException runtime) {
+            return runtime;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new IllegalStateException(failure);
+    }
+
+    /** The helpers that started, and the calling thread's wait for them; a helper starting after the wait does nothing. */
+    private static final class Helpers {
+        private int running;
+        private boolean closed;
+
+        synchronized boolean enter() {
+            if (closed) {
+                return false;
+            }
+            running++;
+            return true;
+        }
+
+        synchronized void exit() {
+            if (--running == 0) {
+                notifyAll();
+            }
+        }
+
+        /** Lets no helper start any more and waits for the running ones; an interrupt is kept for later. */
+        synchronized void closeAndAwait() {
+            closed = true;
+            boolean interrupted = false;
+            while (running > 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code eval} killed mid-run (SIGKILL: no shutdown hook runs) leaves no partial CSV: the results file is either
- * absent or complete, never cut short. Kills land at several moments of a run over many small pairs; at least one
- * of them must hit a running process, so that the property is not checked on finished runs only.
+ * absent or complete, never cut short. A full run is timed first; kills then land from half-way through it on
+ * (well after the JVM has started and while pairs are scored), and at least one of them must hit a running process,
+ * so that the property is not checked on finished runs only.
  */
 class EvalKilledTest {
     private static final int PAIRS = 1500;
@@ -45,8 +46,17 @@ class EvalKilledTest {
             CliRun.write(targets.resolve("case" + k + ".npy"), DType.UINT8, new long[] {1, 64},
                     MemorySegment.ofArray(labels));
         }
+        // A full run first: how long it takes, and that its CSV is complete.
+        Path full = folder.resolve("results-full.csv");
+        long started = System.nanoTime();
+        Process complete = start(predictions, targets, full);
+        assertTrue(complete.waitFor(120, TimeUnit.SECONDS), "eval did not finish");
+        long durationMs = (System.nanoTime() - started) / 1_000_000;
+        assertEquals(1 + PAIRS * CLASSES, Files.readAllLines(full).size());
+        // Kills from half-way on: well past the JVM's start, while pairs are being scored.
         int killedWhileRunning = 0;
-        for (long delayMs : new long[] {150, 400, 700, 1000, 1500}) {
+        for (double fraction : new double[] {0.5, 0.7, 0.85, 0.95}) {
+            long delayMs = (long) (durationMs * fraction);
             Path csv = folder.resolve("results-" + delayMs + ".csv");
             Process child = start(predictions, targets, csv);
             boolean finished = child.waitFor(delayMs, TimeUnit.MILLISECONDS);

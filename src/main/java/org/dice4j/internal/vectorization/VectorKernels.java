@@ -432,7 +432,7 @@ public final class VectorKernels implements Kernels {
             long n = task / tasksPerImage;
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
             Workspace worker = WORKSPACE.get().ensure(pass.classes());
-            // Channels-last: the stages write the staging buffer, TRANSPOSE_OUT the caller's gradient.
+            // Staged chunks: the stages write the staging buffer, STAGE_OUT the caller's gradient.
             worker.gradient = staged ? worker.stagedGradient : gradientPass.gradient();
             worker.gradientOut = gradientPass.gradient();
             worker.gradientType = gradientPass.gradientType();
@@ -1398,7 +1398,7 @@ public final class VectorKernels implements Kernels {
         /**
          * Where the chunk's stages read logits and a dense target, and write the gradient: class c of the chunk's
          * first voxel at byte {@code base + c·plane}. Channels-first: the caller's segments (plane = S floats);
-         * channels-last: the staging arrays (plane = CHUNK_VOXELS floats), filled by TRANSPOSE_IN.
+         * channels-last: the staging arrays (plane = CHUNK_VOXELS floats), filled by STAGE_IN.
          */
         MemorySegment logits;
         MemorySegment target;
