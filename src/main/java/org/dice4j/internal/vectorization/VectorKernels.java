@@ -73,9 +73,12 @@ public final class VectorKernels implements Kernels {
         return pass.channelsLast() && pass.classes() > 1;
     }
 
-    /** Whether the stages read staged float32 copies of each chunk: channels-last or half-precision logits. */
+    /**
+     * Whether the stages read staged float32 copies of each chunk: channels-last or float16 logits (bfloat16 logits in
+     * channels-first order are read where they lie, widened by a shift).
+     */
     private static boolean staged(StatisticsPass pass) {
-        return interleaved(pass) || pass.logitType() != DType.FLOAT32;
+        return interleaved(pass) || pass.logitType() == DType.FLOAT16;
     }
 
     public VectorKernels() {
@@ -545,6 +548,10 @@ public final class VectorKernels implements Kernels {
         }
         ws.base = 0;
         ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
+        ws.logitBase = 0;
+        ws.logitPlane = ws.plane;
+        ws.logitBytes = Float.BYTES;
+        ws.bf16Logits = false;
     }
 
     private static void stageOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
@@ -690,6 +697,15 @@ public final class VectorKernels implements Kernels {
      * nothing to any sum and the accumulation loops need no validity mask.
      */
 
+    /** The logits of a vector of voxels at byte {@code offset}: float32, or bfloat16 widened (a 16-bit shift). */
+    private static FloatVector loadLogits(MemorySegment logits, long offset, boolean bf16) {
+        if (bf16) {
+            return ((IntVector) ShortVector.fromMemorySegment(SHORTS, logits, offset, NATIVE).convertShape(S2I, INTS, 0))
+                    .lanewise(LSHL, 16).reinterpretAsFloats();
+        }
+        return FloatVector.fromMemorySegment(FLOATS, logits, offset, NATIVE);
+    }
+
     /**
      * Sigmoid (or identity) probabilities of every class for {@code count} voxels from {@code voxel}: class c at
      * {@code c × CHUNK_VOXELS}, with a scale of 1; 0 at ignored voxels when {@code maskIgnored}.
@@ -703,24 +719,26 @@ public final class VectorKernels implements Kernels {
         float[] probabilities = ws.probabilities;
         int[] labels = ws.labels;
         Arrays.fill(ws.scale, 0, count, 1f);
+        int step = ws.logitBytes;
+        boolean bf16 = ws.bf16Logits;
         for (int c = 0; c < pass.classes(); c++) {
-            long offset = ws.base + c * ws.plane;
+            long offset = ws.logitBase + c * ws.logitPlane;
             int slot = c * CHUNK_VOXELS;
             if (maskIgnored) {
                 for (int i = 0; i < count; i += LANES) {
-                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                    FloatVector z = loadLogits(logits, offset + (long) i * step, bf16);
                     VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
                     z.blend(one.div(one.add(VectorMath.exp(z.neg()))), sigmoid).blend(zero, ignored)
                             .intoArray(probabilities, slot + i);
                 }
             } else if (pass.activation() == Activation.SIGMOID) {
                 for (int i = 0; i < count; i += LANES) {
-                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                    FloatVector z = loadLogits(logits, offset + (long) i * step, bf16);
                     one.div(one.add(VectorMath.exp(z.neg()))).intoArray(probabilities, slot + i);
                 }
             } else {
                 for (int i = 0; i < count; i += LANES) {
-                    FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE)
+                    loadLogits(logits, offset + (long) i * step, bf16)
                             .intoArray(probabilities, slot + i);
                 }
             }
@@ -743,12 +761,16 @@ public final class VectorKernels implements Kernels {
         MemorySegment gradient = ws.gradient;
         float[] probabilities = ws.probabilities;
         Arrays.fill(ws.scale, 0, count, 1f);
+        int step = ws.logitBytes;
+        boolean bf16 = ws.bf16Logits;
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ws.base + c * ws.plane;
+            long logitOffset = ws.logitBase + c * ws.logitPlane;
             int slot = c * CHUNK_VOXELS;
             for (int i = 0; i < count; i += LANES) {
                 long at = offset + (long) i * Float.BYTES;
-                FloatVector p = one.div(one.add(VectorMath.exp(FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE).neg())));
+                FloatVector z = loadLogits(logits, logitOffset + (long) i * step, bf16);
+                FloatVector p = one.div(one.add(VectorMath.exp(z.neg())));
                 p.intoArray(probabilities, slot + i);
                 p.intoMemorySegment(gradient, at, NATIVE);
             }
@@ -773,20 +795,22 @@ public final class VectorKernels implements Kernels {
         float[] max = ws.max;
         float[] scale = ws.scale;
         int[] labels = ws.labels;
-        long planeBytes = ws.plane;
-        long offset = ws.base;
+        long planeBytes = ws.logitPlane;
+        long offset = ws.logitBase;
+        int step = ws.logitBytes;
+        boolean bf16 = ws.bf16Logits;
         // Voxel-major: the maxima stay in a register, and the loads of all class planes are in flight together
         // (a class-major pass, loading and storing the maxima per class, read memory at half the speed).
         if (pass.crossEntropy() && !pass.denseTarget()) {
             // The cross-entropy needs each voxel's target logit z_y: picked up here, where every z is loaded.
             float[] targetLogit = ws.targetLogit;
             for (int i = 0; i < count; i += LANES) {
-                long at = offset + (long) i * Float.BYTES;
+                long at = offset + (long) i * step;
                 IntVector label = IntVector.fromArray(INTS, labels, i);
-                FloatVector voxelMax = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                FloatVector voxelMax = loadLogits(logits, at, bf16);
                 FloatVector target = voxelMax;
                 for (int c = 1; c < classes; c++) {
-                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at + c * planeBytes, NATIVE);
+                    FloatVector z = loadLogits(logits, at + c * planeBytes, bf16);
                     voxelMax = voxelMax.max(z);
                     target = target.blend(z, label.eq(c).cast(FLOATS));
                 }
@@ -795,10 +819,10 @@ public final class VectorKernels implements Kernels {
             }
         } else {
             for (int i = 0; i < count; i += LANES) {
-                long at = offset + (long) i * Float.BYTES;
-                FloatVector voxelMax = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                long at = offset + (long) i * step;
+                FloatVector voxelMax = loadLogits(logits, at, bf16);
                 for (int c = 1; c < classes; c++) {
-                    voxelMax = voxelMax.max(FloatVector.fromMemorySegment(FLOATS, logits, at + c * planeBytes, NATIVE));
+                    voxelMax = voxelMax.max(loadLogits(logits, at + c * planeBytes, bf16));
                 }
                 voxelMax.intoArray(max, i);
             }
@@ -808,7 +832,7 @@ public final class VectorKernels implements Kernels {
             long plane = offset + c * planeBytes;
             int slot = c * CHUNK_VOXELS;
             for (int i = 0; i < count; i += LANES) {
-                FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, plane + (long) i * Float.BYTES, NATIVE);
+                FloatVector z = loadLogits(logits, plane + (long) i * step, bf16);
                 FloatVector e = VectorMath.expNonPositive(z.sub(FloatVector.fromArray(FLOATS, max, i)));
                 e.intoArray(probabilities, slot + i);
                 FloatVector.fromArray(FLOATS, scale, i).add(e).intoArray(scale, i);
@@ -1052,12 +1076,15 @@ public final class VectorKernels implements Kernels {
                 VectorMath.log(FloatVector.fromArray(FLOATS, logSum, i)).intoArray(logSum, i);
                 counted = counted.add(one);
             }
+            int step = ws.logitBytes;
+            boolean bf16 = ws.bf16Logits;
             for (int c = 0; c < pass.classes(); c++) {
                 long plane = offset + c * planeBytes;
+                long logitPlane = ws.logitBase + c * ws.logitPlane;
                 for (int i = 0; i < count; i += LANES) {
                     long at = plane + (long) i * Float.BYTES;
                     FloatVector minusLogP = FloatVector.fromArray(FLOATS, max, i)
-                            .sub(FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE))
+                            .sub(loadLogits(logits, logitPlane + (long) i * step, bf16))
                             .add(FloatVector.fromArray(FLOATS, logSum, i));
                     crossEntropy = FloatVector.fromMemorySegment(FLOATS, target, at, NATIVE).fma(minusLogP, crossEntropy);
                 }
@@ -1080,21 +1107,24 @@ public final class VectorKernels implements Kernels {
         MemorySegment target = ws.target;
         int[] labels = ws.labels;
         float[] sums = ws.blockSums;
+        int step = ws.logitBytes;
+        boolean bf16 = ws.bf16Logits;
         for (int c = 0; c < pass.classes(); c++) {
             long offset = ws.base + c * ws.plane;
+            long logitOffset = ws.logitBase + c * ws.logitPlane;
             FloatVector crossEntropy = zero;
             // One loop per target kind, as in the accumulation stages (a branch inside made C2 deoptimize in a loop).
             if (pass.denseTarget()) {
                 for (int i = 0; i < count; i += LANES) {
                     long at = offset + (long) i * Float.BYTES;
-                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, at, NATIVE);
+                    FloatVector z = loadLogits(logits, logitOffset + (long) i * step, bf16);
                     FloatVector g = FloatVector.fromMemorySegment(FLOATS, target, at, NATIVE);
                     crossEntropy = crossEntropy.add(binaryCrossEntropy(z, g, one));
                 }
             } else {
                 int foreground = pass.foregroundLabel(c);
                 for (int i = 0; i < count; i += LANES) {
-                    FloatVector z = FloatVector.fromMemorySegment(FLOATS, logits, offset + (long) i * Float.BYTES, NATIVE);
+                    FloatVector z = loadLogits(logits, logitOffset + (long) i * step, bf16);
                     IntVector label = IntVector.fromArray(INTS, labels, i);
                     FloatVector g = zero.blend(one, label.eq(foreground).cast(FLOATS));
                     crossEntropy = crossEntropy.add(binaryCrossEntropy(z, g, one), label.compare(GE, 0).cast(FLOATS));
@@ -1404,6 +1434,11 @@ public final class VectorKernels implements Kernels {
         MemorySegment target;
         long base;
         long plane;
+        /** The logits' own offsets: bfloat16 logits are read where they lie, 2 bytes an element. */
+        long logitBase;
+        long logitPlane;
+        int logitBytes = Float.BYTES;
+        boolean bf16Logits;
         /**
          * Channels-last staging, class c at c × CHUNK_VOXELS, off-heap like the callers' tensors (so that every load
          * and store site of the stages sees native segments only), and the interleaved chunk as read or written.
@@ -1422,6 +1457,10 @@ public final class VectorKernels implements Kernels {
             target = pass.target();
             base = pass.element(n, 0, voxel) * Float.BYTES;
             plane = pass.voxels() * Float.BYTES;
+            bf16Logits = pass.logitType() == DType.BFLOAT16;
+            logitBytes = bf16Logits ? Short.BYTES : Float.BYTES;
+            logitBase = pass.element(n, 0, voxel) * logitBytes;
+            logitPlane = pass.voxels() * logitBytes;
         }
 
         /**
