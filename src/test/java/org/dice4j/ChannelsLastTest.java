@@ -137,6 +137,65 @@ class ChannelsLastTest {
         });
     }
 
+    /**
+     * Long images on two threads, for class counts on both sides of the vector kernels' 16-class transpose: chunks
+     * inside a task, chunks at task boundaries (whose transposed rows must not spill into a neighbour's), and the
+     * tensor's last chunk, which must not read past the segment.
+     */
+    @Test
+    void channelsLastGivesTheBitsOfChannelsFirstOnLongImagesForEveryClassCount() {
+        int images = 2;
+        int voxels = 40_013;
+        for (int classes : new int[] {2, 5, 14, 16, 17, 23}) {
+            SplittableRandom random = new SplittableRandom(classes);
+            float[] logits = new float[images * classes * voxels];
+            for (int i = 0; i < logits.length; i++) {
+                logits[i] = (float) (random.nextGaussian() * 4);
+            }
+            byte[] labels = new byte[images * voxels];
+            float[] dense = new float[logits.length];
+            for (int n = 0; n < images; n++) {
+                for (int v = 0; v < voxels; v++) {
+                    int label = random.nextInt(classes);
+                    labels[n * voxels + v] = (byte) label;
+                    dense[(n * classes + label) * voxels + v] = 1f;
+                }
+            }
+            long[] shape = {images, classes, voxels};
+            long[] lastShape = channelsLastShape(shape);
+            DiceLoss loss = DiceLoss.multiClass().toBuilder().threads(2).build();
+            // Shared: a confined arena's segments keep the call on its own thread.
+            try (Arena arena = Arena.ofShared()) {
+                Tensor first = Tensor.of(logits, shape);
+                Tensor last = Tensor.of(toChannelsLast(first, arena), DType.FLOAT32, lastShape)
+                        .withLayout(Layout.CHANNELS_LAST);
+                Tensor denseFirst = Tensor.of(dense, shape);
+                Tensor denseLast = Tensor.of(toChannelsLast(denseFirst, arena), DType.FLOAT32, lastShape)
+                        .withLayout(Layout.CHANNELS_LAST);
+                Tensor labelMap = Tensor.ofUint8(labels, images, voxels);
+                for (boolean labelTarget : new boolean[] {true, false}) {
+                    String context = classes + " classes, " + (labelTarget ? "labels" : "dense");
+                    MemorySegment firstGradient = arena.allocate((long) logits.length * Float.BYTES, 4);
+                    MemorySegment lastGradient = arena.allocate((long) logits.length * Float.BYTES, 4);
+                    double firstLoss = loss.forwardBackward(first, labelTarget ? labelMap : denseFirst,
+                            Tensor.of(firstGradient, DType.FLOAT32, shape)).loss();
+                    double lastLoss = loss.forwardBackward(last, labelTarget ? labelMap : denseLast,
+                            Tensor.of(lastGradient, DType.FLOAT32, lastShape).withLayout(Layout.CHANNELS_LAST)).loss();
+                    assertEquals(Double.doubleToRawLongBits(firstLoss), Double.doubleToRawLongBits(lastLoss), context);
+                    int[] got = channelsFirstBits(lastGradient, shape);
+                    for (int i = 0; i < got.length; i++) {
+                        int want = Float.floatToRawIntBits(firstGradient.getAtIndex(ValueLayout.JAVA_FLOAT, i));
+                        if (want != got[i]) {
+                            throw new AssertionError("gradient element " + i + " (channels-first index): "
+                                    + Float.intBitsToFloat(want) + " channels-first, " + Float.intBitsToFloat(got[i])
+                                    + " channels-last, " + context);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     @Test
     void aLabelMapMayCarryASingletonChannelAxisLast() {
         // (1, 2, 3, C = 2) logits against labels (1, 2, 3) and (1, 2, 3, 1).

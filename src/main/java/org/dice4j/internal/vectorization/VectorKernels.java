@@ -514,6 +514,10 @@ public final class VectorKernels implements Kernels {
 
     private static final Stage GRADIENT_SOFTMAX = VectorKernels::gradientSoftmax;
 
+    private static final Stage GRADIENT_SOFTMAX_LABELS_PLAIN = VectorKernels::gradientSoftmaxLabelsPlain;
+
+    private static final Stage GRADIENT_SOFTMAX_LABELS_PLAIN_STAGED = VectorKernels::gradientSoftmaxLabelsPlainStaged;
+
     /**
      * Staged chunks (channels-last, half-precision logits, a half-precision gradient): copies the chunk's logits (and a
      * dense target) into the channels-first float32 staging buffers, transposed and converted as needed, and points
@@ -527,7 +531,12 @@ public final class VectorKernels implements Kernels {
 
     private static void stageIn(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         int classes = pass.classes();
-        if (interleaved(pass)) {
+        if (interleaved(pass) && pass.logitType() == DType.FLOAT32 && Transpose16.supports(classes)) {
+            toPlanar(ws, pass.logits(), pass.element(n, 0, voxel), count, classes, ws.stagedLogits);
+            if (pass.denseTarget()) {
+                toPlanar(ws, pass.target(), pass.element(n, 0, voxel), count, classes, ws.stagedTarget);
+            }
+        } else if (interleaved(pass)) {
             ws.deinterleave(pass.logits(), pass.logitType(), pass.element(n, 0, voxel), count, classes, ws.stagedLogits);
             if (pass.denseTarget()) {
                 ws.deinterleave(pass.target(), DType.FLOAT32, pass.element(n, 0, voxel), count, classes, ws.stagedTarget);
@@ -554,9 +563,40 @@ public final class VectorKernels implements Kernels {
         ws.bf16Logits = false;
     }
 
+    /** Float32 channels-last elements from {@code first}, {@code count} voxels, transposed into planar {@code staged}. */
+    private static void toPlanar(Workspace ws, MemorySegment source, long first, int count, int classes,
+            MemorySegment staged) {
+        long rowBytes = (long) classes * Float.BYTES;
+        if ((first + (long) (count - 1) * classes + LANES) * Float.BYTES > source.byteSize()) {
+            // The last voxel's row would read past the segment: the tensor's last chunk is gathered instead.
+            ws.deinterleave(source, DType.FLOAT32, first, count, classes, staged);
+            return;
+        }
+        Transpose16.transpose(source, first * Float.BYTES, rowBytes, LANES * rowBytes, staged, 0,
+                CHUNK_VOXELS * Float.BYTES, LANES * Float.BYTES, count / LANES);
+    }
+
+    /**
+     * Planar {@code staged} written as {@code count} voxels of float32 channels-last elements from {@code first}. The
+     * last block goes through a scratch buffer: its rows' spill would land in the next chunk, another task's.
+     */
+    private static void toInterleaved(Workspace ws, MemorySegment staged, int count, int classes,
+            MemorySegment destination, long first) {
+        long rowBytes = (long) classes * Float.BYTES;
+        int blocks = count / LANES;
+        Transpose16.transpose(staged, 0, CHUNK_VOXELS * Float.BYTES, LANES * Float.BYTES, destination,
+                first * Float.BYTES, rowBytes, LANES * rowBytes, blocks - 1);
+        Transpose16.transpose(staged, (long) (blocks - 1) * LANES * Float.BYTES, CHUNK_VOXELS * Float.BYTES, 0,
+                ws.transposeScratch, 0, rowBytes, 0, 1);
+        MemorySegment.copy(ws.transposeScratch, 0, destination, (first + (long) (blocks - 1) * LANES * classes)
+                * Float.BYTES, LANES * rowBytes);
+    }
+
     private static void stageOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         int classes = pass.classes();
-        if (interleaved(pass)) {
+        if (interleaved(pass) && ws.gradientType == DType.FLOAT32 && Transpose16.supports(classes)) {
+            toInterleaved(ws, ws.stagedGradient, count, classes, ws.gradientOut, pass.element(n, 0, voxel));
+        } else if (interleaved(pass)) {
             ws.interleave(ws.stagedGradient, count, classes, ws.gradientOut, ws.gradientType, pass.element(n, 0, voxel));
         } else {
             for (int c = 0; c < classes; c++) {
@@ -643,18 +683,24 @@ public final class VectorKernels implements Kernels {
                         STORING_PLANS[softmax][labels][plain][crossEntropy] = storing.toArray(Stage[]::new);
                     }
                     // Plain sums (q = 1, no soft label): ∂L/∂p = a·g + b, a third of the general form's operations.
-                    Stage gradient = softmax == 1 ? (plain == 1 ? GRADIENT_SOFTMAX_PLAIN : GRADIENT_SOFTMAX)
+                    Stage softmaxPlain = labels == 1 ? GRADIENT_SOFTMAX_LABELS_PLAIN : GRADIENT_SOFTMAX_PLAIN;
+                    Stage gradient = softmax == 1 ? (plain == 1 ? softmaxPlain : GRADIENT_SOFTMAX)
                             : (plain == 1 ? GRADIENT_ELEMENTWISE_PLAIN : GRADIENT_ELEMENTWISE);
                     for (int stored = 0; stored < 2; stored++) {
                         List<Stage> stages = new ArrayList<>();
                         if (labels == 1) {
                             stages.add(STAGE_LABELS);
                         }
-                        if (stored == 0) {
+                        if (stored == 0 && gradient == GRADIENT_SOFTMAX_LABELS_PLAIN) {
                             stages.add(activation);
-                            stages.add(STORE);
+                            stages.add(GRADIENT_SOFTMAX_LABELS_PLAIN_STAGED);
+                        } else {
+                            if (stored == 0) {
+                                stages.add(activation);
+                                stages.add(STORE);
+                            }
+                            stages.add(gradient);
                         }
-                        stages.add(gradient);
                         GRADIENT_PLANS[softmax][labels][plain][stored] = stages.toArray(Stage[]::new);
                     }
                 }
@@ -681,8 +727,8 @@ public final class VectorKernels implements Kernels {
         for (Stage[] plan : all) {
             List<Stage> stages = new ArrayList<>(List.of(plan));
             stages.add(0, STAGE_IN);
-            if (List.of(GRADIENT_ELEMENTWISE, GRADIENT_ELEMENTWISE_PLAIN, GRADIENT_SOFTMAX, GRADIENT_SOFTMAX_PLAIN)
-                    .contains(stages.get(stages.size() - 1))) {
+            if (List.of(GRADIENT_ELEMENTWISE, GRADIENT_ELEMENTWISE_PLAIN, GRADIENT_SOFTMAX, GRADIENT_SOFTMAX_PLAIN,
+                    GRADIENT_SOFTMAX_LABELS_PLAIN, GRADIENT_SOFTMAX_LABELS_PLAIN_STAGED).contains(stages.get(stages.size() - 1))) {
                 stages.add(STAGE_OUT);
             }
             STAGED_PLANS.put(plan, stages.toArray(Stage[]::new));
@@ -1299,6 +1345,66 @@ public final class VectorKernels implements Kernels {
         }
     }
 
+    /**
+     * As {@link #gradientSoftmaxPlain} against a label map y, where ∂L/∂p_c = b_c + a_c·[y = c] and the cross-entropy
+     * adds −κ_c·[y = c]: ∂L/∂z_c = p_c·(b_c − s) + [y = c]·(a_c·p_c − κ_c) with s = Σ_k p_k·b_k + a_y·p_y − κ_y. The
+     * labels stay in a register and every class costs one compare, instead of a label reload and blend per term.
+     */
+    private static void gradientSoftmaxLabelsPlain(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        gradientSoftmaxLabelsPlain(pass, ws, n, count, false);
+    }
+
+    /** As {@link #gradientSoftmaxLabelsPlain}, with the probabilities from the softmax stage's staging arrays. */
+    private static void gradientSoftmaxLabelsPlainStaged(StatisticsPass pass, Workspace ws, long n, long voxel,
+            int count) {
+        gradientSoftmaxLabelsPlain(pass, ws, n, count, true);
+    }
+
+    private static void gradientSoftmaxLabelsPlain(StatisticsPass pass, Workspace ws, long n, int count,
+            boolean fromStaging) {
+        float[] probabilities = ws.probabilities;
+        float[] scale = ws.scale;
+        FloatVector zero = FloatVector.zero(FLOATS);
+        MemorySegment gradient = ws.gradient;
+        float[] coefficients = ws.imageCoefficients(pass, n);
+        int[] labels = ws.labels;
+        int classes = pass.classes();
+        long planeBytes = ws.plane;
+        long offset = ws.base;
+        for (int i = 0; i < count; i += LANES) {
+            long at = offset + (long) i * Float.BYTES;
+            IntVector label = IntVector.fromArray(INTS, labels, i);
+            FloatVector voxelScale = FloatVector.fromArray(FLOATS, scale, i);
+            FloatVector weighted = zero;
+            FloatVector targetTerm = zero;
+            for (int c = 0; c < classes; c++) {
+                int base = c * GradientPass.COEFFICIENTS;
+                FloatVector p = fromStaging
+                        ? FloatVector.fromArray(FLOATS, probabilities, c * CHUNK_VOXELS + i).mul(voxelScale)
+                        : FloatVector.fromMemorySegment(FLOATS, gradient, at + c * planeBytes, NATIVE);
+                weighted = p.fma(FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.PREDICTION]), weighted);
+                VectorMask<Float> isClass = label.eq(pass.foregroundLabel(c)).cast(FLOATS);
+                targetTerm = targetTerm.blend(p.fma(FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.TARGET]),
+                        FloatVector.broadcast(FLOATS, -coefficients[base + GradientPass.CROSS_ENTROPY])), isClass);
+            }
+            weighted = weighted.add(targetTerm);
+            // Ignored voxels hold p = 0 and match no class; the blend keeps their gradient +0 rather than −0.
+            VectorMask<Float> ignored = label.compare(LT, 0).cast(FLOATS);
+            for (int c = 0; c < classes; c++) {
+                int base = c * GradientPass.COEFFICIENTS;
+                long element = at + c * planeBytes;
+                FloatVector p = fromStaging
+                        ? FloatVector.fromArray(FLOATS, probabilities, c * CHUNK_VOXELS + i).mul(voxelScale)
+                        : FloatVector.fromMemorySegment(FLOATS, gradient, element, NATIVE);
+                VectorMask<Float> isClass = label.eq(pass.foregroundLabel(c)).cast(FLOATS);
+                FloatVector classTerm = p.fma(FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.TARGET]),
+                        FloatVector.broadcast(FLOATS, -coefficients[base + GradientPass.CROSS_ENTROPY]));
+                p.mul(FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.PREDICTION]).sub(weighted))
+                        .add(classTerm, isClass).blend(zero, ignored).intoMemorySegment(gradient, element, NATIVE);
+            }
+        }
+    }
+
     /** Sigmoid or identity ∂L/∂z of every class of the chunk, from the probabilities in {@code ws.gradient}. */
     private static void gradientElementwise(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         FloatVector zero = FloatVector.zero(FLOATS);
@@ -1447,6 +1553,8 @@ public final class VectorKernels implements Kernels {
         MemorySegment stagedTarget;
         MemorySegment stagedGradient;
         float[] interleaved = new float[0];
+        /** One transposed 16 × 16 block on its way to the caller's channels-last gradient (Transpose16). */
+        MemorySegment transposeScratch;
         /** Lane l reads element l·C of the interleaved chunk: the gather and scatter map for C classes. */
         final int[] laneStride = new int[LANES];
         int laneStrideClasses;
@@ -1614,9 +1722,12 @@ public final class VectorKernels implements Kernels {
             if (probabilities.length < classes * CHUNK_VOXELS) {
                 // An automatic arena: the staging lives as long as the thread's workspace.
                 java.lang.foreign.Arena staging = java.lang.foreign.Arena.ofAuto();
-                stagedLogits = staging.allocate((long) classes * CHUNK_VOXELS * Float.BYTES, 64);
-                stagedTarget = staging.allocate((long) classes * CHUNK_VOXELS * Float.BYTES, 64);
-                stagedGradient = staging.allocate((long) classes * CHUNK_VOXELS * Float.BYTES, 64);
+                // At least LANES planes: a 16 × 16 transpose (Transpose16) reads and writes 16 of them.
+                long stagingBytes = (long) Math.max(classes, LANES) * CHUNK_VOXELS * Float.BYTES;
+                stagedLogits = staging.allocate(stagingBytes, 64);
+                stagedTarget = staging.allocate(stagingBytes, 64);
+                stagedGradient = staging.allocate(stagingBytes, 64);
+                transposeScratch = staging.allocate((long) LANES * LANES * Float.BYTES, 64);
                 interleaved = new float[classes * CHUNK_VOXELS];
                 probabilities = new float[classes * CHUNK_VOXELS];
                 blockSums = new float[classes * StatisticsPass.STATS * LANES];
