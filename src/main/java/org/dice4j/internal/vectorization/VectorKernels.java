@@ -16,7 +16,11 @@ import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
+import java.util.concurrent.ForkJoinWorkerThread;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -67,6 +71,19 @@ public final class VectorKernels implements Kernels {
     private static final int NO_LABEL = ScalarKernels.MASKED;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
+    /**
+     * Workspaces of fork-join worker threads, which may not keep thread-locals: the common pool's workers erase
+     * theirs after every task, and a thread-local workspace was rebuilt, staging included, on every call (52 KB per
+     * call on two threads, measured). Weak keys: a worker that ends leaves nothing behind.
+     */
+    private static final Map<Thread, Workspace> WORKER_WORKSPACES = Collections.synchronizedMap(new WeakHashMap<>());
+
+    /** The calling thread's workspace, kept across calls. */
+    private static Workspace workspace() {
+        Thread thread = Thread.currentThread();
+        return thread instanceof ForkJoinWorkerThread
+                ? WORKER_WORKSPACES.computeIfAbsent(thread, worker -> new Workspace()) : WORKSPACE.get();
+    }
 
     /** Channels-last with more than one class (with one, both layouts hold the same bytes). */
     private static boolean interleaved(StatisticsPass pass) {
@@ -99,7 +116,7 @@ public final class VectorKernels implements Kernels {
 
     @Override
     public void statistics(StatisticsPass pass, double[] out) {
-        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        Workspace ws = workspace().ensure(pass.classes());
         runStatistics(pass, ws, out, staged(pass) ? STAGED_PLANS.get(plan(pass)) : plan(pass), null);
     }
 
@@ -116,7 +133,7 @@ public final class VectorKernels implements Kernels {
             statistics(pass, out);
             return false;
         }
-        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        Workspace ws = workspace().ensure(pass.classes());
         if (!pass.denseTarget()) {
             checkLabels(pass, ws);
         }
@@ -141,7 +158,7 @@ public final class VectorKernels implements Kernels {
         parallelism(pass).run(tasks, task -> {
             long n = task / tasksPerImage;
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
-            Workspace worker = WORKSPACE.get().ensure(classes);
+            Workspace worker = workspace().ensure(classes);
             worker.gradient = gradient;
             try {
                 worker.clearLaneSums(classes);
@@ -217,7 +234,7 @@ public final class VectorKernels implements Kernels {
             new ScalarKernels().counts(pass, out);
             return;
         }
-        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        Workspace ws = workspace().ensure(pass.classes());
         Arrays.fill(out, 0, pass.outputLength(), 0L);
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         int classes = pass.classes();
@@ -279,7 +296,7 @@ public final class VectorKernels implements Kernels {
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
         int tasksPerImage = (int) ((vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
         int tasks = Math.toIntExact(pass.images() * tasksPerImage);
-        long[] taskCounts = WORKSPACE.get().ensure(classes).confusion(Math.multiplyExact(tasks, classes * CountPass.COUNTS));
+        long[] taskCounts = workspace().ensure(classes).confusion(Math.multiplyExact(tasks, classes * CountPass.COUNTS));
         Arrays.fill(taskCounts, 0, tasks * classes * CountPass.COUNTS, 0L);
         Parallelism parallelism = pass.images() * classes * pass.voxels() < MIN_PARALLEL_ELEMENTS
                 ? Parallelism.SEQUENTIAL : pass.parallelism();
@@ -287,7 +304,7 @@ public final class VectorKernels implements Kernels {
             long n = task / tasksPerImage;
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
             long to = Math.min(from + TASK_VOXELS, vectorVoxels);
-            Workspace worker = WORKSPACE.get().ensure(classes);
+            Workspace worker = workspace().ensure(classes);
             for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
                 int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
                 thresholdChunk(pass, worker, taskCounts, task * classes * CountPass.COUNTS, n, chunk, count);
@@ -372,7 +389,7 @@ public final class VectorKernels implements Kernels {
     /** Tallies the voxels [from, from + TASK_VOXELS) of image n (capped at vectorVoxels) into confusion[at…]. */
     private static void tallyTask(CountPass pass, long[] confusion, int at, long n, long from, long vectorVoxels) {
         long to = Math.min(from + TASK_VOXELS, vectorVoxels);
-        int[] predicted = WORKSPACE.get().predicted;
+        int[] predicted = workspace().predicted;
         for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
             int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
             argmaxChunk(pass, predicted, n, chunk, count);
@@ -434,7 +451,7 @@ public final class VectorKernels implements Kernels {
         parallelism(pass).run(Math.toIntExact(pass.images() * tasksPerImage), task -> {
             long n = task / tasksPerImage;
             long from = (long) (task % tasksPerImage) * TASK_VOXELS;
-            Workspace worker = WORKSPACE.get().ensure(pass.classes());
+            Workspace worker = workspace().ensure(pass.classes());
             // Staged chunks: the stages write the staging buffer, STAGE_OUT the caller's gradient.
             worker.gradient = staged ? worker.stagedGradient : gradientPass.gradient();
             worker.gradientOut = gradientPass.gradient();
@@ -449,7 +466,7 @@ public final class VectorKernels implements Kernels {
                 worker.coefficients = null;
             }
         });
-        Workspace ws = WORKSPACE.get().ensure(pass.classes());
+        Workspace ws = workspace().ensure(pass.classes());
         for (long n = 0; n < pass.images(); n++) {
             if (pass.activation() == Activation.SOFTMAX) {
                 ScalarKernels.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels(),
@@ -857,7 +874,7 @@ public final class VectorKernels implements Kernels {
                 FloatVector target = voxelMax;
                 for (int c = 1; c < classes; c++) {
                     FloatVector z = loadLogits(logits, at + c * planeBytes, bf16);
-                    voxelMax = voxelMax.max(z);
+                    voxelMax = larger(voxelMax, z);
                     target = target.blend(z, label.eq(c).cast(FLOATS));
                 }
                 voxelMax.intoArray(max, i);
@@ -868,7 +885,7 @@ public final class VectorKernels implements Kernels {
                 long at = offset + (long) i * step;
                 FloatVector voxelMax = loadLogits(logits, at, bf16);
                 for (int c = 1; c < classes; c++) {
-                    voxelMax = voxelMax.max(loadLogits(logits, at + c * planeBytes, bf16));
+                    voxelMax = larger(voxelMax, loadLogits(logits, at + c * planeBytes, bf16));
                 }
                 voxelMax.intoArray(max, i);
             }
@@ -906,6 +923,15 @@ public final class VectorKernels implements Kernels {
             }
             Arrays.fill(scale, 0, count, 1f);
         }
+    }
+
+    /**
+     * The larger of two logit vectors lane by lane, as a compare and a blend: {@code FloatVector.max} keeps Java's rules
+     * for NaN and signed zeros in six instructions (VectorMath#atLeast). A NaN logit still makes its voxel's softmax
+     * NaN: through the maximum before, through its own exponential now.
+     */
+    private static FloatVector larger(FloatVector current, FloatVector z) {
+        return current.blend(z, z.compare(GT, current));
     }
 
     /** sums[at, at + LANES) += vector: a class's accumulator added to its block sums once per chunk. */

@@ -1,8 +1,10 @@
 package org.dice4j.internal.vectorization;
 
 import static jdk.incubator.vector.VectorOperators.ASHR;
+import static jdk.incubator.vector.VectorOperators.GT;
 import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LT;
 import static org.dice4j.internal.vectorization.VectorConstants.FLOATS;
 
 import jdk.incubator.vector.FloatVector;
@@ -34,7 +36,21 @@ public final class VectorMath {
 
     /** e^x lane by lane. Small enough to be inlined into the kernels' loops. */
     public static FloatVector exp(FloatVector x) {
-        return expInRange(x.max(MIN_ARGUMENT).min(MAX_ARGUMENT));
+        return expInRange(atMost(atLeast(x, MIN_ARGUMENT), MAX_ARGUMENT));
+    }
+
+    /**
+     * max(x, bound) for a bound that is a number, NaN kept: a compare and a blend. {@code FloatVector.max} keeps Java's
+     * rules for NaN and signed zeros, which C2 compiles to six instructions on AVX-512 (sign mask, two blends, max,
+     * unordered compare, masked move; seen in the disassembled kernels): a third of the exp's instructions.
+     */
+    static FloatVector atLeast(FloatVector x, float bound) {
+        return x.blend(bound, x.compare(LT, bound));
+    }
+
+    /** min(x, bound) for a bound that is a number, NaN kept (see {@link #atLeast}). */
+    static FloatVector atMost(FloatVector x, float bound) {
+        return x.blend(bound, x.compare(GT, bound));
     }
 
     /**
@@ -42,7 +58,7 @@ public final class VectorMath {
      * operation fewer (no upper clamp).
      */
     public static FloatVector expNonPositive(FloatVector x) {
-        return expInRange(x.max(MIN_ARGUMENT));
+        return expInRange(atLeast(x, MIN_ARGUMENT));
     }
 
     private static FloatVector expInRange(FloatVector clamped) {
