@@ -9,7 +9,9 @@ import math
 
 RESULTS = "jmh/results/"
 WORKLOADS = {"sigmoid-dense": ("(16,1,256,256) sigmoid, dense target", [16, 1, 256, 256], "sigmoid"),
-             "softmax-labels": ("(2,14,96,96,96) softmax, uint8 labels", [2, 14, 96, 96, 96], "softmax")}
+             "softmax-labels": ("(2,14,96,96,96) softmax, uint8 labels", [2, 14, 96, 96, 96], "softmax"),
+             "softmax-2d": ("(8,4,256,256) softmax, uint8 labels", [8, 4, 256, 256], "softmax"),
+             "softmax-small": ("(4,3,64,64) softmax, uint8 labels", [4, 3, 64, 64], "softmax")}
 
 
 def elements(shape):
@@ -38,7 +40,9 @@ def peers():
         row = json.loads(line)
         if row["threads"] != 1 or not row["malloc_tuned"]:
             continue
-        workload = "sigmoid-dense" if row["activation"] == "sigmoid" else "softmax-labels"
+        workload = next((name for name, (_, shape, _) in WORKLOADS.items() if shape == row["shape"]), None)
+        if workload is None:
+            continue
         for kind in ("forward", "forward_backward"):
             rates[(workload, "PyTorch " + kind.replace("_", "+") + " (" + row["path"] + ")")] = \
                 row[kind + "_elements_per_s"] / 1e9
@@ -46,7 +50,8 @@ def peers():
 
 
 def main():
-    rates = jmh(["main-3forks.json", "naive-3forks.json", "forward-backward-3forks.json"])
+    rates = jmh(["main-3forks.json", "naive-3forks.json", "forward-backward-3forks.json", "grid-3forks.json",
+                 "grid-baselines-3forks.json", "grid-threads-2forks.json", "softmax-backward-3forks.json"])
     rates.update(peers())
     series = [
         ("RooflineBenchmark.readOnly", "read roofline", "#bbbbbb"),

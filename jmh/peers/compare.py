@@ -9,6 +9,8 @@ import sys
 WORKLOADS = {
     "sigmoid-dense": ("sigmoid", [16, 1, 256, 256]),
     "softmax-labels": ("softmax", [2, 14, 96, 96, 96]),
+    "softmax-2d": ("softmax", [8, 4, 256, 256]),
+    "softmax-small": ("softmax", [4, 3, 64, 64]),
 }
 PASSES = {"ForwardBenchmark.lossValue": "forward", "ForwardBackwardBenchmark.vector": "forward_backward"}
 
@@ -28,7 +30,7 @@ def dice4j_rates(paths):
             unit = row["primaryMetric"]["scoreUnit"]
             seconds = row["primaryMetric"]["score"] * {"us/op": 1e-6, "ms/op": 1e-3, "s/op": 1.0}[unit]
             threads = int(row["params"].get("threads", "1"))
-            rates[(activation, threads, PASSES[name])] = elements / seconds
+            rates[(tuple(shape), threads, PASSES[name])] = elements / seconds
     return rates
 
 
@@ -39,7 +41,7 @@ def main(peers_path, *jmh_paths):
     print("|---|---:|---|---|---|---:|---:|---:|")
     for peer in peers:
         for pass_name in ("forward", "forward_backward"):
-            ours = rates.get((peer["activation"], peer["threads"], pass_name))
+            ours = rates.get((tuple(peer["shape"]), peer["threads"], pass_name))
             theirs = peer[pass_name + "_elements_per_s"]
             ratio = "%.1fx" % (ours / theirs) if ours else "(no JMH figure)"
             print("| %s %s | %d | %s | %s | %s | %.3f | %s | %s |" % (

@@ -4,7 +4,7 @@ Per (image, class): I = sum(p*g), P = sum(p), G = sum(g) over the spatial axes, 
 mean over images and classes of 1 - (2I + 1)/(P + G + 1) (smoothing 1: the seed's loss, dice4j's
 DiceLoss.binary() / multiClass()). Forward, and forward+backward through autograd.
 
-Target paths for the label-map shape:
+Target paths for the label-map shapes:
   labels:  the uint8 label map turned into a float one-hot tensor inside the timed call (what users write);
   onehot:  a float one-hot tensor precomputed outside the timed call (PyTorch's best case).
 Prints one JSON object per line: shape, activation, path, threads, forward / forward_backward elements per second
@@ -24,6 +24,8 @@ import torch.nn.functional as F
 SHAPES = [
     ("sigmoid", (16, 1, 256, 256)),
     ("softmax", (2, 14, 96, 96, 96)),
+    ("softmax", (8, 4, 256, 256)),
+    ("softmax", (4, 3, 64, 64)),
 ]
 
 

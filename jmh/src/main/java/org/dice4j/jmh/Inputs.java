@@ -106,7 +106,16 @@ public final class Inputs implements AutoCloseable {
         for (long i = 0; i < elements; i++) {
             logits.setAtIndex(JAVA_FLOAT, i, logit(random));
         }
-        if (workload.targetType() == DType.FLOAT32) {
+        if (workload.targetType() == DType.FLOAT32 && workload.activation() == Activation.SOFTMAX) {
+            // One-hot: each voxel's target is one class, as a label map turned into floats.
+            long classes = workload.shape()[1];
+            long voxels = elements / workload.shape()[0] / classes;
+            for (long n = 0; n < workload.shape()[0]; n++) {
+                for (long v = 0; v < voxels; v++) {
+                    target.setAtIndex(JAVA_FLOAT, (n * classes + random.nextInt((int) classes)) * voxels + v, 1f);
+                }
+            }
+        } else if (workload.targetType() == DType.FLOAT32) {
             for (long i = 0; i < labels; i++) {
                 target.setAtIndex(JAVA_FLOAT, i, random.nextBoolean() ? 1f : 0f);
             }

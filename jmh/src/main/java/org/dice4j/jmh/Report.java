@@ -30,6 +30,8 @@ public final class Report {
     private static final String STATISTICS_SCALAR = "StatisticsBenchmark.scalar";
     private static final String FORWARD = "ForwardBenchmark.forward";
     private static final String LOSS_VALUE = "ForwardBenchmark.lossValue";
+    private static final String FORWARD_BACKWARD = "ForwardBackwardBenchmark.vector";
+    private static final String FORWARD_BACKWARD_SCALAR = "ForwardBackwardBenchmark.scalar";
     private static final String EXP_ONLY = "RooflineBenchmark.expOnly";
     private static final String EXP_POLYNOMIAL = "RooflineBenchmark.expPolynomialOnly";
     private static final String READ_ONLY = "RooflineBenchmark.readOnly";
@@ -38,15 +40,15 @@ public final class Report {
      * One benchmark × parameters: mean µs per call and its 99.9% half-interval, the median of the iteration means
      * (robust to an iteration slowed down by a neighbour on a shared machine), bytes allocated per call.
      */
-    record Row(String benchmark, String workload, String memory, double micros, double error, double median,
-            double allocated, int samples) {
+    record Row(String benchmark, String workload, String memory, String threads, double micros, double error,
+            double median, double allocated, int samples) {
         double relativeError() {
             return error / micros;
         }
     }
 
     /** The iterations of one benchmark × parameters, gathered over every file (several rounds of forks). */
-    private record Samples(String benchmark, String workload, String memory, List<Double> micros,
+    private record Samples(String benchmark, String workload, String memory, String threads, List<Double> micros,
             List<Double> allocated) {}
 
     private Report() {}
@@ -82,8 +84,11 @@ public final class Report {
                     }
                     String workload = params.get("workload").getAsString();
                     String memory = params.get("memory").getAsString();
-                    Samples samples = merged.computeIfAbsent(benchmark + "\u0000" + workload + "\u0000" + memory,
-                            k -> new Samples(benchmark, workload, memory, new ArrayList<>(), new ArrayList<>()));
+                    // The rooflines have no threads parameter: they run on one.
+                    String threads = params.has("threads") ? params.get("threads").getAsString() : "1";
+                    Samples samples = merged.computeIfAbsent(
+                            benchmark + "\u0000" + workload + "\u0000" + memory + "\u0000" + threads,
+                            k -> new Samples(benchmark, workload, memory, threads, new ArrayList<>(), new ArrayList<>()));
                     samples.micros().addAll(iterations(primary));
                     JsonObject secondary = result.getAsJsonObject("secondaryMetrics");
                     if (secondary != null && secondary.has(GC_NORM)) {
@@ -96,7 +101,8 @@ public final class Report {
         for (Samples samples : merged.values()) {
             List<Double> micros = samples.micros();
             double mean = mean(micros);
-            rows.add(new Row(samples.benchmark(), samples.workload(), samples.memory(), mean, halfInterval(micros),
+            rows.add(new Row(samples.benchmark(), samples.workload(), samples.memory(), samples.threads(), mean,
+                    halfInterval(micros),
                     median(micros), samples.allocated().isEmpty() ? Double.NaN : mean(samples.allocated()),
                     micros.size()));
         }
@@ -131,14 +137,15 @@ public final class Report {
 
     static String markdown(List<Row> rows) {
         StringBuilder md = new StringBuilder();
-        md.append("| benchmark | workload | memory | µs/call, mean ± 99.9% CI | median | iterations | G elements/s"
-                + " (mean) | GB/s read (mean) | B/call allocated |\n");
-        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
+        md.append("| benchmark | workload | memory | threads | µs/call, mean ± 99.9% CI | median | iterations"
+                + " | G elements/s (mean) | GB/s read (mean) | B/call allocated |\n");
+        md.append("|---|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row row : rows) {
             Workload workload = Workload.of(row.workload());
             double seconds = row.micros() * 1e-6;
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %d | %.3f | %.1f | %s |%n", row.benchmark(),
-                    row.workload(), row.memory(), withError(row.micros(), row.error()), format(row.median()),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %d | %.3f | %.1f | %s |%n",
+                    row.benchmark(), row.workload(), row.memory(), row.threads(), withError(row.micros(), row.error()),
+                    format(row.median()),
                     row.samples(), workload.elements() / seconds / 1e9,
                     bytesRead(row.benchmark(), workload) / seconds / 1e9,
                     Double.isNaN(row.allocated()) ? "–" : String.format(Locale.ROOT, "%.1f", row.allocated())));
@@ -148,10 +155,14 @@ public final class Report {
         md.append("|---|---|---|---:|---:|---|\n");
         Map<String, Map<String, Row>> byParams = new LinkedHashMap<>();
         for (Row row : rows) {
-            byParams.computeIfAbsent(row.workload() + "\u0000" + row.memory(), k -> new LinkedHashMap<>())
-                    .put(row.benchmark(), row);
+            // Ratios are single-thread figures (the rooflines run on one thread).
+            if (row.threads().equals("1")) {
+                byParams.computeIfAbsent(row.workload() + "\u0000" + row.memory(), k -> new LinkedHashMap<>())
+                        .put(row.benchmark(), row);
+            }
         }
         for (Map<String, Row> group : byParams.values()) {
+            apiRatios(md, group);
             Row vector = group.get(STATISTICS_VECTOR);
             if (vector == null) {
                 continue;
@@ -175,6 +186,34 @@ public final class Report {
             }
         }
         return md.toString();
+    }
+
+    /**
+     * The public API's ratios, from {@code lossValue} and {@code lossValueAndGradient}: against the exp-only roofline
+     * (issue 10's targets on the 3-D and the 2-D binary shapes) and forward+backward's cost over the forward's.
+     */
+    private static void apiRatios(StringBuilder md, Map<String, Row> group) {
+        Row forward = group.get(LOSS_VALUE);
+        Row backward = group.get(FORWARD_BACKWARD);
+        Row roofline = group.get(EXP_ONLY);
+        if (forward == null && backward == null) {
+            return;
+        }
+        Workload workload = Workload.of((forward != null ? forward : backward).workload());
+        boolean targeted = workload == Workload.SIGMOID_DENSE || workload == Workload.SOFTMAX_LABELS;
+        if (forward != null) {
+            ratio(md, forward, roofline, "lossValue vs exp-only roofline", targeted ? 0.7 : Double.NaN);
+            ratio(md, forward, group.get(READ_ONLY), "lossValue vs read-only roofline", Double.NaN);
+        }
+        if (backward != null) {
+            ratio(md, backward, roofline, "forward+backward vs exp-only roofline", targeted ? 0.45 : Double.NaN);
+            ratio(md, backward, group.get(FORWARD_BACKWARD_SCALAR), "forward+backward vs scalar reference",
+                    Double.NaN);
+        }
+        if (forward != null && backward != null) {
+            // Time of forward+backward over time of the forward: a cost, not a speed-up.
+            ratio(md, forward, backward, "forward+backward time / lossValue time", Double.NaN);
+        }
     }
 
     /** Throughput of {@code fast} over that of {@code slow} (= slow's time / fast's time), with its error. */

@@ -24,6 +24,12 @@ public enum Workload {
     SOFTMAX_2D("softmax-2d", Activation.SOFTMAX, DType.UINT8, 8, 4, 256, 256),
     /** A small batch, where per-call overheads show: 4 images, 3 classes, 64², softmax, uint8 labels. */
     SOFTMAX_SMALL("softmax-small", Activation.SOFTMAX, DType.UINT8, 4, 3, 64, 64),
+    /** Issue 10's grid, not in the default run: the 2-D binary shape against a uint8 label map (0/1). */
+    SIGMOID_LABELS("sigmoid-labels", Activation.SIGMOID, DType.UINT8, 16, 1, 256, 256),
+    /** The grid: the 2-D multi-class shape as a multi-label problem, 4 sigmoid channels, dense 0/1 targets. */
+    SIGMOID_MULTILABEL_2D("sigmoid-multilabel-2d", Activation.SIGMOID, DType.FLOAT32, 8, 4, 256, 256),
+    /** The grid: the 2-D multi-class shape with a float32 one-hot target instead of a label map. */
+    SOFTMAX_DENSE_2D("softmax-dense-2d", Activation.SOFTMAX, DType.FLOAT32, 8, 4, 256, 256),
     /**
      * Diagnostic, not in the default run: softmax-labels' data as 884 752 = 96³ + 16 voxels on one axis, so that
      * consecutive class planes start one cache line apart modulo 4 KiB instead of at the same 4 KiB offset.
