@@ -115,6 +115,46 @@ class ParallelDeterminismTest {
         }
     }
 
+    /**
+     * With several bad labels, forward+backward names the same one on any number of threads: the first in the order
+     * of the label check (image by image, each image's vector part, then its last S mod lanes voxels), before any
+     * write.
+     */
+    @Test
+    void theLabelReportedOutOfRangeIsTheSameForAnyThreadCount() {
+        int images = 2;
+        int classes = 3;
+        int voxels = 40_013;
+        byte[] labels = new byte[images * voxels];
+        labels[40_005] = 9; // image 0, in its scalar tail
+        labels[voxels + 100] = 7; // image 1, early in its vector part
+        labels[20_000] = 5; // image 0, in its second task
+        float[] logits = new float[images * classes * voxels];
+        for (int threads : new int[] {1, 2, 7}) {
+            float[] gradient = new float[logits.length];
+            java.util.Arrays.fill(gradient, 42f);
+            DiceLoss loss = DiceLoss.multiClass().toBuilder().threads(threads).executor(pool).build();
+            IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> loss.lossValueAndGradient(Tensor.of(logits, images, classes,
+                            voxels), Tensor.ofUint8(labels, images, voxels), Tensor.of(gradient, images, classes, voxels)));
+            assertEquals("target: label 5 at image 0, voxel 20000 (spatial index [20000]) is not in [0, 3)", error.getMessage(),
+                    threads + " threads");
+            for (float value : gradient) {
+                assertEquals(42f, value, "the gradient is left untouched");
+            }
+        }
+        labels[20_000] = 0;
+        for (int threads : new int[] {1, 2, 7}) {
+            DiceLoss loss = DiceLoss.multiClass().toBuilder().threads(threads).executor(pool).build();
+            IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
+                    IllegalArgumentException.class, () -> loss.lossValueAndGradient(Tensor.of(logits, images, classes,
+                            voxels), Tensor.ofUint8(labels, images, voxels), Tensor.of(new float[logits.length],
+                            images, classes, voxels)));
+            assertEquals("target: label 9 at image 0, voxel 40005 (spatial index [40005]) is not in [0, 3)", error.getMessage(),
+                    threads + " threads");
+        }
+    }
+
     private static String bits(double[][] matrix) {
         StringBuilder text = new StringBuilder();
         for (double[] row : matrix) {

@@ -135,7 +135,7 @@ public final class VectorKernels implements Kernels {
         }
         Workspace ws = workspace().ensure(pass.classes());
         if (!pass.denseTarget()) {
-            checkLabels(pass, ws);
+            checkLabels(pass);
         }
         runStatistics(pass, ws, out, storingPlan(pass), gradient);
         return true;
@@ -209,15 +209,24 @@ public final class VectorKernels implements Kernels {
         }
     }
 
-    /** Throws for the first label out of range, in the order the statistics pass would meet it. */
-    private static void checkLabels(StatisticsPass pass, Workspace ws) {
+    /**
+     * Throws for the first label out of range, in the order the statistics pass would meet it: in tasks as the pass
+     * (Parallelism rethrows the lowest-numbered task's exception), an image's last task checking its scalar tail too.
+     */
+    private static void checkLabels(StatisticsPass pass) {
         long vectorVoxels = pass.voxels() - pass.voxels() % LANES;
-        for (long n = 0; n < pass.images(); n++) {
-            runChunks(pass, ws, LABELS_ONLY, n, 0, vectorVoxels);
-            for (long v = vectorVoxels; v < pass.voxels(); v++) {
-                ScalarKernels.readLabel(pass, n, v);
+        int tasksPerImage = (int) Math.max(1, (vectorVoxels + TASK_VOXELS - 1) / TASK_VOXELS);
+        parallelism(pass).run(Math.toIntExact(pass.images() * tasksPerImage), task -> {
+            long n = task / tasksPerImage;
+            long from = (long) (task % tasksPerImage) * TASK_VOXELS;
+            long to = Math.min(from + TASK_VOXELS, vectorVoxels);
+            runChunks(pass, workspace().ensure(pass.classes()), LABELS_ONLY, n, from, to);
+            if (task % tasksPerImage == tasksPerImage - 1) {
+                for (long v = vectorVoxels; v < pass.voxels(); v++) {
+                    ScalarKernels.readLabel(pass, n, v);
+                }
             }
-        }
+        });
     }
 
     /**
