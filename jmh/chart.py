@@ -51,7 +51,8 @@ def peers():
 
 def main():
     rates = jmh(["main-3forks.json", "naive-3forks.json", "forward-backward-3forks.json", "grid-3forks.json",
-                 "grid-baselines-3forks.json", "grid-threads-2forks.json", "softmax-backward-3forks.json"])
+                 "grid-baselines-3forks.json", "softmax-backward-3forks.json", "grid-threads-2forks.json",
+                 "api-2forks.json"])
     rates.update(peers())
     series = [
         ("RooflineBenchmark.readOnly", "read roofline", "#bbbbbb"),

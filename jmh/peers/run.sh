@@ -9,4 +9,5 @@ out=jmh/results/peers.jsonl
 /usr/bin/python3 jmh/peers/torch_dice.py >> "$out"
 MALLOC_MMAP_MAX_=0 MALLOC_TRIM_THRESHOLD_=100000000000 /usr/bin/python3 jmh/peers/torch_dice.py >> "$out"
 /usr/bin/python3 jmh/peers/compare.py "$out" jmh/results/threads-2forks.json jmh/results/forward-backward-3forks.json \
-    jmh/results/grid-3forks.json jmh/results/grid-threads-2forks.json jmh/results/softmax-backward-3forks.json
+    jmh/results/grid-3forks.json jmh/results/softmax-backward-3forks.json jmh/results/grid-threads-2forks.json \
+    jmh/results/api-2forks.json
