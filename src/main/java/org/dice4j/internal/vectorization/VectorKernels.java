@@ -197,15 +197,22 @@ public final class VectorKernels implements Kernels {
 
     /** Runs {@code plan} on the chunks of voxels [from, to) of image n (from a multiple of CHUNK_VOXELS). */
     private static void runChunks(StatisticsPass pass, Workspace ws, Stage[] plan, long n, long from, long to) {
-        for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
-            int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
-            ws.locate(pass, n, chunk);
-            // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
-            // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
-            // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
-            for (Stage stage : plan) {
-                stage.run(pass, ws, n, chunk, count);
+        try {
+            for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
+                int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
+                ws.locate(pass, n, chunk);
+                // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
+                // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
+                // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
+                for (Stage stage : plan) {
+                    stage.run(pass, ws, n, chunk, count);
+                }
             }
+        } finally {
+            // Workspaces outlive calls (a worker's lives as long as its thread): they must not keep the caller's
+            // tensors, or a confined arena's owner thread, reachable.
+            ws.logits = null;
+            ws.target = null;
         }
     }
 

@@ -12,15 +12,19 @@ import org.dice4j.internal.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /**
- * Worker threads keep their scratch across calls. The common fork-join pool's workers erase their thread-locals after
- * every task, so a workspace held in a thread-local was rebuilt on every call (52 KB per call on two threads, native
- * staging included). Not a timing test: allocated bytes per call, taken after the JIT has settled (the interpreter
- * allocates the vectors it does not intrinsify), with a bound far below a workspace and far above the few objects a
- * parallel call creates (about 300 bytes).
+ * Worker threads keep their scratch across calls, and nothing of the caller's. The common fork-join pool's workers
+ * erase their thread-locals after every task, so a workspace held in a thread-local was rebuilt on every call (52 KB
+ * per call on two threads, native staging included); kept in a map instead, a workspace must not hold the caller's
+ * tensors past the call.
  */
-class WorkerAllocationTest {
+class WorkerWorkspaceTest {
     private static final long BOUND_PER_CALL = 4096;
 
+    /**
+     * Not a timing test: allocated bytes per call, taken after the JIT has settled (the interpreter allocates the
+     * vectors it does not intrinsify), with a bound far below a workspace and far above the few objects a parallel
+     * call creates (about 300 bytes).
+     */
     @Test
     void aCallOnTwoThreadsDoesNotRebuildTheWorkersScratch() {
         assumeTrue(KernelProvider.vector().isPresent(), "jdk.incubator.vector absent: this is the scalar-only run");
@@ -58,5 +62,32 @@ class WorkerAllocationTest {
             assertTrue(best <= BOUND_PER_CALL, "forward+backward on two threads allocates " + best
                     + " bytes per call at best, expected at most " + BOUND_PER_CALL);
         }
+    }
+
+    /** A heap tensor given to a 2-thread call becomes unreachable once the caller lets go of it. */
+    @Test
+    void theWorkersKeepNoReferenceToTheCallersTensors() throws InterruptedException {
+        java.lang.ref.WeakReference<float[]> logits = callOnTwoThreadsWithAHeapTensor();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (logits.get() != null && System.nanoTime() < deadline) {
+            System.gc();
+            Thread.sleep(20);
+        }
+        assertTrue(logits.get() == null, "the logits array is still reachable after the call");
+    }
+
+    private static java.lang.ref.WeakReference<float[]> callOnTwoThreadsWithAHeapTensor() {
+        int images = 2;
+        int classes = 4;
+        int voxels = 40_000;
+        float[] logits = new float[images * classes * voxels];
+        SplittableRandom random = new SplittableRandom(3);
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) random.nextGaussian();
+        }
+        byte[] labels = new byte[images * voxels];
+        DiceLoss.multiClass().toBuilder().threads(2).build()
+                .lossValue(Tensor.of(logits, images, classes, voxels), Tensor.ofUint8(labels, images, voxels));
+        return new java.lang.ref.WeakReference<>(logits);
     }
 }
