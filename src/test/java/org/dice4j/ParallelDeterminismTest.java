@@ -116,9 +116,9 @@ class ParallelDeterminismTest {
     }
 
     /**
-     * With several bad labels, forward+backward names the same one on any number of threads: the first in the order
-     * of the label check (image by image, each image's vector part, then its last S mod lanes voxels), before any
-     * write.
+     * With several bad labels, every path names the same one on any number of threads: the first in image order (each
+     * image's vector part, then its last S mod lanes voxels), before any write. Forward+backward checks the labels in
+     * a pass of their own; the forward and the channels-last paths meet them in the statistics pass.
      */
     @Test
     void theLabelReportedOutOfRangeIsTheSameForAnyThreadCount() {
@@ -146,12 +146,22 @@ class ParallelDeterminismTest {
         labels[20_000] = 0;
         for (int threads : new int[] {1, 2, 7}) {
             DiceLoss loss = DiceLoss.multiClass().toBuilder().threads(threads).executor(pool).build();
-            IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
-                    IllegalArgumentException.class, () -> loss.lossValueAndGradient(Tensor.of(logits, images, classes,
-                            voxels), Tensor.ofUint8(labels, images, voxels), Tensor.of(new float[logits.length],
-                            images, classes, voxels)));
-            assertEquals("target: label 9 at image 0, voxel 40005 (spatial index [40005]) is not in [0, 3)", error.getMessage(),
-                    threads + " threads");
+            Tensor channelsLast = Tensor.of(logits, images, voxels, classes).withLayout(Layout.CHANNELS_LAST);
+            java.util.List<org.junit.jupiter.api.function.Executable> calls = java.util.List.of(
+                    () -> loss.lossValueAndGradient(Tensor.of(logits, images, classes, voxels),
+                            Tensor.ofUint8(labels, images, voxels), Tensor.of(new float[logits.length], images,
+                                    classes, voxels)),
+                    () -> loss.lossValue(Tensor.of(logits, images, classes, voxels),
+                            Tensor.ofUint8(labels, images, voxels)),
+                    () -> loss.lossValueAndGradient(channelsLast, Tensor.ofUint8(labels, images, voxels),
+                            Tensor.of(new float[logits.length], images, voxels, classes)
+                                    .withLayout(Layout.CHANNELS_LAST)));
+            for (int call = 0; call < calls.size(); call++) {
+                IllegalArgumentException error = org.junit.jupiter.api.Assertions.assertThrows(
+                        IllegalArgumentException.class, calls.get(call));
+                assertEquals("target: label 9 at image 0, voxel 40005 (spatial index [40005]) is not in [0, 3)",
+                        error.getMessage(), "call " + call + ", " + threads + " threads");
+            }
         }
     }
 

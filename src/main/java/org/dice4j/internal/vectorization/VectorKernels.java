@@ -164,6 +164,9 @@ public final class VectorKernels implements Kernels {
                 worker.clearLaneSums(classes);
                 worker.clearBlockSums(classes);
                 runChunks(pass, worker, plan, n, from, Math.min(from + TASK_VOXELS, vectorVoxels));
+                if (!pass.denseTarget() && task % tasksPerImage == tasksPerImage - 1) {
+                    checkTailLabels(pass, n, vectorVoxels);
+                }
                 System.arraycopy(worker.laneSums, 0, taskSums, task * width, width);
             } finally {
                 worker.gradient = null;
@@ -229,11 +232,19 @@ public final class VectorKernels implements Kernels {
             long to = Math.min(from + TASK_VOXELS, vectorVoxels);
             runChunks(pass, workspace().ensure(pass.classes()), LABELS_ONLY, n, from, to);
             if (task % tasksPerImage == tasksPerImage - 1) {
-                for (long v = vectorVoxels; v < pass.voxels(); v++) {
-                    ScalarKernels.readLabel(pass, n, v);
-                }
+                checkTailLabels(pass, n, vectorVoxels);
             }
         });
+    }
+
+    /**
+     * Throws for the first label out of range among image n's last S mod LANES voxels. Called from the image's last
+     * task, so that every path reports the first bad label in image order (the tails' statistics come later).
+     */
+    private static void checkTailLabels(StatisticsPass pass, long n, long vectorVoxels) {
+        for (long v = vectorVoxels; v < pass.voxels(); v++) {
+            ScalarKernels.readLabel(pass, n, v);
+        }
     }
 
     /**
