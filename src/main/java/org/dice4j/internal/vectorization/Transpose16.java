@@ -8,14 +8,14 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.FloatVector;
 
 /**
- * Channels-last chunks to channels-first staging and back, for 16 float lanes and at most 16 classes: each block of
- * 16 voxels is a 16 × 16 matrix (a voxel's classes in a row, the lanes past C belonging to the next voxel) transposed
- * in registers by four butterfly stages of two-vector {@code selectFrom}s (64 per block). A 16-lane gather per class
- * and 16 voxels, after a bulk copy, cost three times as much: 1.65 against 0.55 µs per chunk of 256 voxels × 14
- * classes in cache (throwaway harness).
+ * 16 × 16 transposes of float lanes in registers, for channels-last chunks of at most 16 classes: four butterfly
+ * stages of two-vector {@code selectFrom}s (64 per block). A 16-lane gather per class and 16 voxels, after a bulk copy,
+ * cost three times as much (1.65 against 0.55 µs per chunk of 256 voxels × 14 classes in cache, throwaway harness).
  */
 final class Transpose16 {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /** A row of 16 floats: one cache line. */
+    static final int LINE_BYTES = 16 * Float.BYTES;
 
     /**
      * Stage s swaps h × h blocks, h = 8 >> s: rows i and i + h become (row i's lanes with bit h clear, then row i + h's)
@@ -43,15 +43,13 @@ final class Transpose16 {
     }
 
     /**
-     * Transposes {@code blocks} 16 × 16 blocks, block b from byte {@code fromStart + b × fromBlockBytes} of
-     * {@code from} to byte {@code toStart + b × toBlockBytes} of {@code to}: row k of a block (16 floats at
-     * {@code k × fromRowBytes}) becomes lane k of every row of the output block (at {@code k × toRowBytes}). All 16
-     * rows of each block are read and written whole: a reader keeps the lanes it needs, and rows written in increasing
-     * order may spill into the next row's place, which that row then overwrites. Masked stores would avoid the spill,
-     * but C2 did not intrinsify them here (20 times slower).
+     * Transposes {@code blocks} 16 × 16 blocks. Row k of block b is the 16 floats at byte
+     * {@code fromStart + k × fromRowBytes + b × 64} of {@code from} (block b is line b of 16 rows, which may lie far
+     * apart); it becomes lane k of every row of the output block, whose row l is written at
+     * {@code toStart + l × toRowBytes + b × toBlockBytes} of {@code to}.
      */
-    static void transpose(MemorySegment from, long fromStart, long fromRowBytes, long fromBlockBytes,
-            MemorySegment to, long toStart, long toRowBytes, long toBlockBytes, int blocks) {
+    static void transpose(MemorySegment from, long fromStart, long fromRowBytes, MemorySegment to, long toStart,
+            long toRowBytes, long toBlockBytes, int blocks) {
         FloatVector f0 = FloatVector.fromArray(FLOATS, FIRST[0], 0);
         FloatVector s0 = FloatVector.fromArray(FLOATS, SECOND[0], 0);
         FloatVector f1 = FloatVector.fromArray(FLOATS, FIRST[1], 0);
@@ -62,7 +60,7 @@ final class Transpose16 {
         FloatVector s3 = FloatVector.fromArray(FLOATS, SECOND[3], 0);
         // The index vectors stay in registers across the blocks (a call per block reloaded them: 2x slower).
         for (int block = 0; block < blocks; block++) {
-            long fromOffset = fromStart + block * fromBlockBytes;
+            long fromOffset = fromStart + (long) block * LINE_BYTES;
             long toOffset = toStart + block * toBlockBytes;
             FloatVector r0 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset, NATIVE);
             FloatVector r1 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + fromRowBytes, NATIVE);

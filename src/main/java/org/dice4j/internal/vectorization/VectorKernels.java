@@ -60,6 +60,8 @@ public final class VectorKernels implements Kernels {
     /** Vectors per float accumulation block: bounds float rounding to ~64 additions per lane before double. */
     static final int BLOCK_VECTORS = 4 * CHUNK_VECTORS;
     static final int BLOCK_VOXELS = BLOCK_VECTORS * LANES;
+    /** Regions of a task read side by side by channels-last chunks (see regionStride): one per lane. */
+    static final int REGIONS = LANES;
 
     static final int MAX_CONFUSION_CLASSES = 1024;
     /** Logits below which a pass stays on the calling thread (see parallelism(pass)). */
@@ -198,18 +200,33 @@ public final class VectorKernels implements Kernels {
                 : pass.parallelism();
     }
 
-    /** Runs {@code plan} on the chunks of voxels [from, to) of image n (from a multiple of CHUNK_VOXELS). */
+    /**
+     * Runs {@code plan} on the chunks of voxels [from, to) of image n (from a multiple of CHUNK_VOXELS): contiguous
+     * chunks, or, for float32 channels-last logits of at most 16 classes, region chunks (see {@link #regionStride}).
+     */
     private static void runChunks(StatisticsPass pass, Workspace ws, Stage[] plan, long n, long from, long to) {
         try {
-            for (long chunk = from; chunk < to; chunk += CHUNK_VOXELS) {
+            ws.taskFrom = from;
+            ws.taskTo = to;
+            ws.regionStride = regionStride(pass, ws, from, to);
+            long contiguousFrom = from + REGIONS * ws.regionStride;
+            // Region chunks: chunk k holds voxels [k·LANES, (k + 1)·LANES) of each of the REGIONS regions.
+            long chunks = ws.regionStride / LANES;
+            int chunksPerBlock = BLOCK_VOXELS / CHUNK_VOXELS;
+            for (long k = 0; k < chunks; k++) {
+                long voxel = from + k * LANES;
+                ws.closeBlock = k % chunksPerBlock == chunksPerBlock - 1 || k == chunks - 1;
+                ws.locate(pass, n, voxel);
+                runStages(pass, ws, plan, n, voxel, CHUNK_VOXELS);
+            }
+            // Contiguous chunks: every other pass, and the last voxels of a task that region chunks do not fill.
+            ws.regionStride = 0;
+            for (long chunk = contiguousFrom; chunk < to; chunk += CHUNK_VOXELS) {
                 int count = (int) Math.min(CHUNK_VOXELS, to - chunk);
+                long end = chunk + count;
+                ws.closeBlock = (end - from) % BLOCK_VOXELS == 0 || end == to;
                 ws.locate(pass, n, chunk);
-                // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its
-                // own method. Inlined together into this loop, their vector code exceeded C2's inlining budget in
-                // some runs, and vectors that are not intrinsified are heap objects (an allocation per iteration).
-                for (Stage stage : plan) {
-                    stage.run(pass, ws, n, chunk, count);
-                }
+                runStages(pass, ws, plan, n, chunk, count);
             }
         } finally {
             // Workspaces outlive calls (a worker's lives as long as its thread): they must not keep the caller's
@@ -217,6 +234,31 @@ public final class VectorKernels implements Kernels {
             ws.logits = null;
             ws.target = null;
         }
+    }
+
+    private static void runStages(StatisticsPass pass, Workspace ws, Stage[] plan, long n, long voxel, int count) {
+        // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its own
+        // method. Inlined together into this loop, their vector code exceeded C2's inlining budget in some runs, and
+        // vectors that are not intrinsified are heap objects (an allocation per iteration).
+        for (Stage stage : plan) {
+            stage.run(pass, ws, n, voxel, count);
+        }
+    }
+
+    /**
+     * Region chunks: the voxels between the starts of the task's REGIONS regions, or 0 for contiguous chunks. The
+     * first {@code (to − from)} rounded down to CHUNK_VOXELS voxels of a task of float32 channels-last logits (at most
+     * 16 classes, a float32 gradient if any) are cut into 16 regions; chunk k holds voxels [k·LANES, (k + 1)·LANES)
+     * of every region, so that lane j of a staged vector is region j. Line s of the 16 regions' blocks is loaded
+     * together: 16 streams, each one line further per load, as a channels-first pass reads its class planes.
+     * Contiguous chunks were read as one stream, C kilobytes at a time, which the hardware prefetchers did not run
+     * ahead of (benchmarks.md, "Channels-last").
+     */
+    private static long regionStride(StatisticsPass pass, Workspace ws, long from, long to) {
+        boolean eligible = interleaved(pass) && pass.logitType() == DType.FLOAT32
+                && Transpose16.supports(pass.classes())
+                && (ws.gradientOut == null || ws.gradientType == DType.FLOAT32);
+        return eligible ? (to - from) / CHUNK_VOXELS * CHUNK_VOXELS / REGIONS : 0;
     }
 
     /**
@@ -536,12 +578,11 @@ public final class VectorKernels implements Kernels {
 
     private static final Stage CROSS_ENTROPY_SIGMOID = VectorKernels::accumulateCrossEntropySigmoid;
 
-    /** Ends a float accumulation block: every BLOCK_VOXELS voxels and at the end of the image's vector part. */
+    /** Ends a float accumulation block: every four chunks (BLOCK_VOXELS voxels) and at the end of the task. */
     private static final Stage CLOSE_BLOCK = VectorKernels::closeBlock;
 
     private static void closeBlock(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
-        long end = voxel + count;
-        if (end % BLOCK_VOXELS == 0 || end == pass.voxels() - pass.voxels() % LANES) {
+        if (ws.closeBlock) {
             ws.foldBlockSums(pass.classes());
             ws.clearBlockSums(pass.classes());
         }
@@ -575,12 +616,11 @@ public final class VectorKernels implements Kernels {
 
     private static void stageIn(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         int classes = pass.classes();
-        if (interleaved(pass) && pass.logitType() == DType.FLOAT32 && Transpose16.supports(classes)) {
-            toPlanar(ws, pass.logits(), pass.element(n, 0, voxel), count, classes, ws.stagedLogits);
-            if (pass.denseTarget()) {
-                toPlanar(ws, pass.target(), pass.element(n, 0, voxel), count, classes, ws.stagedTarget);
-            }
-        } else if (interleaved(pass)) {
+        if (ws.regionStride != 0) {
+            stageRegions(pass, ws, n, voxel);
+            return;
+        }
+        if (interleaved(pass)) {
             ws.deinterleave(pass.logits(), pass.logitType(), pass.element(n, 0, voxel), count, classes, ws.stagedLogits);
             if (pass.denseTarget()) {
                 ws.deinterleave(pass.target(), DType.FLOAT32, pass.element(n, 0, voxel), count, classes, ws.stagedTarget);
@@ -607,40 +647,77 @@ public final class VectorKernels implements Kernels {
         ws.bf16Logits = false;
     }
 
-    /** Float32 channels-last elements from {@code first}, {@code count} voxels, transposed into planar {@code staged}. */
-    private static void toPlanar(Workspace ws, MemorySegment source, long first, int count, int classes,
-            MemorySegment staged) {
-        long rowBytes = (long) classes * Float.BYTES;
-        if ((first + (long) (count - 1) * classes + LANES) * Float.BYTES > source.byteSize()) {
-            // The last voxel's row would read past the segment: the tensor's last chunk is gathered instead.
-            ws.deinterleave(source, DType.FLOAT32, first, count, classes, staged);
-            return;
+    /**
+     * Region chunks: line s of the 16 regions' blocks is transposed into 16 vectors, vector l holding float 16s + l of
+     * every region's block, that is class (16s + l) mod C of voxel (16s + l) / C. The logits stay in that order
+     * (class c of voxel-vector v at vector v·C + c: a plane of one vector, C vectors per voxel-vector), which the
+     * stages read through logitPlane and logitBytes; a dense target is regrouped into planes.
+     */
+    private static void stageRegions(StatisticsPass pass, Workspace ws, long n, long voxel) {
+        int classes = pass.classes();
+        long regionBytes = ws.regionStride * classes * Float.BYTES;
+        long first = pass.element(n, 0, voxel) * Float.BYTES;
+        Transpose16.transpose(pass.logits(), first, regionBytes, ws.stagedLogits, 0, LANES * Float.BYTES,
+                LANES * LANES * Float.BYTES, classes);
+        if (pass.denseTarget()) {
+            Transpose16.transpose(pass.target(), first, regionBytes, ws.transposeScratch, 0, LANES * Float.BYTES,
+                    LANES * LANES * Float.BYTES, classes);
+            regroup(ws.transposeScratch, LANES * Float.BYTES, (long) classes * LANES * Float.BYTES, ws.stagedTarget,
+                    (long) CHUNK_VOXELS * Float.BYTES, LANES * Float.BYTES, classes);
+            ws.target = ws.stagedTarget;
         }
-        Transpose16.transpose(source, first * Float.BYTES, rowBytes, LANES * rowBytes, staged, 0,
-                CHUNK_VOXELS * Float.BYTES, LANES * Float.BYTES, count / LANES);
+        ws.logits = ws.stagedLogits;
+        ws.base = 0;
+        ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
+        ws.logitBase = 0;
+        ws.logitPlane = LANES * Float.BYTES;
+        ws.logitBytes = classes * Float.BYTES;
+        ws.bf16Logits = false;
     }
 
     /**
-     * Planar {@code staged} written as {@code count} voxels of float32 channels-last elements from {@code first}. The
-     * last block goes through a scratch buffer: its rows' spill would land in the next chunk, another task's.
+     * Copies the C × CHUNK_VECTORS vectors of a chunk between two layouts: class c of voxel-vector v at byte
+     * {@code c·plane + v·vectorStep} of each.
      */
-    private static void toInterleaved(Workspace ws, MemorySegment staged, int count, int classes,
-            MemorySegment destination, long first) {
-        long rowBytes = (long) classes * Float.BYTES;
-        int blocks = count / LANES;
-        Transpose16.transpose(staged, 0, CHUNK_VOXELS * Float.BYTES, LANES * Float.BYTES, destination,
-                first * Float.BYTES, rowBytes, LANES * rowBytes, blocks - 1);
-        Transpose16.transpose(staged, (long) (blocks - 1) * LANES * Float.BYTES, CHUNK_VOXELS * Float.BYTES, 0,
-                ws.transposeScratch, 0, rowBytes, 0, 1);
-        MemorySegment.copy(ws.transposeScratch, 0, destination, (first + (long) (blocks - 1) * LANES * classes)
-                * Float.BYTES, LANES * rowBytes);
+    private static void regroup(MemorySegment from, long fromPlane, long fromVectorStep, MemorySegment to, long toPlane,
+            long toVectorStep, int classes) {
+        for (int c = 0; c < classes; c++) {
+            for (int v = 0; v < CHUNK_VECTORS; v++) {
+                FloatVector.fromMemorySegment(FLOATS, from, c * fromPlane + v * fromVectorStep, NATIVE)
+                        .intoMemorySegment(to, c * toPlane + v * toVectorStep, NATIVE);
+            }
+        }
+    }
+
+    /**
+     * Region chunks: the planar staged gradient written as the 16 regions' blocks. Float f = 16s + l of the blocks
+     * (class f mod C of voxel-vector f / C) is first moved to vector l·16 + s of a scratch buffer, so that row l of
+     * transposed block s lies at l·1 KB + s·64 B, and block s becomes line s of each region's block.
+     */
+    private static void stageOutRegions(StatisticsPass pass, Workspace ws, long n, long voxel) {
+        int classes = pass.classes();
+        MemorySegment staged = ws.stagedGradient;
+        MemorySegment rows = ws.transposeScratch;
+        for (int c = 0; c < classes; c++) {
+            for (int v = 0; v < CHUNK_VECTORS; v++) {
+                int f = v * classes + c;
+                FloatVector.fromMemorySegment(FLOATS, staged, (long) (c * CHUNK_VOXELS + v * LANES) * Float.BYTES,
+                        NATIVE).intoMemorySegment(rows, (long) ((f % LANES) * LANES + f / LANES) * LANES * Float.BYTES,
+                        NATIVE);
+            }
+        }
+        Transpose16.transpose(rows, 0, LANES * LANES * Float.BYTES, ws.gradientOut,
+                pass.element(n, 0, voxel) * Float.BYTES, ws.regionStride * classes * Float.BYTES,
+                Transpose16.LINE_BYTES, classes);
     }
 
     private static void stageOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         int classes = pass.classes();
-        if (interleaved(pass) && ws.gradientType == DType.FLOAT32 && Transpose16.supports(classes)) {
-            toInterleaved(ws, ws.stagedGradient, count, classes, ws.gradientOut, pass.element(n, 0, voxel));
-        } else if (interleaved(pass)) {
+        if (ws.regionStride != 0) {
+            stageOutRegions(pass, ws, n, voxel);
+            return;
+        }
+        if (interleaved(pass)) {
             ws.interleave(ws.stagedGradient, count, classes, ws.gradientOut, ws.gradientType, pass.element(n, 0, voxel));
         } else {
             for (int c = 0; c < classes; c++) {
@@ -1535,7 +1612,23 @@ public final class VectorKernels implements Kernels {
         MemorySegment target = pass.target();
         DType type = pass.targetType();
         boolean ignoreMatchable;
-        if (type == DType.UINT8 && BYTES != null) {
+        if (ws.regionStride != 0 && (type == DType.INT32 || (type == DType.UINT8 && BYTES != null))) {
+            regionLabels(pass, ws, n, voxel);
+            ignoreMatchable = type == DType.UINT8
+                    ? pass.hasIgnore() && pass.ignoreIndex() >= 0 && pass.ignoreIndex() <= 0xFF
+                    : pass.hasIgnore() && pass.ignoreIndex() == (int) pass.ignoreIndex();
+        } else if (ws.regionStride != 0) {
+            // int64, or uint8 on a narrow machine: lane by lane.
+            for (int i = 0; i < count; i++) {
+                long at = regionVoxel(ws, voxel, i);
+                try {
+                    labels[i] = ScalarKernels.readLabel(pass, n, at);
+                } catch (IllegalArgumentException e) {
+                    throwFirstBadLabel(pass, ws, n);
+                }
+            }
+            return;
+        } else if (type == DType.UINT8 && BYTES != null) {
             for (int i = 0; i < count; i += LANES) {
                 ((IntVector) ByteVector.fromMemorySegment(BYTES, target, index + i, NATIVE).convertShape(B2I, INTS, 0))
                         .and(0xFF).intoArray(labels, i);
@@ -1562,9 +1655,53 @@ public final class VectorKernels implements Kernels {
             VectorMask<Integer> outOfRange = label.compare(LT, 0).or(label.compare(GE, limit)).andNot(ignored);
             if (outOfRange.anyTrue()) {
                 int lane = outOfRange.firstTrue();
+                if (ws.regionStride != 0) {
+                    throwFirstBadLabel(pass, ws, n);
+                }
                 throw pass.labelOutOfRange(n, voxel + i + lane, label.lane(lane));
             }
             label.blend(NO_LABEL, ignored).intoArray(labels, i);
+        }
+    }
+
+    /** Region chunks: the image voxel of lane i of the chunk whose region-0 voxels start at {@code voxel}. */
+    private static long regionVoxel(Workspace ws, long voxel, int i) {
+        return voxel + i % LANES * ws.regionStride + i / LANES;
+    }
+
+    /**
+     * Region chunks meet a task's labels out of voxel order: on a bad label the task's labels are read again in
+     * order, so that the error names the first one, as every other path and thread count does.
+     */
+    private static void throwFirstBadLabel(StatisticsPass pass, Workspace ws, long n) {
+        for (long v = ws.taskFrom; v < ws.taskTo; v++) {
+            ScalarKernels.readLabel(pass, n, v);
+        }
+        throw new IllegalStateException("no bad label in the task");
+    }
+
+    /**
+     * Region chunks: the uint8 or int32 labels of voxel-vector v, lane j (voxel {@code voxel + v} of region j) at
+     * {@code labels[v·LANES + j]}, unchecked: 16 contiguous labels of each region transposed as a 16 × 16 block.
+     */
+    private static void regionLabels(StatisticsPass pass, Workspace ws, long n, long voxel) {
+        int[] labels = ws.labels;
+        long index = n * pass.voxels() + voxel;
+        MemorySegment target = pass.target();
+        MemorySegment rows = ws.transposeScratch;
+        for (int region = 0; region < LANES; region++) {
+            long at = index + region * ws.regionStride;
+            IntVector row = pass.targetType() == DType.UINT8
+                    ? ((IntVector) ByteVector.fromMemorySegment(BYTES, target, at, NATIVE).convertShape(B2I, INTS, 0))
+                            .and(0xFF)
+                    : IntVector.fromMemorySegment(INTS, target, at * Integer.BYTES, NATIVE);
+            row.intoMemorySegment(rows, (long) region * LANES * Integer.BYTES, NATIVE);
+        }
+        long transposed = (long) LANES * LANES * Integer.BYTES;
+        Transpose16.transpose(rows, 0, LANES * Integer.BYTES, rows, transposed, LANES * Integer.BYTES, 0, 1);
+        for (int v = 0; v < CHUNK_VECTORS; v++) {
+            IntVector.fromMemorySegment(INTS, rows, transposed + (long) v * LANES * Integer.BYTES, NATIVE)
+                    .intoArray(labels, v * LANES);
         }
     }
 
@@ -1608,6 +1745,12 @@ public final class VectorKernels implements Kernels {
         float[] interleaved = new float[0];
         /** One transposed 16 × 16 block on its way to the caller's channels-last gradient (Transpose16). */
         MemorySegment transposeScratch;
+        /** The current task's voxels; for region chunks, the voxels between its regions (0: contiguous chunks). */
+        long taskFrom;
+        long taskTo;
+        long regionStride;
+        /** Whether the current chunk ends a float accumulation block. */
+        boolean closeBlock;
         /** Lane l reads element l·C of the interleaved chunk: the gather and scatter map for C classes. */
         final int[] laneStride = new int[LANES];
         int laneStrideClasses;
@@ -1780,7 +1923,8 @@ public final class VectorKernels implements Kernels {
                 stagedLogits = staging.allocate(stagingBytes, 64);
                 stagedTarget = staging.allocate(stagingBytes, 64);
                 stagedGradient = staging.allocate(stagingBytes, 64);
-                transposeScratch = staging.allocate((long) LANES * LANES * Float.BYTES, 64);
+                // A chunk in the order of region chunks (16 KB), or one transposed 16 × 16 block.
+                transposeScratch = staging.allocate(stagingBytes, 64);
                 interleaved = new float[classes * CHUNK_VOXELS];
                 probabilities = new float[classes * CHUNK_VOXELS];
                 blockSums = new float[classes * StatisticsPass.STATS * LANES];
