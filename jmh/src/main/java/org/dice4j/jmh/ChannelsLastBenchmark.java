@@ -25,7 +25,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * Channels-last against channels-first: the workload's logits (and a dense target) copied into (N, spatial…, C)
  * order, the same loss forward ({@code lossValue}) and forward+backward ({@code lossValueAndGradient}) on both, in
  * the same run (issue 8 asks for channels-last within 1.5× of channels-first on (2,14,96³)). The setup checks that
- * both layouts give the same loss bits.
+ * both layouts give the same loss within the tolerance of ChannelsLastTest (up to 16 classes the vector kernels sum
+ * channels-last statistics in another order).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
@@ -62,7 +63,7 @@ public class ChannelsLastBenchmark {
                     .withLayout(Layout.CHANNELS_LAST);
             double expected = data.loss.lossValue(first, data.target(0));
             double actual = data.loss.lossValue(logits, target);
-            if (Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(actual)) {
+            if (!(Math.abs(expected - actual) <= 1e-4 + 1e-4 * Math.abs(expected))) {
                 throw new IllegalStateException("channels-last loss " + actual + " differs from channels-first " + expected);
             }
         }

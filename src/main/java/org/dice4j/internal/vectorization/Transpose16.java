@@ -14,8 +14,6 @@ import jdk.incubator.vector.FloatVector;
  */
 final class Transpose16 {
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    /** A row of 16 floats: one cache line. */
-    static final int LINE_BYTES = 16 * Float.BYTES;
 
     /**
      * Stage s swaps h × h blocks, h = 8 >> s: rows i and i + h become (row i's lanes with bit h clear, then row i + h's)
@@ -44,12 +42,12 @@ final class Transpose16 {
 
     /**
      * Transposes {@code blocks} 16 × 16 blocks. Row k of block b is the 16 floats at byte
-     * {@code fromStart + k × fromRowBytes + b × 64} of {@code from} (block b is line b of 16 rows, which may lie far
-     * apart); it becomes lane k of every row of the output block, whose row l is written at
-     * {@code toStart + l × toRowBytes + b × toBlockBytes} of {@code to}.
+     * {@code fromStart + fromRows[16b + k]} of {@code from}; it becomes lane k of every row of the output block, whose
+     * row l is written at byte {@code toStart + toRows[16b + l]} of {@code to}. The row tables let the rows lie
+     * anywhere: one line of each of 16 regions, or the vectors of the planar staging.
      */
-    static void transpose(MemorySegment from, long fromStart, long fromRowBytes, MemorySegment to, long toStart,
-            long toRowBytes, long toBlockBytes, int blocks) {
+    static void transpose(MemorySegment from, long fromStart, long[] fromRows, MemorySegment to, long toStart,
+            long[] toRows, int blocks) {
         FloatVector f0 = FloatVector.fromArray(FLOATS, FIRST[0], 0);
         FloatVector s0 = FloatVector.fromArray(FLOATS, SECOND[0], 0);
         FloatVector f1 = FloatVector.fromArray(FLOATS, FIRST[1], 0);
@@ -60,24 +58,23 @@ final class Transpose16 {
         FloatVector s3 = FloatVector.fromArray(FLOATS, SECOND[3], 0);
         // The index vectors stay in registers across the blocks (a call per block reloaded them: 2x slower).
         for (int block = 0; block < blocks; block++) {
-            long fromOffset = fromStart + (long) block * LINE_BYTES;
-            long toOffset = toStart + block * toBlockBytes;
-            FloatVector r0 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset, NATIVE);
-            FloatVector r1 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + fromRowBytes, NATIVE);
-            FloatVector r2 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 2 * fromRowBytes, NATIVE);
-            FloatVector r3 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 3 * fromRowBytes, NATIVE);
-            FloatVector r4 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 4 * fromRowBytes, NATIVE);
-            FloatVector r5 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 5 * fromRowBytes, NATIVE);
-            FloatVector r6 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 6 * fromRowBytes, NATIVE);
-            FloatVector r7 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 7 * fromRowBytes, NATIVE);
-            FloatVector r8 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 8 * fromRowBytes, NATIVE);
-            FloatVector r9 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 9 * fromRowBytes, NATIVE);
-            FloatVector r10 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 10 * fromRowBytes, NATIVE);
-            FloatVector r11 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 11 * fromRowBytes, NATIVE);
-            FloatVector r12 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 12 * fromRowBytes, NATIVE);
-            FloatVector r13 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 13 * fromRowBytes, NATIVE);
-            FloatVector r14 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 14 * fromRowBytes, NATIVE);
-            FloatVector r15 = FloatVector.fromMemorySegment(FLOATS, from, fromOffset + 15 * fromRowBytes, NATIVE);
+            int row = block * 16;
+            FloatVector r0 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 0], NATIVE);
+            FloatVector r1 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 1], NATIVE);
+            FloatVector r2 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 2], NATIVE);
+            FloatVector r3 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 3], NATIVE);
+            FloatVector r4 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 4], NATIVE);
+            FloatVector r5 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 5], NATIVE);
+            FloatVector r6 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 6], NATIVE);
+            FloatVector r7 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 7], NATIVE);
+            FloatVector r8 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 8], NATIVE);
+            FloatVector r9 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 9], NATIVE);
+            FloatVector r10 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 10], NATIVE);
+            FloatVector r11 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 11], NATIVE);
+            FloatVector r12 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 12], NATIVE);
+            FloatVector r13 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 13], NATIVE);
+            FloatVector r14 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 14], NATIVE);
+            FloatVector r15 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 15], NATIVE);
             FloatVector t;
             t = f0.selectFrom(r0, r8); r8 = s0.selectFrom(r0, r8); r0 = t;
             t = f0.selectFrom(r1, r9); r9 = s0.selectFrom(r1, r9); r1 = t;
@@ -111,22 +108,22 @@ final class Transpose16 {
             t = f3.selectFrom(r10, r11); r11 = s3.selectFrom(r10, r11); r10 = t;
             t = f3.selectFrom(r12, r13); r13 = s3.selectFrom(r12, r13); r12 = t;
             t = f3.selectFrom(r14, r15); r15 = s3.selectFrom(r14, r15); r14 = t;
-            r0.intoMemorySegment(to, toOffset, NATIVE);
-            r1.intoMemorySegment(to, toOffset + toRowBytes, NATIVE);
-            r2.intoMemorySegment(to, toOffset + 2 * toRowBytes, NATIVE);
-            r3.intoMemorySegment(to, toOffset + 3 * toRowBytes, NATIVE);
-            r4.intoMemorySegment(to, toOffset + 4 * toRowBytes, NATIVE);
-            r5.intoMemorySegment(to, toOffset + 5 * toRowBytes, NATIVE);
-            r6.intoMemorySegment(to, toOffset + 6 * toRowBytes, NATIVE);
-            r7.intoMemorySegment(to, toOffset + 7 * toRowBytes, NATIVE);
-            r8.intoMemorySegment(to, toOffset + 8 * toRowBytes, NATIVE);
-            r9.intoMemorySegment(to, toOffset + 9 * toRowBytes, NATIVE);
-            r10.intoMemorySegment(to, toOffset + 10 * toRowBytes, NATIVE);
-            r11.intoMemorySegment(to, toOffset + 11 * toRowBytes, NATIVE);
-            r12.intoMemorySegment(to, toOffset + 12 * toRowBytes, NATIVE);
-            r13.intoMemorySegment(to, toOffset + 13 * toRowBytes, NATIVE);
-            r14.intoMemorySegment(to, toOffset + 14 * toRowBytes, NATIVE);
-            r15.intoMemorySegment(to, toOffset + 15 * toRowBytes, NATIVE);
+            r0.intoMemorySegment(to, toStart + toRows[row + 0], NATIVE);
+            r1.intoMemorySegment(to, toStart + toRows[row + 1], NATIVE);
+            r2.intoMemorySegment(to, toStart + toRows[row + 2], NATIVE);
+            r3.intoMemorySegment(to, toStart + toRows[row + 3], NATIVE);
+            r4.intoMemorySegment(to, toStart + toRows[row + 4], NATIVE);
+            r5.intoMemorySegment(to, toStart + toRows[row + 5], NATIVE);
+            r6.intoMemorySegment(to, toStart + toRows[row + 6], NATIVE);
+            r7.intoMemorySegment(to, toStart + toRows[row + 7], NATIVE);
+            r8.intoMemorySegment(to, toStart + toRows[row + 8], NATIVE);
+            r9.intoMemorySegment(to, toStart + toRows[row + 9], NATIVE);
+            r10.intoMemorySegment(to, toStart + toRows[row + 10], NATIVE);
+            r11.intoMemorySegment(to, toStart + toRows[row + 11], NATIVE);
+            r12.intoMemorySegment(to, toStart + toRows[row + 12], NATIVE);
+            r13.intoMemorySegment(to, toStart + toRows[row + 13], NATIVE);
+            r14.intoMemorySegment(to, toStart + toRows[row + 14], NATIVE);
+            r15.intoMemorySegment(to, toStart + toRows[row + 15], NATIVE);
         }
     }
 }

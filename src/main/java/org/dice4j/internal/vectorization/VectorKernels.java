@@ -130,8 +130,9 @@ public final class VectorKernels implements Kernels {
     @Override
     public boolean statisticsForGradient(StatisticsPass pass, double[] out, MemorySegment gradient) {
         if (staged(pass)) {
-            // Staged chunks: the gradient pass computes the activation again on its own staged copy (storing p would
-            // cost a transposed or converted write now and read then).
+            // Staged chunks: the gradient pass computes the activation again on its own staged copy. Storing p would
+            // cost a transposed or converted write now and a read then; for region chunks, p copied untransposed into
+            // each chunk's own bytes of the gradient buffer and read back was not faster (benchmarks.md).
             statistics(pass, out);
             return false;
         }
@@ -606,8 +607,9 @@ public final class VectorKernels implements Kernels {
     /**
      * Staged chunks (channels-last, half-precision logits, a half-precision gradient): copies the chunk's logits (and a
      * dense target) into the channels-first float32 staging buffers, transposed and converted as needed, and points
-     * the following stages at them, so that they run unchanged on the same values in the same order (results have
-     * the bits of the channels-first float32 tensor holding the converted values).
+     * the following stages at them, so that they run unchanged on the same values (contiguous chunks: in the same
+     * order, with the bits of the channels-first float32 tensor holding the converted values; region chunks: other
+     * voxels in each lane, see regionStride).
      */
     private static final Stage STAGE_IN = VectorKernels::stageIn;
 
@@ -648,67 +650,33 @@ public final class VectorKernels implements Kernels {
     }
 
     /**
-     * Region chunks: line s of the 16 regions' blocks is transposed into 16 vectors, vector l holding float 16s + l of
-     * every region's block, that is class (16s + l) mod C of voxel (16s + l) / C. The logits stay in that order
-     * (class c of voxel-vector v at vector v·C + c: a plane of one vector, C vectors per voxel-vector), which the
-     * stages read through logitPlane and logitBytes; a dense target is regrouped into planes.
+     * Region chunks: line s of the 16 regions' blocks (each a block of 16 voxels × C classes, C lines) is transposed
+     * into 16 vectors; vector l holds float f = 16s + l of every region's block, that is class f mod C of voxel-vector
+     * f / C, and goes to that place of the planar staging (Workspace#regionRows, Workspace#planarRows).
      */
     private static void stageRegions(StatisticsPass pass, Workspace ws, long n, long voxel) {
         int classes = pass.classes();
-        long regionBytes = ws.regionStride * classes * Float.BYTES;
         long first = pass.element(n, 0, voxel) * Float.BYTES;
-        Transpose16.transpose(pass.logits(), first, regionBytes, ws.stagedLogits, 0, LANES * Float.BYTES,
-                LANES * LANES * Float.BYTES, classes);
+        long[] regionRows = ws.regionRows(classes);
+        Transpose16.transpose(pass.logits(), first, regionRows, ws.stagedLogits, 0, ws.planarRows, classes);
         if (pass.denseTarget()) {
-            Transpose16.transpose(pass.target(), first, regionBytes, ws.transposeScratch, 0, LANES * Float.BYTES,
-                    LANES * LANES * Float.BYTES, classes);
-            regroup(ws.transposeScratch, LANES * Float.BYTES, (long) classes * LANES * Float.BYTES, ws.stagedTarget,
-                    (long) CHUNK_VOXELS * Float.BYTES, LANES * Float.BYTES, classes);
+            Transpose16.transpose(pass.target(), first, regionRows, ws.stagedTarget, 0, ws.planarRows, classes);
             ws.target = ws.stagedTarget;
         }
         ws.logits = ws.stagedLogits;
         ws.base = 0;
         ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
         ws.logitBase = 0;
-        ws.logitPlane = LANES * Float.BYTES;
-        ws.logitBytes = classes * Float.BYTES;
+        ws.logitPlane = ws.plane;
+        ws.logitBytes = Float.BYTES;
         ws.bf16Logits = false;
     }
 
-    /**
-     * Copies the C × CHUNK_VECTORS vectors of a chunk between two layouts: class c of voxel-vector v at byte
-     * {@code c·plane + v·vectorStep} of each.
-     */
-    private static void regroup(MemorySegment from, long fromPlane, long fromVectorStep, MemorySegment to, long toPlane,
-            long toVectorStep, int classes) {
-        for (int c = 0; c < classes; c++) {
-            for (int v = 0; v < CHUNK_VECTORS; v++) {
-                FloatVector.fromMemorySegment(FLOATS, from, c * fromPlane + v * fromVectorStep, NATIVE)
-                        .intoMemorySegment(to, c * toPlane + v * toVectorStep, NATIVE);
-            }
-        }
-    }
-
-    /**
-     * Region chunks: the planar staged gradient written as the 16 regions' blocks. Float f = 16s + l of the blocks
-     * (class f mod C of voxel-vector f / C) is first moved to vector l·16 + s of a scratch buffer, so that row l of
-     * transposed block s lies at l·1 KB + s·64 B, and block s becomes line s of each region's block.
-     */
+    /** Region chunks: the planar staged gradient transposed back into line s of the 16 regions' blocks. */
     private static void stageOutRegions(StatisticsPass pass, Workspace ws, long n, long voxel) {
         int classes = pass.classes();
-        MemorySegment staged = ws.stagedGradient;
-        MemorySegment rows = ws.transposeScratch;
-        for (int c = 0; c < classes; c++) {
-            for (int v = 0; v < CHUNK_VECTORS; v++) {
-                int f = v * classes + c;
-                FloatVector.fromMemorySegment(FLOATS, staged, (long) (c * CHUNK_VOXELS + v * LANES) * Float.BYTES,
-                        NATIVE).intoMemorySegment(rows, (long) ((f % LANES) * LANES + f / LANES) * LANES * Float.BYTES,
-                        NATIVE);
-            }
-        }
-        Transpose16.transpose(rows, 0, LANES * LANES * Float.BYTES, ws.gradientOut,
-                pass.element(n, 0, voxel) * Float.BYTES, ws.regionStride * classes * Float.BYTES,
-                Transpose16.LINE_BYTES, classes);
+        Transpose16.transpose(ws.stagedGradient, 0, ws.planarRows, ws.gradientOut, pass.element(n, 0, voxel)
+                * Float.BYTES, ws.regionRows(classes), classes);
     }
 
     private static void stageOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
@@ -1698,7 +1666,7 @@ public final class VectorKernels implements Kernels {
             row.intoMemorySegment(rows, (long) region * LANES * Integer.BYTES, NATIVE);
         }
         long transposed = (long) LANES * LANES * Integer.BYTES;
-        Transpose16.transpose(rows, 0, LANES * Integer.BYTES, rows, transposed, LANES * Integer.BYTES, 0, 1);
+        Transpose16.transpose(rows, 0, ws.vectorRows, rows, transposed, ws.vectorRows, 1);
         for (int v = 0; v < CHUNK_VECTORS; v++) {
             IntVector.fromMemorySegment(INTS, rows, transposed + (long) v * LANES * Integer.BYTES, NATIVE)
                     .intoArray(labels, v * LANES);
@@ -1743,7 +1711,7 @@ public final class VectorKernels implements Kernels {
         MemorySegment stagedTarget;
         MemorySegment stagedGradient;
         float[] interleaved = new float[0];
-        /** One transposed 16 × 16 block on its way to the caller's channels-last gradient (Transpose16). */
+        /** Region chunks' labels: 16 rows of 16 ints (one per region), then their transpose. */
         MemorySegment transposeScratch;
         /** The current task's voxels; for region chunks, the voxels between its regions (0: contiguous chunks). */
         long taskFrom;
@@ -1751,6 +1719,31 @@ public final class VectorKernels implements Kernels {
         long regionStride;
         /** Whether the current chunk ends a float accumulation block. */
         boolean closeBlock;
+        /**
+         * Row tables of the region transposes (Transpose16): row j of block s at byte j·regionBytes + s·64 of the
+         * chunk's first line (line s of region j), for the current region stride and class count.
+         */
+        private long[] regionRows = new long[LANES * LANES];
+        private long regionRowsStride = -1;
+        private int regionRowsClasses = -1;
+        /** Row l of block s to the planar staging: float 16s + l is class (16s + l) mod C of vector (16s + l) / C. */
+        final long[] planarRows = new long[LANES * LANES];
+        /** Row k at k·64 bytes: 16 consecutive vectors. */
+        final long[] vectorRows = new long[LANES];
+
+        long[] regionRows(int classes) {
+            if (regionRowsStride != regionStride || regionRowsClasses != classes) {
+                long regionBytes = regionStride * classes * Float.BYTES;
+                for (int line = 0; line < classes; line++) {
+                    for (int region = 0; region < LANES; region++) {
+                        regionRows[line * LANES + region] = region * regionBytes + (long) line * LANES * Float.BYTES;
+                    }
+                }
+                regionRowsStride = regionStride;
+                regionRowsClasses = classes;
+            }
+            return regionRows;
+        }
         /** Lane l reads element l·C of the interleaved chunk: the gather and scatter map for C classes. */
         final int[] laneStride = new int[LANES];
         int laneStrideClasses;
@@ -1903,8 +1896,21 @@ public final class VectorKernels implements Kernels {
         /** The scalar gradient tail's per-voxel arrays, one value per class. */
         double[] tailProbabilities = new double[0];
         double[] tailByProbability = new double[0];
+        private int planarClasses = -1;
+
+        Workspace() {
+            for (int k = 0; k < LANES; k++) {
+                vectorRows[k] = (long) k * LANES * Float.BYTES;
+            }
+        }
 
         Workspace ensure(int classes) {
+            if (planarClasses != classes && classes <= LANES) {
+                for (int f = 0; f < classes * LANES; f++) {
+                    planarRows[f] = ((long) (f % classes) * CHUNK_VOXELS + (long) (f / classes) * LANES) * Float.BYTES;
+                }
+                planarClasses = classes;
+            }
             if (tailProbabilities.length < classes) {
                 tailProbabilities = new double[classes];
                 tailByProbability = new double[classes];
@@ -1923,8 +1929,8 @@ public final class VectorKernels implements Kernels {
                 stagedLogits = staging.allocate(stagingBytes, 64);
                 stagedTarget = staging.allocate(stagingBytes, 64);
                 stagedGradient = staging.allocate(stagingBytes, 64);
-                // A chunk in the order of region chunks (16 KB), or one transposed 16 × 16 block.
-                transposeScratch = staging.allocate(stagingBytes, 64);
+                // A 16 × 16 block of labels and its transpose (region chunks).
+                transposeScratch = staging.allocate(2L * LANES * LANES * Integer.BYTES, 64);
                 interleaved = new float[classes * CHUNK_VOXELS];
                 probabilities = new float[classes * CHUNK_VOXELS];
                 blockSums = new float[classes * StatisticsPass.STATS * LANES];
