@@ -41,13 +41,13 @@ final class Transpose16 {
     }
 
     /**
-     * Transposes {@code blocks} 16 × 16 blocks. Row k of block b is the 16 floats at byte
+     * Transposes the 16 × 16 blocks {@code firstBlock} to {@code firstBlock + blocks − 1}. Row k of block b is the 16 floats at byte
      * {@code fromStart + fromRows[16b + k]} of {@code from}; it becomes lane k of every row of the output block, whose
      * row l is written at byte {@code toStart + toRows[16b + l]} of {@code to}. The row tables let the rows lie
      * anywhere: one line of each of 16 regions, or the vectors of the planar staging.
      */
     static void transpose(MemorySegment from, long fromStart, long[] fromRows, MemorySegment to, long toStart,
-            long[] toRows, int blocks) {
+            long[] toRows, int firstBlock, int blocks) {
         FloatVector f0 = FloatVector.fromArray(FLOATS, FIRST[0], 0);
         FloatVector s0 = FloatVector.fromArray(FLOATS, SECOND[0], 0);
         FloatVector f1 = FloatVector.fromArray(FLOATS, FIRST[1], 0);
@@ -57,7 +57,7 @@ final class Transpose16 {
         FloatVector f3 = FloatVector.fromArray(FLOATS, FIRST[3], 0);
         FloatVector s3 = FloatVector.fromArray(FLOATS, SECOND[3], 0);
         // The index vectors stay in registers across the blocks (a call per block reloaded them: 2x slower).
-        for (int block = 0; block < blocks; block++) {
+        for (int block = firstBlock; block < firstBlock + blocks; block++) {
             int row = block * 16;
             FloatVector r0 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 0], NATIVE);
             FloatVector r1 = FloatVector.fromMemorySegment(FLOATS, from, fromStart + fromRows[row + 1], NATIVE);

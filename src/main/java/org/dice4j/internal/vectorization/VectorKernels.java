@@ -62,6 +62,8 @@ public final class VectorKernels implements Kernels {
     static final int BLOCK_VOXELS = BLOCK_VECTORS * LANES;
     /** Regions of a task read side by side by channels-last chunks (see regionStride): one per lane. */
     static final int REGIONS = LANES;
+    /** Voxels of a region chunk transposed at a time inside the softmax stage. */
+    static final int SOFTMAX_GROUP_VOXELS = CHUNK_VOXELS / 2;
 
     static final int MAX_CONFUSION_CLASSES = 1024;
     /** Logits below which a pass stays on the calling thread (see parallelism(pass)). */
@@ -234,6 +236,7 @@ public final class VectorKernels implements Kernels {
             // tensors, or a confined arena's owner thread, reachable.
             ws.logits = null;
             ws.target = null;
+            ws.pendingLogits = null;
         }
     }
 
@@ -618,6 +621,7 @@ public final class VectorKernels implements Kernels {
 
     private static void stageIn(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         int classes = pass.classes();
+        ws.pendingLogits = null;
         if (ws.regionStride != 0) {
             stageRegions(pass, ws, n, voxel);
             return;
@@ -658,9 +662,15 @@ public final class VectorKernels implements Kernels {
         int classes = pass.classes();
         long first = pass.element(n, 0, voxel) * Float.BYTES;
         long[] regionRows = ws.regionRows(classes);
-        Transpose16.transpose(pass.logits(), first, regionRows, ws.stagedLogits, 0, ws.planarRows, classes);
+        if (pass.activation() == Activation.SOFTMAX) {
+            // Transposed group by group in the softmax stage.
+            ws.pendingLogits = pass.logits();
+            ws.pendingFirst = first;
+        } else {
+            Transpose16.transpose(pass.logits(), first, regionRows, ws.stagedLogits, 0, ws.planarRows, 0, classes);
+        }
         if (pass.denseTarget()) {
-            Transpose16.transpose(pass.target(), first, regionRows, ws.stagedTarget, 0, ws.planarRows, classes);
+            Transpose16.transpose(pass.target(), first, regionRows, ws.stagedTarget, 0, ws.planarRows, 0, classes);
             ws.target = ws.stagedTarget;
         }
         ws.logits = ws.stagedLogits;
@@ -676,7 +686,7 @@ public final class VectorKernels implements Kernels {
     private static void stageOutRegions(StatisticsPass pass, Workspace ws, long n, long voxel) {
         int classes = pass.classes();
         Transpose16.transpose(ws.stagedGradient, 0, ws.planarRows, ws.gradientOut, pass.element(n, 0, voxel)
-                * Float.BYTES, ws.regionRows(classes), classes);
+                * Float.BYTES, ws.regionRows(classes), 0, classes);
     }
 
     private static void stageOut(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
@@ -920,6 +930,28 @@ public final class VectorKernels implements Kernels {
      * are set to 0, with a scale of 1, whatever its logits.
      */
     private static void stageSoftmax(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
+        if (ws.pendingLogits == null) {
+            softmaxRange(pass, ws, 0, count);
+            return;
+        }
+        // Region chunks: each group's lines are transposed just before its exponentials, which then overlap the
+        // loads of the next group's lines (transposing the whole chunk first: ~3% slower).
+        int classes = pass.classes();
+        long[] regionRows = ws.regionRows(classes);
+        int lines = 0;
+        for (int from = 0; from < count; from += SOFTMAX_GROUP_VOXELS) {
+            int to = Math.min(from + SOFTMAX_GROUP_VOXELS, count);
+            int needed = (to / LANES * classes + LANES - 1) / LANES;
+            Transpose16.transpose(ws.pendingLogits, ws.pendingFirst, regionRows, ws.stagedLogits, 0, ws.planarRows,
+                    lines, needed - lines);
+            lines = needed;
+            softmaxRange(pass, ws, from, to);
+        }
+        ws.pendingLogits = null;
+    }
+
+    /** The softmax of voxels [from, count) of the chunk, as described above. */
+    private static void softmaxRange(StatisticsPass pass, Workspace ws, int from, int count) {
         boolean maskIgnored = pass.hasIgnore() && !pass.denseTarget();
         FloatVector zero = FloatVector.zero(FLOATS);
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
@@ -939,7 +971,7 @@ public final class VectorKernels implements Kernels {
         if (pass.crossEntropy() && !pass.denseTarget()) {
             // The cross-entropy needs each voxel's target logit z_y: picked up here, where every z is loaded.
             float[] targetLogit = ws.targetLogit;
-            for (int i = 0; i < count; i += LANES) {
+            for (int i = from; i < count; i += LANES) {
                 long at = offset + (long) i * step;
                 IntVector label = IntVector.fromArray(INTS, labels, i);
                 FloatVector voxelMax = loadLogits(logits, at, bf16);
@@ -953,7 +985,7 @@ public final class VectorKernels implements Kernels {
                 target.intoArray(targetLogit, i);
             }
         } else {
-            for (int i = 0; i < count; i += LANES) {
+            for (int i = from; i < count; i += LANES) {
                 long at = offset + (long) i * step;
                 FloatVector voxelMax = loadLogits(logits, at, bf16);
                 for (int c = 1; c < classes; c++) {
@@ -962,11 +994,11 @@ public final class VectorKernels implements Kernels {
                 voxelMax.intoArray(max, i);
             }
         }
-        Arrays.fill(scale, 0, count, 0f);
+        Arrays.fill(scale, from, count, 0f);
         for (int c = 0; c < classes; c++) {
             long plane = offset + c * planeBytes;
             int slot = c * CHUNK_VOXELS;
-            for (int i = 0; i < count; i += LANES) {
+            for (int i = from; i < count; i += LANES) {
                 FloatVector z = loadLogits(logits, plane + (long) i * step, bf16);
                 FloatVector e = VectorMath.expNonPositive(z.sub(FloatVector.fromArray(FLOATS, max, i)));
                 e.intoArray(probabilities, slot + i);
@@ -976,7 +1008,7 @@ public final class VectorKernels implements Kernels {
         // scale = 1/Σ exp (0 at ignored voxels). The accumulation multiplies by it: a normalization pass, with its
         // loads and stores, cost more than that multiply (≈ 1.3x on 14 classes).
         float[] expSum = ws.expSum;
-        for (int i = 0; i < count; i += LANES) {
+        for (int i = from; i < count; i += LANES) {
             VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).and(matchIgnored)
                     .cast(FLOATS);
             FloatVector sum = FloatVector.fromArray(FLOATS, scale, i);
@@ -987,13 +1019,13 @@ public final class VectorKernels implements Kernels {
             // Blend the products themselves (exp of garbage logits at an ignored voxel may be NaN), then scale by 1.
             for (int c = 0; c < classes; c++) {
                 int slot = c * CHUNK_VOXELS;
-                for (int i = 0; i < count; i += LANES) {
+                for (int i = from; i < count; i += LANES) {
                     VectorMask<Float> ignored = IntVector.fromArray(INTS, labels, i).compare(LT, 0).cast(FLOATS);
                     FloatVector.fromArray(FLOATS, probabilities, slot + i).mul(FloatVector.fromArray(FLOATS, scale, i))
                             .blend(zero, ignored).intoArray(probabilities, slot + i);
                 }
             }
-            Arrays.fill(scale, 0, count, 1f);
+            Arrays.fill(scale, from, count, 1f);
         }
     }
 
@@ -1654,22 +1686,21 @@ public final class VectorKernels implements Kernels {
      */
     private static void regionLabels(StatisticsPass pass, Workspace ws, long n, long voxel) {
         int[] labels = ws.labels;
+        int[] rows = ws.labelRows;
         long index = n * pass.voxels() + voxel;
         MemorySegment target = pass.target();
-        MemorySegment rows = ws.transposeScratch;
         for (int region = 0; region < LANES; region++) {
             long at = index + region * ws.regionStride;
             IntVector row = pass.targetType() == DType.UINT8
                     ? ((IntVector) ByteVector.fromMemorySegment(BYTES, target, at, NATIVE).convertShape(B2I, INTS, 0))
                             .and(0xFF)
                     : IntVector.fromMemorySegment(INTS, target, at * Integer.BYTES, NATIVE);
-            row.intoMemorySegment(rows, (long) region * LANES * Integer.BYTES, NATIVE);
+            row.intoArray(rows, region * LANES);
         }
-        long transposed = (long) LANES * LANES * Integer.BYTES;
-        Transpose16.transpose(rows, 0, ws.vectorRows, rows, transposed, ws.vectorRows, 1);
+        // Gathers from an array: the rows and the transposed block through a segment cost ~2 ms of a 20 ms forward
+        // on (2,14,96³) (C2 reloads a segment's fields after every store into one).
         for (int v = 0; v < CHUNK_VECTORS; v++) {
-            IntVector.fromMemorySegment(INTS, rows, transposed + (long) v * LANES * Integer.BYTES, NATIVE)
-                    .intoArray(labels, v * LANES);
+            IntVector.fromArray(INTS, rows, v, ws.regionLanes, 0).intoArray(labels, v * LANES);
         }
     }
 
@@ -1711,14 +1742,18 @@ public final class VectorKernels implements Kernels {
         MemorySegment stagedTarget;
         MemorySegment stagedGradient;
         float[] interleaved = new float[0];
-        /** Region chunks' labels: 16 rows of 16 ints (one per region), then their transpose. */
-        MemorySegment transposeScratch;
+        /** Region chunks' labels: 16 rows of 16 ints, one per region, and lane j's offset among them. */
+        final int[] labelRows = new int[LANES * LANES];
+        final int[] regionLanes = new int[LANES];
         /** The current task's voxels; for region chunks, the voxels between its regions (0: contiguous chunks). */
         long taskFrom;
         long taskTo;
         long regionStride;
         /** Whether the current chunk ends a float accumulation block. */
         boolean closeBlock;
+        /** Region chunks under softmax: the caller's logits and the chunk's first byte, not yet transposed. */
+        MemorySegment pendingLogits;
+        long pendingFirst;
         /**
          * Row tables of the region transposes (Transpose16): row j of block s at byte j·regionBytes + s·64 of the
          * chunk's first line (line s of region j), for the current region stride and class count.
@@ -1728,8 +1763,6 @@ public final class VectorKernels implements Kernels {
         private int regionRowsClasses = -1;
         /** Row l of block s to the planar staging: float 16s + l is class (16s + l) mod C of vector (16s + l) / C. */
         final long[] planarRows = new long[LANES * LANES];
-        /** Row k at k·64 bytes: 16 consecutive vectors. */
-        final long[] vectorRows = new long[LANES];
 
         long[] regionRows(int classes) {
             if (regionRowsStride != regionStride || regionRowsClasses != classes) {
@@ -1900,7 +1933,7 @@ public final class VectorKernels implements Kernels {
 
         Workspace() {
             for (int k = 0; k < LANES; k++) {
-                vectorRows[k] = (long) k * LANES * Float.BYTES;
+                regionLanes[k] = k * LANES;
             }
         }
 
@@ -1929,8 +1962,6 @@ public final class VectorKernels implements Kernels {
                 stagedLogits = staging.allocate(stagingBytes, 64);
                 stagedTarget = staging.allocate(stagingBytes, 64);
                 stagedGradient = staging.allocate(stagingBytes, 64);
-                // A 16 × 16 block of labels and its transpose (region chunks).
-                transposeScratch = staging.allocate(2L * LANES * LANES * Integer.BYTES, 64);
                 interleaved = new float[classes * CHUNK_VOXELS];
                 probabilities = new float[classes * CHUNK_VOXELS];
                 blockSums = new float[classes * StatisticsPass.STATS * LANES];
