@@ -1366,12 +1366,15 @@ public final class VectorKernels implements Kernels {
     private static FloatVector lossByProbability(FloatVector p, FloatVector g, float[] coefficients, int c,
             VectorMask<Float> squared) {
         int base = c * GradientPass.COEFFICIENTS;
+        int signed = coefficients.length / 2 + 2 * c;
         FloatVector a = FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.TARGET]);
         FloatVector b = FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.PREDICTION]);
-        FloatVector e = FloatVector.broadcast(FLOATS, coefficients[base + GradientPass.SIGN]);
+        // b + e·sign(p − g), with b + e and b − e each rounded once from double (Workspace#imageCoefficients).
+        FloatVector linear = FloatVector.broadcast(FLOATS, coefficients[signed])
+                .blend(FloatVector.broadcast(FLOATS, coefficients[signed + 1]), p.compare(LT, g)).blend(b, p.eq(g));
         FloatVector one = FloatVector.broadcast(FLOATS, 1f);
-        FloatVector signTerm = e.blend(e.neg(), p.compare(LT, g)).blend(FloatVector.zero(FLOATS), p.eq(g));
-        return g.fma(a, one.blend(p, squared).fma(b, signTerm));
+        // q = 2 has no sign term (e = 0, so linear = b): b·p.
+        return g.fma(a, one.blend(p, squared).mul(linear));
     }
 
     /**
@@ -1893,11 +1896,20 @@ public final class VectorKernels implements Kernels {
         float[] imageCoefficients(StatisticsPass pass, long n) {
             if (coefficientImage != n) {
                 int length = pass.classes() * GradientPass.COEFFICIENTS;
-                if (imageCoefficients.length < length) {
-                    imageCoefficients = new float[length];
+                if (imageCoefficients.length != 2 * length) {
+                    imageCoefficients = new float[2 * length];
                 }
                 for (int k = 0; k < length; k++) {
                     imageCoefficients[k] = (float) coefficients[(int) (n * length + k)];
+                }
+                // Then b + e and b − e of each class, added in double: with a soft label and a nearly empty class,
+                // b and e are large and of opposite signs, and their float sum lost up to 1e-4 of the result.
+                for (int c = 0; c < pass.classes(); c++) {
+                    int at = (int) (n * length) + c * GradientPass.COEFFICIENTS;
+                    double prediction = coefficients[at + GradientPass.PREDICTION];
+                    double sign = coefficients[at + GradientPass.SIGN];
+                    imageCoefficients[length + 2 * c] = (float) (prediction + sign);
+                    imageCoefficients[length + 2 * c + 1] = (float) (prediction - sign);
                 }
                 coefficientImage = n;
             }
