@@ -641,16 +641,7 @@ public final class VectorKernels implements Kernels {
                 }
             }
         }
-        ws.logits = ws.stagedLogits;
-        if (pass.denseTarget()) {
-            ws.target = ws.stagedTarget;
-        }
-        ws.base = 0;
-        ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
-        ws.logitBase = 0;
-        ws.logitPlane = ws.plane;
-        ws.logitBytes = Float.BYTES;
-        ws.bf16Logits = false;
+        ws.pointAtStaging(pass);
     }
 
     /**
@@ -671,15 +662,8 @@ public final class VectorKernels implements Kernels {
         }
         if (pass.denseTarget()) {
             Transpose16.transpose(pass.target(), first, regionRows, ws.stagedTarget, 0, ws.planarRows, 0, classes);
-            ws.target = ws.stagedTarget;
         }
-        ws.logits = ws.stagedLogits;
-        ws.base = 0;
-        ws.plane = (long) CHUNK_VOXELS * Float.BYTES;
-        ws.logitBase = 0;
-        ws.logitPlane = ws.plane;
-        ws.logitBytes = Float.BYTES;
-        ws.bf16Logits = false;
+        ws.pointAtStaging(pass);
     }
 
     /** Region chunks: the planar staged gradient transposed back into line s of the 16 regions' blocks. */
@@ -1766,6 +1750,20 @@ public final class VectorKernels implements Kernels {
         private int regionRowsClasses = -1;
         /** Row l of block s to the planar staging: float 16s + l is class (16s + l) mod C of vector (16s + l) / C. */
         final long[] planarRows = new long[LANES * LANES];
+
+        /** Points the stages at the float32 channels-first staging (logits, and a dense target). */
+        void pointAtStaging(StatisticsPass pass) {
+            logits = stagedLogits;
+            if (pass.denseTarget()) {
+                target = stagedTarget;
+            }
+            base = 0;
+            plane = (long) CHUNK_VOXELS * Float.BYTES;
+            logitBase = 0;
+            logitPlane = plane;
+            logitBytes = Float.BYTES;
+            bf16Logits = false;
+        }
 
         long[] regionRows(int classes) {
             if (regionRowsStride != regionStride || regionRowsClasses != classes) {
