@@ -1669,7 +1669,8 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Region chunks: the uint8 or int32 labels of voxel-vector v, lane j (voxel {@code voxel + v} of region j) at
-     * {@code labels[v·LANES + j]}, unchecked: 16 contiguous labels of each region transposed as a 16 × 16 block.
+     * {@code labels[v·LANES + j]}, unchecked: 16 contiguous labels of each region widened into a row of an int array,
+     * then gathered a column at a time.
      */
     private static void regionLabels(StatisticsPass pass, Workspace ws, long n, long voxel) {
         int[] labels = ws.labels;
@@ -1886,7 +1887,10 @@ public final class VectorKernels implements Kernels {
         MemorySegment gradientOut;
         DType gradientType = DType.FLOAT32;
         double[] coefficients;
-        /** The coefficients of image {@link #coefficientImage} in float, class c at c × COEFFICIENTS. */
+        /**
+         * The coefficients of image {@link #coefficientImage} in float, class c at c × COEFFICIENTS; then, from
+         * index C × COEFFICIENTS (half the array), b + e and b − e of class c at 2c and 2c + 1.
+         */
         float[] imageCoefficients = new float[0];
         long coefficientImage = -1;
 
