@@ -51,6 +51,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--shape: expected N,C,D1[,D2…] with at least one spatial axis, got "
                     + Arrays.toString(shape));
         }
+        checkSizes(shape);
         if (!(seconds > 0) || seconds > 3600) {
             throw new IllegalArgumentException("--seconds: expected a value in (0, 3600], got " + seconds);
         }
@@ -97,6 +98,21 @@ final class BenchCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    /** Every size ≥ 1, and the logits' bytes (with the gradient's and the target's) a number a long can hold. */
+    private static void checkSizes(long[] shape) {
+        for (long size : shape) {
+            if (size < 1) {
+                throw new IllegalArgumentException("--shape: expected sizes ≥ 1, got " + Arrays.toString(shape));
+            }
+        }
+        try {
+            Math.multiplyExact(Arrays.stream(shape).reduce(1, Math::multiplyExact), 3L * Float.BYTES);
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("--shape: " + Arrays.toString(shape) + " has more elements than memory"
+                    + " can hold (their byte count overflows a 64-bit integer)");
+        }
     }
 
     private static void report(java.io.PrintWriter out, String what, long elements, double bytes, double fusedSeconds,

@@ -164,28 +164,14 @@ final class EvalCommand implements Callable<Integer> {
         return java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
     }
 
-    /** Writes {@code text} to a temporary file beside {@code path}, then renames it into place. */
+    /** Writes {@code text} (UTF-8) to {@code path} whole or not at all, through {@link OutputFile}. */
     static void writeAtomically(Path path, String text) {
-        Path absolute = path.toAbsolutePath();
-        Path temporary = null;
-        try {
-            temporary = NpyFile.temporaryBeside(absolute);
-            Files.writeString(temporary, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-                    java.nio.file.StandardOpenOption.WRITE);
-            try {
-                Files.move(temporary, absolute, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING);
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        OutputFile.write(path, channel -> {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
             }
-        } catch (IOException e) {
-            if (temporary != null) {
-                try {
-                    Files.deleteIfExists(temporary);
-                } catch (IOException ignored) {
-                    // The temporary name starts with a dot and ends with .tmp: recognizable leftovers at worst.
-                }
-            }
-            throw new IllegalArgumentException(path + ": cannot write: " + e.getMessage());
-        }
+        });
     }
 }

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import org.dice4j.Activation;
 import org.dice4j.DType;
@@ -132,9 +134,15 @@ final class LossCommand implements Callable<Integer> {
     public Integer call() {
         DiceLoss loss = buildLoss();
         PrintWriter out = spec.commandLine().getOut();
+        if (gradientPath != null) {
+            Map<Path, String> inputs = new LinkedHashMap<>();
+            inputs.put(logitsPath, "--logits");
+            inputs.put(targetPath, "--target");
+            OutputFile.check("--grad", gradientPath, inputs);
+        }
         try (Arena arena = Arena.ofShared()) {
-            NpyFile logitsFile = NpyFile.map(logitsPath, arena);
-            NpyFile targetFile = NpyFile.map(targetPath, arena);
+            NpyFile logitsFile = NpyFile.read(logitsPath, arena);
+            NpyFile targetFile = NpyFile.read(targetPath, arena);
             if (logitsFile.dtype() != DType.FLOAT32 && logitsFile.dtype() != DType.FLOAT16) {
                 throw new IllegalArgumentException(logitsPath + ": logits must be float32 ('<f4') or float16 ('<f2'), got "
                         + logitsFile.dtype().name().toLowerCase(Locale.ROOT));

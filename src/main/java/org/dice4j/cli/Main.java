@@ -46,14 +46,46 @@ public final class Main implements Runnable {
                     + failing.getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });
-        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> {
-            boolean badInput = exception instanceof IllegalArgumentException;
-            line.getErr().println("dice4j: " + (exception.getMessage() == null ? exception.toString() : exception.getMessage()));
-            if (main.debug) {
-                exception.printStackTrace(line.getErr());
+        // "@file" arguments would be replaced by the file's contents (and an .npy file dumped into a message).
+        commandLine.setExpandAtFiles(false);
+        commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> report(exception, line.getErr(),
+                main.debug));
+        try {
+            return commandLine.execute(args);
+        } catch (Throwable failure) {
+            // picocli hands Exceptions to the handler above; an Error (OutOfMemoryError, InternalError) lands here.
+            return report(failure, err, main.debug);
+        }
+    }
+
+    /** One line on stderr and the exit code: 2 for bad input, 1 for anything else (a stack trace only with --debug). */
+    static int report(Throwable failure, java.io.PrintWriter err, boolean debug) {
+        boolean badInput = failure instanceof IllegalArgumentException;
+        String message = failure.getMessage() == null || !(failure instanceof RuntimeException)
+                ? "internal error: " + failure + (debug ? "" : " (--debug prints the stack trace)")
+                : failure.getMessage();
+        err.println("dice4j: " + oneLine(message));
+        if (debug) {
+            failure.printStackTrace(err);
+        }
+        err.flush();
+        return badInput ? BAD_INPUT : INTERNAL_FAILURE;
+    }
+
+    /** Line breaks and other control characters as escapes, so that a message stays one line. */
+    static String oneLine(String message) {
+        StringBuilder line = new StringBuilder(message.length());
+        message.codePoints().forEach(c -> {
+            if (c == '\n') {
+                line.append("\\n");
+            } else if (c == '\r') {
+                line.append("\\r");
+            } else if (Character.isISOControl(c)) {
+                line.append(String.format(java.util.Locale.ROOT, "\\x%02x", c));
+            } else {
+                line.appendCodePoint(c);
             }
-            return badInput ? BAD_INPUT : INTERNAL_FAILURE;
         });
-        return commandLine.execute(args);
+        return line.toString();
     }
 }

@@ -41,8 +41,8 @@ final class MetricCommand implements Callable<Integer> {
         DiceMetric metric = options.build();
         PrintWriter out = spec.commandLine().getOut();
         try (Arena arena = Arena.ofShared()) {
-            NpyFile prediction = NpyFile.map(predictionPath, arena);
-            NpyFile target = NpyFile.map(targetPath, arena);
+            NpyFile prediction = NpyFile.read(predictionPath, arena);
+            NpyFile target = NpyFile.read(targetPath, arena);
             MetricResult result;
             try {
                 result = metric.compute(prediction.tensor(), target.tensor());

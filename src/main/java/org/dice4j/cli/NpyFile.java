@@ -7,12 +7,12 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -35,6 +35,8 @@ import org.dice4j.Tensor;
 public final class NpyFile {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGNMENT = 64;
+    /** numpy refuses headers of more than 10000 characters; dice4j reads no more than this many bytes of one. */
+    private static final int MAX_PREFIX = 12 + 4 * 10000;
     private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
     private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
     private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
@@ -63,7 +65,7 @@ public final class NpyFile {
         return shape.clone();
     }
 
-    /** The data, read-only, mapped for the life of the arena given to {@link #map}. */
+    /** The data, off-heap, alive as long as the arena given to {@link #read}. */
     public MemorySegment data() {
         return data;
     }
@@ -74,16 +76,19 @@ public final class NpyFile {
     }
 
     /**
-     * Maps {@code path} read-only into {@code arena} after checking its header and length.
+     * Reads {@code path} into off-heap memory of {@code arena} after checking its header and length. The file is
+     * read with channel reads, not mapped: a mapped file that another process truncates during the computation is
+     * a SIGBUS in the kernels (a crash of the JVM), a read that comes up short is an error naming the file.
      *
-     * @throws IllegalArgumentException naming the file and what is wrong with it (missing, unreadable, not an .npy
-     *     file, unsupported version, dtype or order, a shape that disagrees with the file's length)
+     * @throws IllegalArgumentException naming the file and what is wrong with it (missing, a folder or not a regular
+     *     file, unreadable, not an .npy file, unsupported version, dtype or order, a shape that disagrees with the
+     *     file's length, a file that shrank while it was read)
      */
-    public static NpyFile map(Path path, Arena arena) {
+    public static NpyFile read(Path path, Arena arena) {
+        checkRegularFile(path);
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
-            MemorySegment file = channel.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            Header header = parseHeader(path, file);
+            Header header = parseHeader(path, readPrefix(path, channel, size));
             long elements = elementCount(path, header.shape());
             int elementBytes = header.float64() ? Double.BYTES : header.dtype().byteSize();
             long expected = Math.multiplyExact(elements, (long) elementBytes);
@@ -93,24 +98,85 @@ public final class NpyFile {
                         + (header.float64() ? "float64" : describe(header.dtype())) + " needs " + expected
                         + " data bytes, the file has " + actual + (actual < expected ? " (truncated?)" : ""));
             }
-            MemorySegment data = file.asSlice(header.dataOffset(), expected);
-            if (header.float64()) {
-                // The kernels read float32: the one input that is converted, into the arena (off-heap), not mapped.
-                MemorySegment converted = arena.allocate(Math.max(1, elements) * Float.BYTES, Float.BYTES);
-                for (long i = 0; i < elements; i++) {
-                    converted.setAtIndex(ValueLayout.JAVA_FLOAT, i,
-                            (float) data.getAtIndex(ValueLayout.JAVA_DOUBLE_UNALIGNED, i));
-                }
-                data = converted.asSlice(0, elements * Float.BYTES);
-            }
+            MemorySegment data = header.float64()
+                    ? readFloat64AsFloat32(path, channel, header.dataOffset(), elements, arena)
+                    : readFully(path, channel, header.dataOffset(), arena.allocate(expected, ALIGNMENT));
             return new NpyFile(path, header.dtype(), header.shape(), data);
-        } catch (NoSuchFileException e) {
-            throw bad(path, "no such file");
         } catch (IOException e) {
-            throw bad(path, "cannot read: " + e.getMessage());
+            throw bad(path, "cannot read: " + IoErrors.describe(e));
         } catch (ArithmeticException e) {
             throw bad(path, "the header's shape is too large");
         }
+    }
+
+    /** The same as {@link #read}: kept for callers of the earlier name (the file is no longer mapped). */
+    public static NpyFile map(Path path, Arena arena) {
+        return read(path, arena);
+    }
+
+    /** Refuses folders and non-regular files (opening a FIFO without a writer would wait forever). */
+    private static void checkRegularFile(Path path) {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (NoSuchFileException e) {
+            throw bad(path, "no such file");
+        } catch (IOException e) {
+            throw bad(path, "cannot read: " + IoErrors.describe(e));
+        }
+        if (attributes.isDirectory()) {
+            throw bad(path, "is a folder, expected an .npy file");
+        }
+        if (!attributes.isRegularFile()) {
+            throw bad(path, "is not a regular file (a FIFO, a socket or a device): .npy inputs must be regular files");
+        }
+    }
+
+    /** The first bytes of the file, enough for any header dice4j accepts (a longer one is refused unread). */
+    private static MemorySegment readPrefix(Path path, FileChannel channel, long size) throws IOException {
+        ByteBuffer prefix = ByteBuffer.allocate((int) Math.min(size, MAX_PREFIX));
+        while (prefix.hasRemaining()) {
+            if (channel.read(prefix, prefix.position()) < 0) {
+                throw bad(path, "the file shrank while it was read");
+            }
+        }
+        return MemorySegment.ofArray(prefix.array());
+    }
+
+    /** Fills {@code data} from {@code position} on, in reads of at most 1 GiB (a ByteBuffer's limit). */
+    private static MemorySegment readFully(Path path, FileChannel channel, long position, MemorySegment data)
+            throws IOException {
+        for (long done = 0; done < data.byteSize(); ) {
+            ByteBuffer buffer = data.asSlice(done, Math.min(data.byteSize() - done, 1L << 30)).asByteBuffer();
+            while (buffer.hasRemaining()) {
+                int read = channel.read(buffer, position + done + buffer.position());
+                if (read < 0) {
+                    throw bad(path, "the file shrank while it was read: " + (done + buffer.position()) + " of "
+                            + data.byteSize() + " data bytes were there");
+                }
+            }
+            done += buffer.capacity();
+        }
+        return data;
+    }
+
+    /** The one input that is converted: float64 read in blocks and rounded to float32, off-heap. */
+    private static MemorySegment readFloat64AsFloat32(Path path, FileChannel channel, long position, long elements,
+            Arena arena) throws IOException {
+        MemorySegment converted = arena.allocate(elements * Float.BYTES, ALIGNMENT);
+        try (Arena scratch = Arena.ofConfined()) {
+            long blockElements = Math.min(elements, 1 << 20);
+            MemorySegment block = scratch.allocate(Math.max(1, blockElements) * Double.BYTES, ALIGNMENT);
+            for (long first = 0; first < elements; first += blockElements) {
+                long count = Math.min(blockElements, elements - first);
+                readFully(path, channel, position + first * Double.BYTES, block.asSlice(0, count * Double.BYTES));
+                for (long i = 0; i < count; i++) {
+                    converted.setAtIndex(ValueLayout.JAVA_FLOAT, first + i,
+                            (float) block.getAtIndex(ValueLayout.JAVA_DOUBLE, i));
+                }
+            }
+        }
+        return converted;
     }
 
     /**
@@ -262,98 +328,68 @@ public final class NpyFile {
     }
 
     /**
-     * An .npy file being written: created as a temporary file in the target's folder and mapped read-write, its data
-     * segment filled by the caller, then {@link #commit()}ted by an atomic rename. Closing without committing
-     * deletes the temporary file, so that a failure never leaves a half-written output.
+     * An .npy file being written: its data is filled by the caller in off-heap memory, then {@link #commit()} writes
+     * the header and the data through {@link OutputFile} (a temporary file renamed into place, or straight into a
+     * device or FIFO). Closing without committing writes nothing.
      */
     public static final class Output implements AutoCloseable {
         private final Path target;
-        private final Path temporary;
+        private final byte[] header;
         private final Arena arena;
         private final MemorySegment data;
-        private boolean committed;
 
-        private Output(Path target, Path temporary, Arena arena, MemorySegment data) {
+        private Output(Path target, byte[] header, Arena arena, MemorySegment data) {
             this.target = target;
-            this.temporary = temporary;
+            this.header = header;
             this.arena = arena;
             this.data = data;
         }
 
-        /** Creates {@code target}'s temporary file with a header for {@code dtype} and {@code shape}. */
+        /** Allocates the data of an .npy file of {@code dtype} and {@code shape}, to be written to {@code target}. */
         public static Output create(Path target, DType dtype, long[] shape) {
-            Path absolute = target.toAbsolutePath();
-            Path folder = absolute.getParent();
-            Path temporary = null;
+            byte[] header = header(dtype, shape);
+            long dataBytes;
+            try {
+                dataBytes = Math.multiplyExact(elementCount(target, shape), (long) dtype.byteSize());
+            } catch (ArithmeticException e) {
+                throw bad(target, "the shape " + Arrays.toString(shape) + " is too large");
+            }
             Arena arena = Arena.ofShared();
             try {
-                temporary = temporaryBeside(absolute);
-                byte[] header = header(dtype, shape);
-                long dataBytes = Math.multiplyExact(elementCount(target, shape), (long) dtype.byteSize());
-                // CREATE_NEW, not createTempFile: the file gets the umask's permissions (createTempFile's are 600,
-                // which the renamed output would keep).
-                try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-                    MemorySegment file = channel.map(FileChannel.MapMode.READ_WRITE, 0, header.length + dataBytes, arena);
-                    MemorySegment.copy(header, 0, file, ValueLayout.JAVA_BYTE, 0, header.length);
-                    return new Output(target, temporary, arena, file.asSlice(header.length, dataBytes));
-                }
-            } catch (IOException | RuntimeException e) {
+                return new Output(target, header, arena, arena.allocate(dataBytes, ALIGNMENT));
+            } catch (RuntimeException | Error e) {
                 arena.close();
-                deleteQuietly(temporary);
-                if (e instanceof IOException io) {
-                    throw bad(target, "cannot write: " + (io instanceof NoSuchFileException ? "no such folder" : io.getMessage()));
-                }
-                throw (RuntimeException) e;
+                throw e;
             }
         }
 
-        /** The data region of the mapping, to be filled before {@link #commit()}. */
+        /** The data, to be filled before {@link #commit()}. */
         public MemorySegment data() {
             return data;
         }
 
-        /** Flushes the mapping and renames the temporary file onto the target. */
+        /** Writes the header and the data to the target, whole or not at all. */
         public void commit() {
-            try {
-                data.force();
-                arena.close();
-                try {
-                    Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+            OutputFile.write(target, channel -> {
+                writeFully(channel, ByteBuffer.wrap(header));
+                for (long done = 0; done < data.byteSize(); done += 1L << 30) {
+                    writeFully(channel, data.asSlice(done, Math.min(data.byteSize() - done, 1L << 30)).asByteBuffer());
                 }
-                committed = true;
-            } catch (IOException e) {
-                throw bad(target, "cannot write: " + e.getMessage());
+            });
+        }
+
+        private static void writeFully(FileChannel channel, ByteBuffer buffer) throws IOException {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
             }
         }
 
         @Override
         public void close() {
-            if (!committed) {
-                if (arena.scope().isAlive()) {
-                    arena.close();
-                }
-                deleteQuietly(temporary);
+            if (arena.scope().isAlive()) {
+                arena.close();
             }
         }
-
-        private static void deleteQuietly(Path path) {
-            if (path != null) {
-                try {
-                    Files.deleteIfExists(path);
-                } catch (IOException ignored) {
-                    // Nothing more to do: the temporary name starts with a dot and ends with .tmp.
-                }
-            }
-        }
-    }
-
-    /** A fresh hidden name in {@code target}'s folder: ".NAME.RANDOM.tmp". */
-    static Path temporaryBeside(Path target) {
-        return target.getParent().resolve("." + target.getFileName() + "."
-                + Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() >>> 1) + ".tmp");
     }
 
     private static IllegalArgumentException bad(Path path, String problem) {

@@ -7,11 +7,9 @@ import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.dice4j.DType;
-import org.dice4j.internal.KernelProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -76,14 +74,7 @@ class EvalKilledTest {
     }
 
     private static Process start(Path predictions, Path targets, Path csv) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (KernelProvider.vectorModulePresent()) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName(), "eval",
-                "--pred-dir", predictions.toString(), "--target-dir", targets.toString(), "--out", csv.toString()));
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
+        return CliProcess.start("eval", "--pred-dir", predictions.toString(), "--target-dir", targets.toString(), "--out",
+                csv.toString());
     }
 }

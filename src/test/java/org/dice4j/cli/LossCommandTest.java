@@ -80,7 +80,7 @@ class LossCommandTest {
         assertEquals(loss.kernelName(), json.get("kernel").getAsString());
         assertTrue(json.get("elapsed_ms").getAsDouble() >= 0);
         try (Arena arena = Arena.ofConfined()) {
-            NpyFile written = NpyFile.map(gradient, arena);
+            NpyFile written = NpyFile.read(gradient, arena);
             assertArrayEquals(new long[] {2, 3, 4, 5}, written.shape());
             assertArrayEquals(expectedGradient, written.data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
         }
@@ -139,7 +139,7 @@ class LossCommandTest {
         assertEquals(expected.crossEntropy(), json.get("cross_entropy").getAsDouble());
         try (Arena arena = Arena.ofConfined()) {
             assertArrayEquals(expectedGradient,
-                    NpyFile.map(gradient, arena).data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
+                    NpyFile.read(gradient, arena).data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
         }
         CliRun none = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ce-weight", "1", "--reduction", "none");
@@ -175,7 +175,7 @@ class LossCommandTest {
         assertEquals(expected.loss(), json.get("loss").getAsDouble());
         assertEquals("[2,4,5,3]", json.get("shape").toString());
         try (Arena arena = Arena.ofConfined()) {
-            NpyFile written = NpyFile.map(gradient, arena);
+            NpyFile written = NpyFile.read(gradient, arena);
             assertArrayEquals(new long[] {2, 4, 5, 3}, written.shape());
             for (int n = 0; n < 2; n++) {
                 for (int c = 0; c < 3; c++) {
@@ -236,7 +236,7 @@ class LossCommandTest {
         DiceLoss.builder().ignoreIndex(255).build().forwardBackward(Tensor.of(logits(), 2, 3, 4, 5),
                 Tensor.ofUint8(labels(), 2, 4, 5), Tensor.of(expected, 2, 3, 4, 5));
         try (Arena arena = Arena.ofConfined()) {
-            assertArrayEquals(expected, NpyFile.map(gradient, arena).data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
+            assertArrayEquals(expected, NpyFile.read(gradient, arena).data().toArray(ValueLayout.JAVA_FLOAT_UNALIGNED));
         }
         try (var files = Files.list(folder)) {
             assertEquals(3, files.count(), "the inputs and the gradient: no temporary file left");

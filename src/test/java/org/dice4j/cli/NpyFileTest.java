@@ -50,7 +50,7 @@ class NpyFileTest {
     void aFileWrittenByHandFromTheFormatDescriptionIsRead() throws IOException {
         Path file = Files.write(folder.resolve("a.npy"), float32TwoByThree());
         try (Arena arena = Arena.ofConfined()) {
-            NpyFile npy = NpyFile.map(file, arena);
+            NpyFile npy = NpyFile.read(file, arena);
             assertEquals(DType.FLOAT32, npy.dtype());
             assertArrayEquals(new long[] {2, 3}, npy.shape());
             assertArrayEquals(new float[] {1, 2, 3, 4, 5, 6}, npy.data().toArray(ValueLayout.JAVA_FLOAT));
@@ -69,7 +69,7 @@ class NpyFileTest {
         }
         Path file = Files.write(folder.resolve("d.npy"), bytes.array());
         try (Arena arena = Arena.ofConfined()) {
-            NpyFile npy = NpyFile.map(file, arena);
+            NpyFile npy = NpyFile.read(file, arena);
             assertEquals(DType.FLOAT32, npy.dtype());
             assertArrayEquals(new long[] {2, 3}, npy.shape());
             float[] expected = new float[values.length];
@@ -112,7 +112,7 @@ class NpyFileTest {
                     output.commit();
                 }
                 try (Arena arena = Arena.ofConfined()) {
-                    NpyFile npy = NpyFile.map(file, arena);
+                    NpyFile npy = NpyFile.read(file, arena);
                     assertEquals(dtype, npy.dtype());
                     assertArrayEquals(shape, npy.shape());
                     assertEquals(0, (Files.size(file) - count * dtype.byteSize()) % 64, "data starts at a multiple of 64");
@@ -141,7 +141,7 @@ class NpyFileTest {
             bytes.writeBytes(new byte[] {7, 8, (byte) 255});
             Path file = Files.write(folder.resolve("v" + version + ".npy"), bytes.toByteArray());
             try (Arena arena = Arena.ofConfined()) {
-                NpyFile npy = NpyFile.map(file, arena);
+                NpyFile npy = NpyFile.read(file, arena);
                 assertEquals(DType.UINT8, npy.dtype());
                 assertArrayEquals(new byte[] {7, 8, (byte) 255}, npy.data().toArray(ValueLayout.JAVA_BYTE));
             }
@@ -172,7 +172,7 @@ class NpyFileTest {
         Path missing = folder.resolve("missing.npy");
         try (Arena arena = Arena.ofConfined()) {
             assertEquals(missing + ": no such file",
-                    assertThrows(IllegalArgumentException.class, () -> NpyFile.map(missing, arena)).getMessage());
+                    assertThrows(IllegalArgumentException.class, () -> NpyFile.read(missing, arena)).getMessage());
         }
     }
 
@@ -202,7 +202,7 @@ class NpyFileTest {
         Path file = Files.write(folder.resolve(name), content);
         try (Arena arena = Arena.ofConfined()) {
             assertEquals(file + ": " + problem,
-                    assertThrows(IllegalArgumentException.class, () -> NpyFile.map(file, arena)).getMessage());
+                    assertThrows(IllegalArgumentException.class, () -> NpyFile.read(file, arena)).getMessage());
         }
     }
 }
