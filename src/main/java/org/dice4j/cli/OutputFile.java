@@ -55,6 +55,10 @@ final class OutputFile {
         if (Files.isDirectory(absolute)) {
             throw new IllegalArgumentException(option + ": " + target + " is a folder, expected a file name");
         }
+        if (Files.isSymbolicLink(absolute) && !Files.exists(absolute)) {
+            throw new IllegalArgumentException(option + ": " + target + " is a symbolic link to a file that does not"
+                    + " exist");
+        }
         Path folder = absolute.getParent();
         if (!Files.exists(absolute, LinkOption.NOFOLLOW_LINKS) && (folder == null || !Files.isDirectory(folder))) {
             throw new IllegalArgumentException(option + ": the folder " + folder + " of " + target + " does not exist");
