@@ -8,10 +8,12 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.dice4j.DiceMetric;
 import org.dice4j.MetricReduction;
@@ -24,11 +26,20 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code dice4j eval}: the hard metric of every prediction file of a folder against the target file of the same name
- * in another folder. One CSV row per (file, image, class), a summary per class; a pair that cannot be scored is
- * reported on stderr and the others go on, with exit code 2 at the end.
+ * in another folder. One CSV row per (file, image, class) ({@link EvalCsv}), a summary per class and overall
+ * ({@link EvalSummary}: a class's mean is over the images that have it, the overall mean is the mean over images of
+ * each image's mean over its classes). A file with no same-named partner on the other side, and a pair that cannot
+ * be scored, are each reported on one line of stderr; the others go on, and the exit code is 2 at the end. A
+ * prediction folder without any {@code .npy} file is an error.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = "Hard Dice and IoU of every .npy prediction in a folder against the same-named target.")
+        description = {"Hard Dice and IoU of every .npy prediction in a folder against the same-named target.",
+            "A prediction without a target, a target without a prediction and a pair that cannot be read are each"
+                    + " reported on one line of stderr and make the exit code 2; the other pairs are scored. A"
+                    + " prediction folder without any .npy file is an error.",
+            "Summary: per class, the mean over the images that have a value for that class (an empty target, or a"
+                    + " class the file does not have, is no value); mean: per image, the mean over its classes with a"
+                    + " value, then the mean over those images (as --reduction mean of `metric`)."})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
@@ -43,7 +54,9 @@ final class EvalCommand implements Callable<Integer> {
     @Mixin
     MetricOptions options;
 
-    @Option(names = "--out", paramLabel = "results.csv", description = "CSV, one row per (file, image, class).")
+    @Option(names = "--out", paramLabel = "results.csv",
+            description = "CSV (RFC 4180, CRLF), one row per (file, image, class); a file name starting with =, +, -,"
+                    + " @, tab or CR gets a leading ' so that spreadsheets do not run it.")
     Path csvPath;
 
     @Override
@@ -51,61 +64,70 @@ final class EvalCommand implements Callable<Integer> {
         DiceMetric metric = options.build().toBuilder().reduction(MetricReduction.NONE).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        List<Path> predictions = listNpy(predictionFolder, "--pred-dir");
-        if (!Files.isDirectory(targetFolder)) {
-            throw new IllegalArgumentException("--target-dir: " + targetFolder + " is not a folder");
+        Set<String> predictions = npyNames(predictionFolder, "--pred-dir");
+        if (predictions.isEmpty()) {
+            throw new IllegalArgumentException("--pred-dir: no .npy predictions in " + predictionFolder);
         }
+        Set<String> targets = npyNames(targetFolder, "--target-dir");
+        SortedSet<String> names = new TreeSet<>(predictions);
+        names.addAll(targets);
         boolean progress = System.console() != null;
-        StringBuilder csv = new StringBuilder("file,image,class,dice,iou,intersection,predicted,target\n");
-        List<double[]> diceRows = new ArrayList<>();
-        List<double[]> iouRows = new ArrayList<>();
-        int firstClass = 0;
+        EvalCsv csv = new EvalCsv();
+        EvalSummary summary = new EvalSummary();
+        int done = 0;
         int failures = 0;
-        for (int index = 0; index < predictions.size(); index++) {
-            Path prediction = predictions.get(index);
-            String name = prediction.getFileName().toString();
+        for (String name : names) {
             if (progress) {
-                err.print(progressBar(index, predictions.size(), name));
+                err.print(progressBar(done, names.size(), name));
                 err.flush();
             }
-            Path target = targetFolder.resolve(name);
-            try (Arena arena = Arena.ofConfined()) {
-                if (!Files.exists(target)) {
-                    throw new IllegalArgumentException(target + ": no target file for prediction " + prediction);
-                }
-                MetricResult result;
-                try {
-                    result = metric.compute(NpyFile.map(prediction, arena).tensor(), NpyFile.map(target, arena).tensor());
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), prediction, target), e);
-                }
-                firstClass = result.firstClass();
-                appendRows(csv, name, result);
-                diceRows.addAll(List.of(result.dice()));
-                iouRows.addAll(List.of(result.iou()));
+            try {
+                MetricResult result = score(metric, name, predictions.contains(name), targets.contains(name));
+                csv.add(name, result);
+                summary.add(result);
             } catch (IllegalArgumentException e) {
                 failures++;
-                err.println((progress ? "\r" : "") + "dice4j: " + e.getMessage());
+                err.println((progress ? "\r" : "") + "dice4j: " + oneLine(e.getMessage()));
             }
+            done++;
         }
         if (progress) {
             err.print("\r" + " ".repeat(60) + "\r");
             err.flush();
         }
         if (csvPath != null) {
-            writeAtomically(csvPath, csv.toString());
+            writeAtomically(csvPath, csv.text());
         }
-        summary(out, diceRows, iouRows, firstClass, predictions.size() - failures, failures);
+        summary.print(out, names.size() - failures, failures);
         out.flush();
         return failures == 0 ? 0 : Main.BAD_INPUT;
     }
 
-    private static List<Path> listNpy(Path folder, String option) {
+    /** The pair of {@code name}, scored; an unmatched file (on either side) or an unreadable pair is refused. */
+    private MetricResult score(DiceMetric metric, String name, boolean hasPrediction, boolean hasTarget) {
+        Path prediction = predictionFolder.resolve(name);
+        Path target = targetFolder.resolve(name);
+        if (!hasTarget) {
+            throw new IllegalArgumentException(prediction + ": no target for this prediction");
+        }
+        if (!hasPrediction) {
+            throw new IllegalArgumentException(target + ": no prediction for this target");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            return metric.compute(NpyFile.map(prediction, arena).tensor(), NpyFile.map(target, arena).tensor());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), prediction, target), e);
+        }
+    }
+
+    /** The names of the folder's {@code .npy} entries. */
+    private static Set<String> npyNames(Path folder, String option) {
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException(option + ": " + folder + " is not a folder");
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.filter(file -> file.getFileName().toString().endsWith(".npy")).sorted().toList();
+            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".npy"))
+                    .collect(Collectors.toSet());
         } catch (IOException e) {
             throw new IllegalArgumentException(option + ": cannot list " + folder + ": " + e.getMessage());
         }
@@ -114,54 +136,24 @@ final class EvalCommand implements Callable<Integer> {
     private static String progressBar(int done, int total, String name) {
         int width = 30;
         int filled = total == 0 ? width : done * width / total;
+        String shown = oneLine(name);
         return String.format(Locale.ROOT, "\r[%s%s] %d/%d %s", "=".repeat(filled), " ".repeat(width - filled), done,
-                total, name.length() > 20 ? name.substring(0, 20) : name);
+                total, shown.length() > 20 ? shown.substring(0, 20) : shown);
     }
 
-    private static void appendRows(StringBuilder csv, String name, MetricResult result) {
-        double[][] dice = result.dice();
-        double[][] iou = result.iou();
-        long[][] intersection = result.intersection();
-        long[][] predicted = result.predicted();
-        long[][] target = result.target();
-        String file = name.contains(",") || name.contains("\"") ? "\"" + name.replace("\"", "\"\"") + "\"" : name;
-        for (int n = 0; n < dice.length; n++) {
-            for (int column = 0; column < dice[n].length; column++) {
-                csv.append(file).append(',').append(n).append(',').append(column + result.firstClass()).append(',')
-                        .append(csvNumber(dice[n][column])).append(',').append(csvNumber(iou[n][column])).append(',')
-                        .append(intersection[n][column]).append(',').append(predicted[n][column]).append(',')
-                        .append(target[n][column]).append('\n');
+    /** {@code text} with line breaks and other control characters escaped: a file name cannot split a line. */
+    static String oneLine(String text) {
+        StringBuilder line = new StringBuilder(text.length());
+        for (char ch : text.toCharArray()) {
+            switch (ch) {
+                case '\n' -> line.append("\\n");
+                case '\r' -> line.append("\\r");
+                case '\t' -> line.append("\\t");
+                default -> line.append(Character.isISOControl(ch) ? String.format(Locale.ROOT, "\\u%04x", (int) ch)
+                        : String.valueOf(ch));
             }
         }
-    }
-
-    private static String csvNumber(double value) {
-        return Double.isNaN(value) ? "NaN" : Double.toString(value);
-    }
-
-    /** Per class, the mean over every scored image of the non-NaN values; then the mean of the per-image means. */
-    private static void summary(PrintWriter out, List<double[]> diceRows, List<double[]> iouRows, int firstClass,
-            int scored, int failures) {
-        int columns = diceRows.isEmpty() ? 0 : diceRows.get(0).length;
-        out.printf(Locale.ROOT, "%d file(s) scored, %d failed%n", scored, failures);
-        out.printf(Locale.ROOT, "%-6s %10s %10s %8s%n", "class", "dice", "iou", "images");
-        for (int column = 0; column < columns; column++) {
-            double[] dice = column(diceRows, column);
-            out.printf(Locale.ROOT, "%-6d %10.6f %10.6f %8d%n", column + firstClass, nanMean(dice),
-                    nanMean(column(iouRows, column)), java.util.Arrays.stream(dice).filter(v -> !Double.isNaN(v)).count());
-        }
-        double[] perImageDice = diceRows.stream().mapToDouble(EvalCommand::nanMean).toArray();
-        double[] perImageIou = iouRows.stream().mapToDouble(EvalCommand::nanMean).toArray();
-        out.printf(Locale.ROOT, "%-6s %10.6f %10.6f %8d%n", "mean", nanMean(perImageDice), nanMean(perImageIou),
-                java.util.Arrays.stream(perImageDice).filter(v -> !Double.isNaN(v)).count());
-    }
-
-    private static double[] column(List<double[]> rows, int column) {
-        return rows.stream().mapToDouble(row -> column < row.length ? row[column] : Double.NaN).toArray();
-    }
-
-    private static double nanMean(double[] values) {
-        return java.util.Arrays.stream(values).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN);
+        return line.toString();
     }
 
     /** Writes {@code text} (UTF-8) to {@code path} whole or not at all, through {@link OutputFile}. */
