@@ -8,7 +8,9 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
@@ -69,6 +71,9 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--pred-dir: no .npy predictions in " + predictionFolder);
         }
         Set<String> targets = npyNames(targetFolder, "--target-dir");
+        if (csvPath != null) {
+            OutputFile.check("--out", csvPath, inputs(predictions, targets));
+        }
         SortedSet<String> names = new TreeSet<>(predictions);
         names.addAll(targets);
         boolean progress = System.console() != null;
@@ -87,7 +92,7 @@ final class EvalCommand implements Callable<Integer> {
                 summary.add(result);
             } catch (IllegalArgumentException e) {
                 failures++;
-                err.println((progress ? "\r" : "") + "dice4j: " + oneLine(e.getMessage()));
+                err.println((progress ? "\r" : "") + "dice4j: " + Main.oneLine(e.getMessage()));
             }
             done++;
         }
@@ -96,7 +101,7 @@ final class EvalCommand implements Callable<Integer> {
             err.flush();
         }
         if (csvPath != null) {
-            writeAtomically(csvPath, csv.text());
+            OutputFile.write(csvPath, csv.text().getBytes(StandardCharsets.UTF_8));
         }
         summary.print(out, names.size() - failures, failures);
         out.flush();
@@ -114,10 +119,18 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(target + ": no prediction for this target");
         }
         try (Arena arena = Arena.ofConfined()) {
-            return metric.compute(NpyFile.map(prediction, arena).tensor(), NpyFile.map(target, arena).tensor());
+            return metric.compute(NpyFile.read(prediction, arena).tensor(), NpyFile.read(target, arena).tensor());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), prediction, target), e);
         }
+    }
+
+    /** Every input file, with what names it in a message. */
+    private Map<Path, String> inputs(Set<String> predictions, Set<String> targets) {
+        Map<Path, String> inputs = new LinkedHashMap<>();
+        predictions.forEach(name -> inputs.put(predictionFolder.resolve(name), "the prediction"));
+        targets.forEach(name -> inputs.put(targetFolder.resolve(name), "the target"));
+        return inputs;
     }
 
     /** The names of the folder's {@code .npy} entries. */
@@ -136,34 +149,8 @@ final class EvalCommand implements Callable<Integer> {
     private static String progressBar(int done, int total, String name) {
         int width = 30;
         int filled = total == 0 ? width : done * width / total;
-        String shown = oneLine(name);
+        String shown = Main.oneLine(name);
         return String.format(Locale.ROOT, "\r[%s%s] %d/%d %s", "=".repeat(filled), " ".repeat(width - filled), done,
                 total, shown.length() > 20 ? shown.substring(0, 20) : shown);
-    }
-
-    /** {@code text} with line breaks and other control characters escaped: a file name cannot split a line. */
-    static String oneLine(String text) {
-        StringBuilder line = new StringBuilder(text.length());
-        for (char ch : text.toCharArray()) {
-            switch (ch) {
-                case '\n' -> line.append("\\n");
-                case '\r' -> line.append("\\r");
-                case '\t' -> line.append("\\t");
-                default -> line.append(Character.isISOControl(ch) ? String.format(Locale.ROOT, "\\u%04x", (int) ch)
-                        : String.valueOf(ch));
-            }
-        }
-        return line.toString();
-    }
-
-    /** Writes {@code text} (UTF-8) to {@code path} whole or not at all, through {@link OutputFile}. */
-    static void writeAtomically(Path path, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        OutputFile.write(path, channel -> {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) {
-                channel.write(buffer);
-            }
-        });
     }
 }

@@ -109,11 +109,6 @@ public final class NpyFile {
         }
     }
 
-    /** The same as {@link #read}: kept for callers of the earlier name (the file is no longer mapped). */
-    public static NpyFile map(Path path, Arena arena) {
-        return read(path, arena);
-    }
-
     /** Refuses folders and non-regular files (opening a FIFO without a writer would wait forever). */
     private static void checkRegularFile(Path path) {
         BasicFileAttributes attributes;

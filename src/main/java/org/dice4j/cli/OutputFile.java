@@ -2,6 +2,7 @@ package org.dice4j.cli;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
@@ -105,6 +106,16 @@ final class OutputFile {
         } finally {
             Temporaries.delete(temporary);
         }
+    }
+
+    /** Writes {@code bytes} to {@code target} as {@link #write(Path, Content)} does. */
+    static void write(Path target, byte[] bytes) {
+        write(target, channel -> {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        });
     }
 
     /** FIFOs, devices and the /dev, /proc file systems: written into, never renamed over. */

@@ -59,6 +59,25 @@ class OutputSafetyTest {
     }
 
     @Test
+    void evalRefusesACsvThatIsOneOfItsInputs() throws IOException {
+        Path predictions = Files.createDirectory(folder.resolve("predictions"));
+        Path targets = Files.createDirectory(folder.resolve("targets"));
+        Files.copy(labels, predictions.resolve("case.npy"));
+        Path target = Files.copy(labels, targets.resolve("case.npy"));
+        Map<String, String> before = CliFixtures.snapshot(targets);
+        CliRun run = CliRun.of("eval", "--pred-dir", predictions.toString(), "--target-dir", targets.toString(),
+                "--num-classes", "3", "--out", target.toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("dice4j: --out: " + target + " is the same file as the target " + target
+                + "; writing it would destroy that input, choose another output\n", run.err());
+        assertEquals(before, CliFixtures.snapshot(targets));
+        CliRun intoFolder = CliRun.of("eval", "--pred-dir", predictions.toString(), "--target-dir", targets.toString(),
+                "--num-classes", "3", "--out", "/");
+        assertEquals(2, intoFolder.exitCode(), intoFolder.err());
+        assertEquals("dice4j: --out: / is a folder, expected a file name\n", intoFolder.err());
+    }
+
+    @Test
     void aFolderOrAMissingFolderAsOutputIsNamed() {
         CliRun root = lossWithGradient(Path.of("/"));
         assertEquals(2, root.exitCode(), root.err());
