@@ -181,12 +181,8 @@ class EvalCommandTest {
             "new\nline.npy", "carriage\rreturn.npy", "crlf\r\n.npy", "=HYPERLINK(\"x\").npy", "+1.npy", "-1.npy",
             "@SUM(A1).npy", "\ttab.npy", "\rcr.npy", "=a,\"b\"\n.npy", "'quoted.npy");
 
-    private static boolean formulaPrefixed(String name) {
-        return "=+-@\t\r".indexOf(name.charAt(0)) >= 0;
-    }
-
-    @Test
-    void anRfc4180ReaderReadsBackEveryNameEveryNumberAndOneRecordPerImageAndClass() throws IOException {
+    /** The CSV of a successful eval over one pair per awkward name. */
+    private Path csvOfAwkwardNames() throws IOException {
         Path predictions = predictions();
         Path targets = targets();
         for (int k = 0; k < AWKWARD_NAMES.size(); k++) {
@@ -195,7 +191,16 @@ class EvalCommandTest {
         Path csv = folder.resolve("results.csv");
         CliRun run = eval(predictions, targets, csv);
         assertEquals(0, run.exitCode(), run.err());
-        List<CSVRecord> records = readCsv(csv);
+        return csv;
+    }
+
+    private static boolean formulaPrefixed(String name) {
+        return "=+-@\t\r".indexOf(name.charAt(0)) >= 0;
+    }
+
+    @Test
+    void anRfc4180ReaderReadsBackEveryNameEveryNumberAndOneRecordPerImageAndClass() throws IOException {
+        List<CSVRecord> records = readCsv(csvOfAwkwardNames());
         assertEquals(HEADER, records.get(0).toList());
         assertEquals(1 + AWKWARD_NAMES.size() * IMAGES * 3, records.size(), "one record per (file, image, class)");
         Map<String, List<CSVRecord>> byFile = new HashMap<>();
@@ -227,13 +232,7 @@ class EvalCommandTest {
 
     @Test
     void everyRecordEndsWithCrLf() throws IOException {
-        Path predictions = predictions();
-        Path targets = targets();
-        for (int k = 0; k < AWKWARD_NAMES.size(); k++) {
-            writePair(predictions, targets, AWKWARD_NAMES.get(k), k, 3);
-        }
-        Path csv = folder.resolve("results.csv");
-        assertEquals(0, eval(predictions, targets, csv).exitCode());
+        Path csv = csvOfAwkwardNames();
         String text = Files.readString(csv, StandardCharsets.UTF_8);
         List<CSVRecord> records = readCsv(csv);
         for (CSVRecord record : records.subList(1, records.size())) {
