@@ -13,12 +13,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.dice4j.DType;
 import org.dice4j.Tensor;
 
@@ -35,9 +31,6 @@ import org.dice4j.Tensor;
 public final class NpyFile {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGNMENT = 64;
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private final Path path;
     private final DType dtype;
@@ -144,28 +137,22 @@ public final class NpyFile {
             throw bad(path, "truncated header: it announces " + headerLength + " bytes, the file has "
                     + (file.byteSize() - headerStart) + " after the length field");
         }
-        byte[] headerBytes = file.asSlice(headerStart, headerLength).toArray(ValueLayout.JAVA_BYTE);
-        String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        String descr = find(path, DESCR, header, "descr");
-        String fortran = find(path, FORTRAN, header, "fortran_order");
-        String shapeText = find(path, SHAPE, header, "shape");
-        if (fortran.equals("True")) {
+        NpyHeader header;
+        try {
+            header = NpyHeader.parse(file.asSlice(headerStart, headerLength).toArray(ValueLayout.JAVA_BYTE), major);
+        } catch (IllegalArgumentException e) {
+            throw bad(path, e.getMessage());
+        }
+        if (header.fortranOrder()) {
             throw bad(path, "Fortran-ordered data is not supported: save it in C order (numpy.ascontiguousarray)");
         }
-        boolean float64 = descr.equals("<f8");
-        DType dtype = float64 ? DType.FLOAT32 : dtype(path, descr);
+        boolean float64 = header.descr().equals("<f8");
+        // The descr may hold any character: the message shows it escaped (never equal to a supported descr then).
+        DType dtype = float64 ? DType.FLOAT32 : dtype(path, Excerpt.of(header.descr()));
         if (float64 && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw bad(path, "little-endian data on a big-endian platform is not supported");
         }
-        return new Header(dtype, parseShape(path, shapeText), headerStart + headerLength, float64);
-    }
-
-    private static String find(Path path, Pattern pattern, String header, String key) {
-        Matcher matcher = pattern.matcher(header);
-        if (!matcher.find()) {
-            throw bad(path, "the header has no valid '" + key + "' entry: " + header.strip());
-        }
-        return matcher.group(1);
+        return new Header(dtype, parseShape(path, header.shape()), headerStart + headerLength, float64);
     }
 
     private static DType dtype(Path path, String descr) {
@@ -185,30 +172,11 @@ public final class NpyFile {
         return dtype;
     }
 
-    private static long[] parseShape(Path path, String text) {
-        List<Long> sizes = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String size = part.strip();
-            if (size.endsWith("L")) {
-                size = size.substring(0, size.length() - 1); // Python 2 longs in old files
-            }
-            if (size.isEmpty()) {
-                continue;
-            }
-            try {
-                long value = Long.parseLong(size);
-                if (value < 0) {
-                    throw new NumberFormatException();
-                }
-                sizes.add(value);
-            } catch (NumberFormatException e) {
-                throw bad(path, "the header's shape (" + text + ") is not a tuple of sizes ≥ 0");
-            }
-        }
-        if (sizes.isEmpty()) {
+    private static long[] parseShape(Path path, long[] shape) {
+        if (shape.length == 0) {
             throw bad(path, "a 0-dimensional array (shape ()) is not a tensor");
         }
-        return sizes.stream().mapToLong(Long::longValue).toArray();
+        return shape;
     }
 
     private static long elementCount(Path path, long[] shape) {
