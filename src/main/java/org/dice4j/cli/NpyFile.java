@@ -13,23 +13,20 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.dice4j.DType;
 import org.dice4j.Tensor;
 
 /**
- * A NumPy {@code .npy} file, memory-mapped: the header is parsed and checked against the file, and the data is handed
- * out as a segment of the mapping (never copied onto the heap). Format versions 1.0, 2.0 and 3.0, C order,
- * little-endian {@code <f4}, {@code |u1}, {@code <i4}, {@code <i8}.
+ * A NumPy {@code .npy} file, read into off-heap memory: the header is parsed as numpy parses it ({@link NpyHeader})
+ * and checked against the file, then the data is read (never mapped, never copied onto the Java heap). Format
+ * versions 1.0, 2.0 and 3.0, C order, little-endian {@code <f4}, {@code <f2}, {@code <f8}, {@code |u1},
+ * {@code <i4}, {@code <i8}.
  *
  * <p>Layout (NumPy's format description): the magic {@code \x93NUMPY}, major and minor version bytes, the header
- * length (2 bytes little-endian in version 1, 4 bytes in versions 2 and 3), then the header: a Python dict literal
- * with the keys {@code descr}, {@code fortran_order} and {@code shape}, padded with spaces and ended by a newline so
+ * length (2 bytes little-endian in version 1, 4 bytes in versions 2 and 3), then the header: a Python literal dict
+ * with exactly the keys {@code descr}, {@code fortran_order} and {@code shape}, padded with spaces and ended by a newline so
  * that the data starts at a multiple of 64 bytes. Version 3 differs from 2 only by a UTF-8 header.
  */
 public final class NpyFile {
@@ -37,9 +34,6 @@ public final class NpyFile {
     private static final int ALIGNMENT = 64;
     /** numpy refuses headers of more than 10000 characters; dice4j reads no more than this many bytes of one. */
     private static final int MAX_PREFIX = 12 + 4 * 10000;
-    private static final Pattern DESCR = Pattern.compile("'descr'\\s*:\\s*'([^']*)'");
-    private static final Pattern FORTRAN = Pattern.compile("'fortran_order'\\s*:\\s*(True|False)");
-    private static final Pattern SHAPE = Pattern.compile("'shape'\\s*:\\s*\\(([^)]*)\\)");
 
     private final Path path;
     private final DType dtype;
@@ -201,32 +195,30 @@ public final class NpyFile {
             headerLength = Integer.toUnsignedLong(file.get(ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), 8));
             headerStart = 12;
         }
+        if (headerLength > MAX_PREFIX - headerStart) {
+            throw bad(path, "the header announces " + headerLength + " bytes, more than numpy reads (10000 characters"
+                    + " of at most 4 bytes each)");
+        }
         if (headerStart + headerLength > file.byteSize()) {
             throw bad(path, "truncated header: it announces " + headerLength + " bytes, the file has "
                     + (file.byteSize() - headerStart) + " after the length field");
         }
-        byte[] headerBytes = file.asSlice(headerStart, headerLength).toArray(ValueLayout.JAVA_BYTE);
-        String header = new String(headerBytes, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-        String descr = find(path, DESCR, header, "descr");
-        String fortran = find(path, FORTRAN, header, "fortran_order");
-        String shapeText = find(path, SHAPE, header, "shape");
-        if (fortran.equals("True")) {
+        NpyHeader header;
+        try {
+            header = NpyHeader.parse(file.asSlice(headerStart, headerLength).toArray(ValueLayout.JAVA_BYTE), major);
+        } catch (IllegalArgumentException e) {
+            throw bad(path, e.getMessage());
+        }
+        if (header.fortranOrder()) {
             throw bad(path, "Fortran-ordered data is not supported: save it in C order (numpy.ascontiguousarray)");
         }
-        boolean float64 = descr.equals("<f8");
-        DType dtype = float64 ? DType.FLOAT32 : dtype(path, descr);
+        boolean float64 = header.descr().equals("<f8");
+        // The descr may hold any character: the message shows it escaped (never equal to a supported descr then).
+        DType dtype = float64 ? DType.FLOAT32 : dtype(path, Excerpt.of(header.descr()));
         if (float64 && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
             throw bad(path, "little-endian data on a big-endian platform is not supported");
         }
-        return new Header(dtype, parseShape(path, shapeText), headerStart + headerLength, float64);
-    }
-
-    private static String find(Path path, Pattern pattern, String header, String key) {
-        Matcher matcher = pattern.matcher(header);
-        if (!matcher.find()) {
-            throw bad(path, "the header has no valid '" + key + "' entry: " + header.strip());
-        }
-        return matcher.group(1);
+        return new Header(dtype, parseShape(path, header.shape()), headerStart + headerLength, float64);
     }
 
     private static DType dtype(Path path, String descr) {
@@ -246,30 +238,11 @@ public final class NpyFile {
         return dtype;
     }
 
-    private static long[] parseShape(Path path, String text) {
-        List<Long> sizes = new ArrayList<>();
-        for (String part : text.split(",")) {
-            String size = part.strip();
-            if (size.endsWith("L")) {
-                size = size.substring(0, size.length() - 1); // Python 2 longs in old files
-            }
-            if (size.isEmpty()) {
-                continue;
-            }
-            try {
-                long value = Long.parseLong(size);
-                if (value < 0) {
-                    throw new NumberFormatException();
-                }
-                sizes.add(value);
-            } catch (NumberFormatException e) {
-                throw bad(path, "the header's shape (" + text + ") is not a tuple of sizes ≥ 0");
-            }
-        }
-        if (sizes.isEmpty()) {
+    private static long[] parseShape(Path path, long[] shape) {
+        if (shape.length == 0) {
             throw bad(path, "a 0-dimensional array (shape ()) is not a tensor");
         }
-        return sizes.stream().mapToLong(Long::longValue).toArray();
+        return shape;
     }
 
     private static long elementCount(Path path, long[] shape) {

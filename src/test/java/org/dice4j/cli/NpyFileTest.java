@@ -177,6 +177,25 @@ class NpyFileTest {
     }
 
     @Test
+    void aHeaderLongerThanNumpyReadsIsRefusedWithoutBeingRead() throws IOException {
+        // Version 2.0 announcing a 100 MB header in a (sparse) 100 MB file: refused before any of it is read.
+        Path file = folder.resolve("huge-header.npy");
+        ByteBuffer preamble = ByteBuffer.allocate(12).order(ByteOrder.LITTLE_ENDIAN);
+        preamble.put((byte) 0x93).put("NUMPY".getBytes(StandardCharsets.US_ASCII)).put((byte) 2).put((byte) 0)
+                .putInt(100_000_000).flip();
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.CREATE_NEW,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            channel.write(preamble);
+            channel.write(ByteBuffer.wrap(new byte[] {'\n'}), 12L + 100_000_000 - 1);
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            assertEquals(file + ": the header announces 100000000 bytes, more than numpy reads (10000 characters of at"
+                    + " most 4 bytes each)",
+                    assertThrows(IllegalArgumentException.class, () -> NpyFile.read(file, arena)).getMessage());
+        }
+    }
+
+    @Test
     void anOutputGetsThePermissionsOfAnyNewFileNotThoseOfATemporaryOne() throws IOException {
         Path file = folder.resolve("perm.npy");
         try (NpyFile.Output output = NpyFile.Output.create(file, DType.UINT8, new long[] {2})) {
