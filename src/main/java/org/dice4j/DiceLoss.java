@@ -139,14 +139,19 @@ public final class DiceLoss {
      *     between two tasks (a fraction of a millisecond) and the interrupt status stays set
      * @throws java.util.concurrent.RejectedExecutionException when the {@link Builder#executor executor} rejects a
      *     worker thread
+     * @throws IllegalStateException naming the tensor ("logits: its arena was closed during the call …") when
+     *     another thread closes a tensor's shared arena during the call; the interrupt status is then the one the
+     *     call began with (HotSpot sets it with the error that stops the access), unless an interrupt was noticed
+     *     before the failure (the exception's cause is then a {@code CancellationException})
      */
     public LossResult forward(Tensor logits, Tensor target) {
         StatisticsPass pass = prepare(logits, target);
         double[] values = new double[pass.outputLength()];
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().statistics(pass, values);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
         return evaluate(new Statistics((int) pass.images(), pass.classes(), values, kind(pass)));
     }
@@ -172,10 +177,11 @@ public final class DiceLoss {
     public Statistics statistics(Tensor logits, Tensor target) {
         StatisticsPass pass = prepare(logits, target);
         double[] values = new double[pass.outputLength()];
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().statistics(pass, values);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
         return new Statistics((int) pass.images(), pass.classes(), values, kind(pass));
     }
@@ -246,11 +252,13 @@ public final class DiceLoss {
         double[] coefficients = Arrays.copyOfRange(all, firstImage * classes * GradientPass.COEFFICIENTS,
                 (int) (firstImage + pass.images()) * classes * GradientPass.COEFFICIENTS);
         Kernels kernels = kernels();
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, new double[pass.outputLength()], gradient);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
-            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
+            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
+            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
     }
 
@@ -311,6 +319,7 @@ public final class DiceLoss {
         double[] values = scratch.values(pass.outputLength());
         Kernels kernels = kernels();
         double loss;
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             int images = (int) pass.images();
@@ -321,7 +330,8 @@ public final class DiceLoss {
             coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
-            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
+            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
+            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
         return loss;
     }
@@ -337,6 +347,7 @@ public final class DiceLoss {
         }
         double[] values = new double[pass.outputLength()];
         Kernels kernels = kernels();
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             LossResult result = evaluate(new Statistics(images, classes, values, kind(pass)));
@@ -347,7 +358,8 @@ public final class DiceLoss {
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
             return result;
         } catch (RuntimeException e) {
-            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
+            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
+            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
     }
 
@@ -364,12 +376,14 @@ public final class DiceLoss {
         return false;
     }
 
-    /** {@code failure}, explained when it is the FFM API's report of an arena closed during the call. */
-    private static RuntimeException closedDuringCall(RuntimeException failure, Tensor logits, Tensor target,
-            Tensor gradient) {
-        return failure instanceof IllegalStateException state
-                ? Tensor.closedDuringCall(state, "logits", logits, "target", target, "gradient", gradient)
-                : failure;
+    /**
+     * {@code failure}, explained when it is the FFM API's report of an arena closed during the call (the interrupt
+     * status put back to {@code interruptedBefore}: ArenaClosedDuringCall).
+     */
+    private static RuntimeException closedDuringCall(RuntimeException failure, boolean interruptedBefore,
+            Tensor logits, Tensor target, Tensor gradient) {
+        return failure instanceof IllegalStateException state ? ArenaClosedDuringCall.explain(state,
+                interruptedBefore, "logits", logits, "target", target, "gradient", gradient) : failure;
     }
 
     /**
@@ -918,10 +932,11 @@ public final class DiceLoss {
         StatisticsPass pass = prepare(logits, target);
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().statistics(pass, values);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
         reduce(values, (int) pass.images(), pass.classes(), null, scratch);
         return scratch.reduced[0];

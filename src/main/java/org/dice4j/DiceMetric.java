@@ -91,14 +91,17 @@ public final class DiceMetric {
      *
      * @throws IllegalArgumentException for shapes or types that do not fit, a closed segment, or a label out of range
      *     (naming the tensor, its image, voxel and value)
+     * @throws IllegalStateException naming the tensor when another thread closes its shared arena during the call,
+     *     the interrupt status left as the call found it (as {@link DiceLoss#forward})
      */
     public MetricResult compute(Tensor prediction, Tensor target) {
         CountPass pass = prepare(prediction, target);
         long[] counts = new long[pass.outputLength()];
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().counts(pass, counts);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "prediction", prediction, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "prediction", prediction, "target", target);
         }
         return MetricResult.of(counts, (int) pass.images(), pass.classes(), includeBackground ? 0 : 1, ignoreEmpty,
                 reduction);
