@@ -15,10 +15,19 @@ import org.dice4j.internal.StatisticsPass;
  * {@code docs/semantics.md}. Immutable and thread-safe; build one with {@link #builder()} or a named factory
  * and call {@link #forward} as often as needed. One pass over the logits and the target computes the
  * statistics (activation fused, no temporaries); the loss is a small function of them.
+ *
+ * <p>Limits: at most {@value #MAX_TERMS} terms N × C and {@value #MAX_CLASSES} classes per call (and per
+ * {@link #accumulator}), whatever the spatial size, an empty one included. The statistics, terms and coefficients
+ * take about 100 bytes a term and the vector kernels' per-task sums about 770 more, and their workspace about 6.5 KB
+ * a class on each thread: a problem at the limits holds about 100 MB, well under a small machine's default heap.
  */
 public final class DiceLoss {
     /** Smallest score {@code −ln} is applied to with {@link Builder#logLoss}. */
     static final double LOG_LOSS_MIN_SCORE = 1e-7;
+    /** Most terms N × C of one call (see the class comment). */
+    static final int MAX_TERMS = 1 << 16;
+    /** Most classes of one call (see the class comment). */
+    static final int MAX_CLASSES = 1 << 12;
 
     private final Activation activation;
     private final Variant variant;
@@ -609,11 +618,14 @@ public final class DiceLoss {
         if (images < 1 || classes < 1) {
             throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
         }
-        // Each factor below 2^31 first, so that the product cannot overflow (with an empty spatial axis it could).
-        if (images > Integer.MAX_VALUE || classes > Integer.MAX_VALUE
-                || images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
+        // Each factor within the limit first, so that the product cannot overflow (with an empty axis it could).
+        if (images > MAX_TERMS || classes > MAX_TERMS || images * classes > MAX_TERMS) {
             throw new IllegalArgumentException("logits: N × C terms for shape " + Arrays.toString(shape)
-                    + " exceed the " + (Integer.MAX_VALUE - 8) / StatisticsPass.STATS + " supported");
+                    + " exceed the " + MAX_TERMS + " supported");
+        }
+        if (classes > MAX_CLASSES) {
+            throw new IllegalArgumentException("logits: C = " + classes + " classes for shape " + Arrays.toString(shape)
+                    + " exceed the " + MAX_CLASSES + " supported");
         }
         long voxels = logits.elementCount() / (images * classes);
         Activation resolved = activationFor(classes);
