@@ -15,10 +15,19 @@ import org.dice4j.internal.StatisticsPass;
  * {@code docs/semantics.md}. Immutable and thread-safe; build one with {@link #builder()} or a named factory
  * and call {@link #forward} as often as needed. One pass over the logits and the target computes the
  * statistics (activation fused, no temporaries); the loss is a small function of them.
+ *
+ * <p>Limits: at most {@value #MAX_TERMS} terms N × C and {@value #MAX_CLASSES} classes per call (and per
+ * {@link #accumulator}), whatever the spatial size, an empty one included. The statistics, terms and coefficients
+ * take about 100 bytes a term and the vector kernels' per-task sums about 770 more, and their workspace about 6.5 KB
+ * a class on each thread: a problem at the limits holds about 100 MB, well under a small machine's default heap.
  */
 public final class DiceLoss {
     /** Smallest score {@code −ln} is applied to with {@link Builder#logLoss}. */
     static final double LOG_LOSS_MIN_SCORE = 1e-7;
+    /** Most terms N × C of one call (see the class comment). */
+    static final int MAX_TERMS = 1 << 16;
+    /** Most classes of one call (see the class comment). */
+    static final int MAX_CLASSES = 1 << 12;
 
     private final Activation activation;
     private final Variant variant;
@@ -139,14 +148,19 @@ public final class DiceLoss {
      *     between two tasks (a fraction of a millisecond) and the interrupt status stays set
      * @throws java.util.concurrent.RejectedExecutionException when the {@link Builder#executor executor} rejects a
      *     worker thread
+     * @throws IllegalStateException naming the tensor ("logits: its arena was closed during the call …") when
+     *     another thread closes a tensor's shared arena during the call; the interrupt status is then the one the
+     *     call began with (HotSpot sets it with the error that stops the access), unless an interrupt was noticed
+     *     before the failure (the exception's cause is then a {@code CancellationException})
      */
     public LossResult forward(Tensor logits, Tensor target) {
         StatisticsPass pass = prepare(logits, target);
         double[] values = new double[pass.outputLength()];
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().statistics(pass, values);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
         return evaluate(new Statistics((int) pass.images(), pass.classes(), values, kind(pass)));
     }
@@ -172,10 +186,11 @@ public final class DiceLoss {
     public Statistics statistics(Tensor logits, Tensor target) {
         StatisticsPass pass = prepare(logits, target);
         double[] values = new double[pass.outputLength()];
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().statistics(pass, values);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
         return new Statistics((int) pass.images(), pass.classes(), values, kind(pass));
     }
@@ -246,11 +261,13 @@ public final class DiceLoss {
         double[] coefficients = Arrays.copyOfRange(all, firstImage * classes * GradientPass.COEFFICIENTS,
                 (int) (firstImage + pass.images()) * classes * GradientPass.COEFFICIENTS);
         Kernels kernels = kernels();
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, new double[pass.outputLength()], gradient);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
-            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
+            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
+            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
     }
 
@@ -311,6 +328,7 @@ public final class DiceLoss {
         double[] values = scratch.values(pass.outputLength());
         Kernels kernels = kernels();
         double loss;
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             int images = (int) pass.images();
@@ -321,7 +339,8 @@ public final class DiceLoss {
             coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
-            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
+            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
+            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
         return loss;
     }
@@ -337,6 +356,7 @@ public final class DiceLoss {
         }
         double[] values = new double[pass.outputLength()];
         Kernels kernels = kernels();
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             LossResult result = evaluate(new Statistics(images, classes, values, kind(pass)));
@@ -347,7 +367,8 @@ public final class DiceLoss {
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
             return result;
         } catch (RuntimeException e) {
-            throw poisoned(gradient, closedDuringCall(e, logits, target, gradient));
+            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
+            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
     }
 
@@ -364,12 +385,14 @@ public final class DiceLoss {
         return false;
     }
 
-    /** {@code failure}, explained when it is the FFM API's report of an arena closed during the call. */
-    private static RuntimeException closedDuringCall(RuntimeException failure, Tensor logits, Tensor target,
-            Tensor gradient) {
-        return failure instanceof IllegalStateException state
-                ? Tensor.closedDuringCall(state, "logits", logits, "target", target, "gradient", gradient)
-                : failure;
+    /**
+     * {@code failure}, explained when it is the FFM API's report of an arena closed during the call (the interrupt
+     * status put back to {@code interruptedBefore}: ArenaClosedDuringCall).
+     */
+    private static RuntimeException closedDuringCall(RuntimeException failure, boolean interruptedBefore,
+            Tensor logits, Tensor target, Tensor gradient) {
+        return failure instanceof IllegalStateException state ? ArenaClosedDuringCall.explain(state,
+                interruptedBefore, "logits", logits, "target", target, "gradient", gradient) : failure;
     }
 
     /**
@@ -595,11 +618,14 @@ public final class DiceLoss {
         if (images < 1 || classes < 1) {
             throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
         }
-        // Each factor below 2^31 first, so that the product cannot overflow (with an empty spatial axis it could).
-        if (images > Integer.MAX_VALUE || classes > Integer.MAX_VALUE
-                || images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
+        // Each factor within the limit first, so that the product cannot overflow (with an empty axis it could).
+        if (images > MAX_TERMS || classes > MAX_TERMS || images * classes > MAX_TERMS) {
             throw new IllegalArgumentException("logits: N × C terms for shape " + Arrays.toString(shape)
-                    + " exceed the " + (Integer.MAX_VALUE - 8) / StatisticsPass.STATS + " supported");
+                    + " exceed the " + MAX_TERMS + " supported");
+        }
+        if (classes > MAX_CLASSES) {
+            throw new IllegalArgumentException("logits: C = " + classes + " classes for shape " + Arrays.toString(shape)
+                    + " exceed the " + MAX_CLASSES + " supported");
         }
         long voxels = logits.elementCount() / (images * classes);
         Activation resolved = activationFor(classes);
@@ -918,10 +944,11 @@ public final class DiceLoss {
         StatisticsPass pass = prepare(logits, target);
         Scratch scratch = SCRATCH.get();
         double[] values = scratch.values(pass.outputLength());
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().statistics(pass, values);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "logits", logits, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
         reduce(values, (int) pass.images(), pass.classes(), null, scratch);
         return scratch.reduced[0];

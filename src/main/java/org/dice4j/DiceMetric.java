@@ -20,8 +20,14 @@ import org.dice4j.internal.Kernels;
  * {@code sigmoid(z) > threshold} per channel (multi-label), decided as {@code z > ln(t/(1 − t))} so that no exp is
  * computed; NONE with C = 1 takes {@code z > threshold}. Targets: a label map (with ignore-index) or dense float32
  * one-hot, read as {@code g ≥ 0.5}.
+ *
+ * <p>Limit: at most {@value #MAX_TERMS} terms N × C per call, whatever the spatial size, an empty one included. The
+ * counts, scores and their copies take about 200 bytes a term (N = 2^20 images of one class needed 185 MB): a problem
+ * at the limit holds about 50 MB, well under a small machine's default heap.
  */
 public final class DiceMetric {
+    /** Most terms N × C of one call (see the class comment). */
+    static final int MAX_TERMS = 1 << 18;
     private final Activation activation;
     private final double threshold;
     private final boolean includeBackground;
@@ -91,14 +97,17 @@ public final class DiceMetric {
      *
      * @throws IllegalArgumentException for shapes or types that do not fit, a closed segment, or a label out of range
      *     (naming the tensor, its image, voxel and value)
+     * @throws IllegalStateException naming the tensor when another thread closes its shared arena during the call,
+     *     the interrupt status left as the call found it (as {@link DiceLoss#forward})
      */
     public MetricResult compute(Tensor prediction, Tensor target) {
         CountPass pass = prepare(prediction, target);
         long[] counts = new long[pass.outputLength()];
+        boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             kernels().counts(pass, counts);
         } catch (IllegalStateException e) {
-            throw Tensor.closedDuringCall(e, "prediction", prediction, "target", target);
+            throw ArenaClosedDuringCall.explain(e, interrupted, "prediction", prediction, "target", target);
         }
         return MetricResult.of(counts, (int) pass.images(), pass.classes(), includeBackground ? 0 : 1, ignoreEmpty,
                 reduction);
@@ -160,10 +169,14 @@ public final class DiceMetric {
             }
         }
         long images = predictionShape[0];
-        if (images < 1 || classes < 1 || classes > Integer.MAX_VALUE / CountPass.COUNTS
-                || images > Integer.MAX_VALUE / CountPass.COUNTS / classes) {
-            throw new IllegalArgumentException("prediction: expected N ≥ 1 and C ≥ 1 with N × C below 2^31 / 3, got N = "
-                    + images + ", C = " + classes);
+        if (images < 1 || classes < 1) {
+            throw new IllegalArgumentException("prediction: expected N ≥ 1 and C ≥ 1, got N = " + images + ", C = "
+                    + classes);
+        }
+        // Each factor within the limit first, so that the product cannot overflow (with an empty axis it could).
+        if (images > MAX_TERMS || classes > MAX_TERMS || images * classes > MAX_TERMS) {
+            throw new IllegalArgumentException("prediction: N × C terms for shape " + Arrays.toString(predictionShape)
+                    + " (N = " + images + ", C = " + classes + ") exceed the " + MAX_TERMS + " supported");
         }
         long[] expectedDense = expectedDense(images, classes, spatial);
         if (denseTarget) {

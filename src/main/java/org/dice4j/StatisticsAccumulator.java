@@ -21,9 +21,11 @@ public final class StatisticsAccumulator {
     private final Statistics.Kind kind;
 
     StatisticsAccumulator(DiceLoss loss, int images, int classes) {
-        if (images < 1 || classes < 1 || (long) images * classes > (Integer.MAX_VALUE - 8) / StatisticsPass.STATS) {
-            throw new IllegalArgumentException("accumulator: expected 1 ≤ images, 1 ≤ classes and at most "
-                    + (Integer.MAX_VALUE - 8) / StatisticsPass.STATS + " terms, got " + images + " × " + classes);
+        if (images < 1 || classes < 1 || classes > DiceLoss.MAX_CLASSES
+                || (long) images * classes > DiceLoss.MAX_TERMS) {
+            throw new IllegalArgumentException("accumulator: expected 1 ≤ images, 1 ≤ classes ≤ "
+                    + DiceLoss.MAX_CLASSES + " and at most " + DiceLoss.MAX_TERMS + " terms (the loss's limits), got "
+                    + images + " × " + classes);
         }
         this.loss = loss;
         this.images = images;

@@ -138,19 +138,4 @@ public final class Tensor {
         }
         return count;
     }
-
-    /**
-     * {@code failure} (an {@link IllegalStateException} from a pass), replaced by one naming the tensor whose arena is
-     * no longer alive when another thread closed it during the call; {@code failure} itself otherwise. Arguments are
-     * (name, tensor) pairs.
-     */
-    static IllegalStateException closedDuringCall(IllegalStateException failure, Object... namedTensors) {
-        for (int i = 0; i < namedTensors.length; i += 2) {
-            if (!((Tensor) namedTensors[i + 1]).segment().scope().isAlive()) {
-                return new IllegalStateException(namedTensors[i] + ": its arena was closed during the call; the"
-                        + " call gives no result", failure);
-            }
-        }
-        return failure;
-    }
 }

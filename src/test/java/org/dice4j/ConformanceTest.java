@@ -979,9 +979,10 @@ class ConformanceTest {
                     for (int ch = 0; ch < channels; ch++) {
                         sum += Math.exp(data[(i * channels + ch) * inner + v] - max);
                     }
-                    double logSum = max + Math.log(sum);
+                    // (z − max) − ln Σ: max + ln Σ − z would lose ln Σ to rounding for a large max.
+                    double logSum = Math.log(sum);
                     for (int ch = 0; ch < channels; ch++) {
-                        out[(i * channels + ch) * inner + v] = data[(i * channels + ch) * inner + v] - logSum;
+                        out[(i * channels + ch) * inner + v] = (data[(i * channels + ch) * inner + v] - max) - logSum;
                     }
                 }
             }

@@ -53,14 +53,14 @@ class DiceCrossEntropyTest {
         return LOGITS[c * 4 + v];
     }
 
-    /** −ln p_label of voxel v, in double, from the log-sum-exp. */
+    /** −ln p_label of voxel v, in double: (max − z_label) + ln Σ e^(z − max). */
     private static double crossEntropy(int v, int label) {
         double max = Math.max(logit(0, v), Math.max(logit(1, v), logit(2, v)));
         double sum = 0;
         for (int c = 0; c < 3; c++) {
             sum += Math.exp(logit(c, v) - max);
         }
-        return max + Math.log(sum) - logit(label, v);
+        return (max - logit(label, v)) + Math.log(sum);
     }
 
     private static DiceLoss.Builder softmax() {
@@ -107,6 +107,56 @@ class DiceCrossEntropyTest {
                             Tensor.of(new float[2 * REPEAT], 1, 1, 2 * REPEAT));
             assertEquals(50, sigmoid.crossEntropy(), 1e-9);
         }
+    }
+
+    private static final float HUGE = 1e20f;
+    private static final float HUGE_NEXT = Math.nextUp(HUGE);
+
+    /**
+     * Three classes' logits of one voxel: huge and equal, or huge with ties at the maximum and the others at least one
+     * float step (8.8e12 at 1e20) below it, so that every e^(z − max) is 1 or 0 in double.
+     */
+    private static final float[][] HUGE_VOXELS = {
+        {HUGE, HUGE, HUGE}, {-HUGE, -HUGE, -HUGE}, {1e30f, 1e30f, 1e30f}, {-1e30f, -1e30f, -1e30f},
+        {HUGE_NEXT, HUGE_NEXT, HUGE}, {HUGE, HUGE_NEXT, -1e30f}, {1e30f, -1e30f, 1e30f}};
+
+    @Test
+    void hugeLogitsGiveTheirDistanceToTheMaximumPlusLnOfTheTiesOnEveryPath() {
+        // One voxel (the scalar path alone) and 4099 (the vector body and a tail of 3 for 4, 8 or 16 lanes).
+        for (float[] voxel : HUGE_VOXELS) {
+            double max = Math.max(voxel[0], Math.max(voxel[1], voxel[2]));
+            int ties = (voxel[0] == max ? 1 : 0) + (voxel[1] == max ? 1 : 0) + (voxel[2] == max ? 1 : 0);
+            for (int label = 0; label < 3; label++) {
+                // −ln p_y = (max − z_y) + ln Σ e^(z − max), and the sum is the number of classes at the maximum.
+                double expected = (max - voxel[label]) + Math.log(ties);
+                for (int voxels : new int[] {1, 4099}) {
+                    for (boolean dense : new boolean[] {false, true}) {
+                        for (boolean reference : new boolean[] {false, true}) {
+                            double actual = repeatedVoxelCrossEntropy(voxel, label, voxels, dense, reference);
+                            assertEquals(expected, actual, 1e-6 + 1e-6 * expected, Arrays.toString(voxel) + " label "
+                                    + label + ", " + voxels + " voxels" + (dense ? ", dense" : ", labels")
+                                    + (reference ? ", reference" : ", default kernels"));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** The softmax cross-entropy of {@code voxels} copies of one voxel's logits and label (or its one-hot target). */
+    private static double repeatedVoxelCrossEntropy(float[] voxel, int label, int voxels, boolean dense,
+            boolean reference) {
+        float[] logits = new float[3 * voxels];
+        float[] oneHot = new float[3 * voxels];
+        for (int c = 0; c < 3; c++) {
+            Arrays.fill(logits, c * voxels, (c + 1) * voxels, voxel[c]);
+        }
+        Arrays.fill(oneHot, label * voxels, (label + 1) * voxels, 1f);
+        long[] labels = new long[voxels];
+        Arrays.fill(labels, label);
+        Tensor target = dense ? Tensor.of(oneHot, 1, 3, voxels) : Tensor.of(labels, 1, voxels);
+        return DiceLoss.builder().activation(Activation.SOFTMAX).lambdaCrossEntropy(1).referenceKernels(reference)
+                .build().forward(Tensor.of(logits, 1, 3, voxels), target).crossEntropy();
     }
 
     @Test

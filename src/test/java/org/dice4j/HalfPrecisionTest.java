@@ -37,9 +37,12 @@ class HalfPrecisionTest {
 
     @Test
     void halfPrecisionLogitsGiveTheBitsOfTheirFloat32Values() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((problem, seed) -> {
+        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((generated, seed) -> {
             SplittableRandom random = new SplittableRandom(seed);
             DType type = random.nextBoolean() ? DType.FLOAT16 : DType.BFLOAT16;
+            // float16 ends at 65504: huge logits would be ±∞ (NonFiniteLogitsTest's cases); bfloat16 holds them.
+            Problems.Problem problem = type == DType.FLOAT16 ? generated.withScale(Problems.LogitScale.MODERATE)
+                    : generated;
             Instance instance = problem.instance();
             long[] shape = problem.shape();
             int elements = (int) instance.logits().elementCount();

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.management.ManagementFactory;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -160,11 +162,71 @@ class InputValidationTest {
         }
     }
 
+    /**
+     * The message of the IllegalArgumentException {@code call} throws, checked to come at once and without
+     * allocating anything that grows with the refused problem (under 1 MB on this thread, within 2 s).
+     */
+    private static String refusedAtOnce(Executable call) {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long bytesBefore = threads.getCurrentThreadAllocatedBytes();
+        long start = System.nanoTime();
+        String message = message(call);
+        long bytes = threads.getCurrentThreadAllocatedBytes() - bytesBefore;
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        assertTrue(bytes < 1 << 20 && millis < 2000, "refused after allocating " + bytes + " bytes in " + millis
+                + " ms: " + message);
+        return message;
+    }
+
     @Test
     void tooManyTermsAreRefusedEvenWhenAnEmptyAxisMakesTheTensorEmpty() {
-        Tensor empty = Tensor.of(MemorySegment.NULL, DType.FLOAT32, 1L << 40, 1L << 40, 0);
-        String message = message(() -> DiceLoss.builder().build().forward(empty, empty));
-        assertTrue(message.startsWith("logits: N × C terms for shape [1099511627776, 1099511627776, 0] exceed"),
-                message);
+        // (2^40, 2^40, 0): N × C overflows a long. (1, 10^8, 0), a header-only logits file: ran 18 s, allocated 6 GB
+        // of statistics and failed with OutOfMemoryError before the limit was 65536.
+        long[][] shapes = {{1L << 40, 1L << 40, 0}, {1, 100_000_000, 0}, {257, 256, 0}, {65537, 1, 0}};
+        for (long[] shape : shapes) {
+            Tensor empty = Tensor.of(MemorySegment.NULL, DType.FLOAT32, shape);
+            String expected = "logits: N × C terms for shape " + Arrays.toString(shape)
+                    + " exceed the 65536 supported";
+            DiceLoss loss = DiceLoss.builder().build();
+            assertEquals(expected, refusedAtOnce(() -> loss.forward(empty, empty)));
+            assertEquals(expected, refusedAtOnce(() -> loss.lossValue(empty, empty)));
+            assertEquals(expected, refusedAtOnce(() -> loss.forwardBackward(empty, empty, empty)));
+            assertEquals(expected, refusedAtOnce(() -> loss.statistics(empty, empty)));
+        }
+        // At the limit: accepted.
+        Tensor largest = Tensor.of(new float[0], 16, 4096, 0);
+        assertEquals(0.0, DiceLoss.builder().build().forward(largest, Tensor.ofUint8(new byte[0], 16, 0)).loss());
+    }
+
+    @Test
+    void tooManyClassesAreRefused() {
+        // The vector kernels' workspace holds about 6.5 KB a class on each thread.
+        Tensor logits = Tensor.of(new float[4097], 1, 4097, 1);
+        assertEquals("logits: C = 4097 classes for shape [1, 4097, 1] exceed the 4096 supported",
+                refusedAtOnce(() -> DiceLoss.builder().build().forward(logits, Tensor.ofUint8(new byte[1], 1, 1))));
+    }
+
+    @Test
+    void theMetricRefusesTooManyTermsEvenWhenAnEmptyAxisMakesTheTensorEmpty() {
+        DiceMetric metric = DiceMetric.builder().build();
+        Tensor scores = Tensor.of(MemorySegment.NULL, DType.FLOAT32, 1, 100_000_000, 0);
+        assertEquals("prediction: N × C terms for shape [1, 100000000, 0] (N = 1, C = 100000000) exceed the 262144"
+                + " supported", refusedAtOnce(() -> metric.compute(scores, Tensor.ofUint8(new byte[0], 1, 0))));
+        // A label-map prediction takes C from numClasses.
+        Tensor labels = Tensor.ofUint8(new byte[0], 2, 0);
+        assertEquals("prediction: N × C terms for shape [2, 0] (N = 2, C = 131073) exceed the 262144 supported",
+                refusedAtOnce(() -> DiceMetric.builder().numClasses(131_073).build().compute(labels, labels)));
+        Tensor largest = Tensor.of(new float[0], 64, 4096, 0);
+        assertEquals(64, metric.compute(largest, Tensor.ofUint8(new byte[0], 64, 0)).dice().length);
+    }
+
+    @Test
+    void anAccumulatorBeyondTheLossLimitsIsRefused() {
+        DiceLoss loss = DiceLoss.builder().build();
+        assertEquals("accumulator: expected 1 ≤ images, 1 ≤ classes ≤ 4096 and at most 65536 terms (the loss's"
+                + " limits), got 1 × 100000000", refusedAtOnce(() -> loss.accumulator(1, 100_000_000)));
+        assertEquals("accumulator: expected 1 ≤ images, 1 ≤ classes ≤ 4096 and at most 65536 terms (the loss's"
+                + " limits), got 2 × 4097", refusedAtOnce(() -> loss.accumulator(2, 4097)));
+        assertEquals(16, loss.accumulator(16, 4096).statistics().images(), "at the limits: accepted");
     }
 }

@@ -14,8 +14,9 @@ import org.quicktheories.generators.Generate;
 
 /**
  * Random segmentation problems for property tests: shapes that straddle vector lane counts and accumulation
- * blocks, every target kind, ignore masks covering nothing, some or all voxels, extreme logits (±80) and empty
- * classes. The structure is generated (and shrunk) by QuickTheories; the data comes from a seed.
+ * blocks, every target kind, ignore masks covering nothing, some or all voxels, extreme logits (±80), huge logits
+ * (1e20, ±1e30: equal across a voxel's classes, or distinct) and empty classes. The structure is generated (and
+ * shrunk) by QuickTheories; the data comes from a seed.
  */
 public final class Problems {
     private Problems() {}
@@ -39,9 +40,27 @@ public final class Problems {
     /** Fraction of voxels carrying the ignore index (label targets only). */
     public enum IgnoreMode { NONE, SOME, ALL }
 
+    /**
+     * The logits' magnitudes (identity activation: always moderate probabilities). With a huge scale about half the
+     * voxels get huge logits, the others moderate ones: all classes of a voxel equal (1e20, ±1e30), or distinct
+     * (1e20 plus a few float steps, ties included; ±1e30 of random signs), where a log-sum-exp written as
+     * max + ln Σ − z loses ln Σ.
+     */
+    public enum LogitScale { MODERATE, HUGE_EQUAL, HUGE_DISTINCT }
+
     /** A problem's structure; {@link #instance()} makes its data. */
     public record Problem(long[] shape, Activation activation, TargetKind kind, IgnoreMode ignore, boolean offHeap,
-            long seed) {
+            long seed, LogitScale scale) {
+
+        /** A problem with moderate logits. */
+        public Problem(long[] shape, Activation activation, TargetKind kind, IgnoreMode ignore, boolean offHeap,
+                long seed) {
+            this(shape, activation, kind, ignore, offHeap, seed, LogitScale.MODERATE);
+        }
+
+        public Problem withScale(LogitScale newScale) {
+            return new Problem(shape, activation, kind, ignore, offHeap, seed, newScale);
+        }
 
         public long classes() {
             return shape[1];
@@ -62,7 +81,8 @@ public final class Problems {
         @Override
         public String toString() {
             return "Problem[shape=" + Arrays.toString(shape) + ", " + activation + ", " + kind + ", ignore=" + ignore
-                    + (offHeap ? ", off-heap" : ", heap") + ", seed=" + seed + "]";
+                    + (offHeap ? ", off-heap" : ", heap") + ", seed=" + seed
+                    + (scale == LogitScale.MODERATE ? "" : ", " + scale) + "]";
         }
     }
 
@@ -79,6 +99,10 @@ public final class Problems {
                 Pair.of(2, Generate.constant(IgnoreMode.NONE)),
                 Pair.of(3, Generate.constant(IgnoreMode.SOME)),
                 Pair.of(1, Generate.constant(IgnoreMode.ALL)));
+        Gen<LogitScale> scales = Generate.frequency(
+                Pair.of(3, Generate.constant(LogitScale.MODERATE)),
+                Pair.of(1, Generate.constant(LogitScale.HUGE_EQUAL)),
+                Pair.of(1, Generate.constant(LogitScale.HUGE_DISTINCT)));
         Gen<long[]> shapes = shapes();
         return shapes.zip(activations, kinds, ignores, longs().all(), (shape, activation, kind, ignore, seed) -> {
             long[] fixed = shape.clone();
@@ -87,7 +111,7 @@ public final class Problems {
             }
             IgnoreMode mode = kind.labels() ? ignore : IgnoreMode.NONE;
             return new Problem(fixed, activation, kind, mode, (seed & 1) == 0, seed);
-        }).describedAs(Problem::toString);
+        }).zip(scales, Problem::withScale).describedAs(Problem::toString);
     }
 
     /** (N, C, spatial…) with 1–3 spatial axes, N 1–3, C 1–16, at most ~60k elements. */
@@ -132,6 +156,9 @@ public final class Problems {
         float[] logits = new float[images * classes * voxels];
         for (int i = 0; i < logits.length; i++) {
             logits[i] = problem.activation() == Activation.NONE ? probability(random) : logit(random);
+        }
+        if (problem.activation() != Activation.NONE && problem.scale() != LogitScale.MODERATE) {
+            makeHalfTheVoxelsHuge(logits, images, classes, voxels, problem.scale(), random);
         }
         // Labels drawn from a random subset of classes, so that some classes are empty.
         int limit = classes == 1 ? 2 : classes;
@@ -206,6 +233,30 @@ public final class Problems {
             return (float) random.nextDouble(-80, 80);
         }
         return (float) (random.nextGaussian() * 4);
+    }
+
+    /** Gives about half the voxels of each image huge logits of the scale's kind, in every class. */
+    private static void makeHalfTheVoxelsHuge(float[] logits, int images, int classes, int voxels, LogitScale scale,
+            SplittableRandom random) {
+        float[] bases = {1e20f, -1e20f, 1e30f, -1e30f};
+        for (int n = 0; n < images; n++) {
+            for (int v = 0; v < voxels; v++) {
+                if (random.nextBoolean()) {
+                    continue;
+                }
+                float base = bases[random.nextInt(bases.length)];
+                boolean signs = scale == LogitScale.HUGE_DISTINCT && random.nextBoolean();
+                for (int c = 0; c < classes; c++) {
+                    float value = base;
+                    if (scale == LogitScale.HUGE_DISTINCT) {
+                        // ±1e30 of random signs, or the base plus 0–2 float steps (8.8e12 at 1e20).
+                        value = signs ? (random.nextBoolean() ? 1e30f : -1e30f)
+                                : base + random.nextInt(3) * Math.ulp(base);
+                    }
+                    logits[(n * classes + c) * voxels + v] = value;
+                }
+            }
+        }
     }
 
     static float probability(SplittableRandom random) {

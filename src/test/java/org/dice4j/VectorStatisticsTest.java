@@ -110,7 +110,8 @@ class VectorStatisticsTest {
      * The cross-entropy sums are sums of non-negative terms ((max − z) + ln Σ e^(z − max); max(z, 0) − z·g plus
      * ln(1 + e^−|z|)), each within a few ulp of itself, except that Σ e^(z − max) is rounded once more before its log:
      * an absolute error of up to ~C float epsilons per voxel (a confident voxel's tiny loss is lost in it, as in any
-     * float32 framework). So besides the relative tolerance each voxel may be off by 2^-21·(C + 1).
+     * float32 framework). So besides the relative tolerance each voxel may be off by 2^-21·(C + 1). Huge logits
+     * (Problems.LogitScale) need no more: max − z of two floats is exact or rounded once, and Σ is as for any logits.
      */
     static void assertClose(StatisticsPass pass, double[] expected, double[] actual, String context) {
         double crossEntropySlack = pass.crossEntropy() ? Math.scalb(1.0, -21) * (pass.classes() + 1) * pass.voxels() : 0;
@@ -142,7 +143,8 @@ class VectorStatisticsTest {
     /** Problems with the given activation and a label-map or a dense target. */
     static Gen<Problem> problemsWith(Activation activation, boolean labels) {
         return Problems.problems().map(p -> withTargetFamily(new Problem(softmaxReady(p.shape(), activation),
-                activation, p.kind(), p.ignore(), p.offHeap(), p.seed()), labels)).describedAs(Problem::toString);
+                activation, p.kind(), p.ignore(), p.offHeap(), p.seed(), p.scale()), labels))
+                .describedAs(Problem::toString);
     }
 
     private static Problem withTargetFamily(Problem p, boolean labels) {
@@ -156,7 +158,7 @@ class VectorStatisticsTest {
         // Ignore modes only exist for label maps; a problem turned into one takes a mode from its seed.
         Problems.IgnoreMode ignore = labels ? Problems.IgnoreMode.values()[(int) Math.floorMod(p.seed() >> 3, 3L)]
                 : Problems.IgnoreMode.NONE;
-        return new Problem(p.shape(), p.activation(), kind, ignore, p.offHeap(), p.seed());
+        return new Problem(p.shape(), p.activation(), kind, ignore, p.offHeap(), p.seed(), p.scale());
     }
 
     private static long[] softmaxReady(long[] shape, Activation activation) {

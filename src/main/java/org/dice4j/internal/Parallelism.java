@@ -50,7 +50,10 @@ public record Parallelism(int threads, Executor executor) {
      * after its own tasks): once interrupted, no task starts any more (on any thread) and the call throws
      * {@link CancellationException}, the status left set. An executor that rejects a worker stops the pass the same
      * way, with a {@link RejectedExecutionException}. Either way some tasks may have run: callers that write output
-     * clean up (see DiceLoss). A worker the executor accepts but never starts (a saturated pool that discards it, or
+     * clean up (see DiceLoss). A failing task stops the pass too: every task numbered below it was taken before it and
+     * runs, so the failure rethrown is the same; after a failure of its own the calling thread does not look at its
+     * interrupt status again, which HotSpot may have set with that failure (an arena closed during the access: see
+     * ArenaClosedDuringCall). A worker the executor accepts but never starts (a saturated pool that discards it, or
      * the calling thread's own single-thread executor) is not waited for: the calling thread does the tasks left,
      * and returns only when every worker that did start has finished.
      */
@@ -94,22 +97,23 @@ public record Parallelism(int threads, Executor executor) {
             stop.set(true);
         }
         boolean interrupted = false;
+        boolean failedHere = false;
         Throwable callerFailure = null;
         try {
-            for (int i = rejected != null ? count : next.getAndIncrement(); i < count; i = next.getAndIncrement()) {
+            while (rejected == null && !stop.get()) {
                 if (Thread.currentThread().isInterrupted()) {
                     interrupted = true;
                     stop.set(true);
                     break;
                 }
-                try {
-                    task.accept(i);
-                } catch (RuntimeException e) {
-                    failures[i] = e;
+                int i = next.getAndIncrement();
+                if (i >= count) {
+                    break;
                 }
+                failedHere = !runTask(task, i, stop, failures);
             }
             // The helpers may have taken every task before this thread took one: look once more.
-            if (!interrupted && rejected == null && Thread.currentThread().isInterrupted()) {
+            if (!interrupted && !failedHere && rejected == null && Thread.currentThread().isInterrupted()) {
                 interrupted = true;
                 stop.set(true);
             }
@@ -141,15 +145,26 @@ public record Parallelism(int threads, Executor executor) {
         }
     }
 
-    /** A helper's loop: tasks until none is left or the pass stops; a task's exception is kept for its index. */
+    /** A helper's loop: tasks until none is left or the pass stops (looked at before a task is taken). */
     private static void runTasks(IntConsumer task, int count, AtomicInteger next, AtomicBoolean stop,
             Throwable[] failures) {
-        for (int i = next.getAndIncrement(); i < count && !stop.get(); i = next.getAndIncrement()) {
-            try {
-                task.accept(i);
-            } catch (RuntimeException e) {
-                failures[i] = e;
+        while (!stop.get()) {
+            int i = next.getAndIncrement();
+            if (i >= count || !runTask(task, i, stop, failures)) {
+                return;
             }
+        }
+    }
+
+    /** Runs task i; false if it failed, its exception kept for its index and the pass stopped. */
+    private static boolean runTask(IntConsumer task, int i, AtomicBoolean stop, Throwable[] failures) {
+        try {
+            task.accept(i);
+            return true;
+        } catch (RuntimeException e) {
+            failures[i] = e;
+            stop.set(true);
+            return false;
         }
     }
 

@@ -98,8 +98,9 @@ public final class ScalarKernels implements Kernels {
             for (int c = 0; c < classes; c++) {
                 expSum += Math.exp(pass.logit(pass.element(n, c, v)) - max);
             }
-            // −ln p_c = log-sum-exp − z_c, never the log of a rounded probability.
-            double logSumExp = max + Math.log(expSum);
+            // −ln p_c = (max − z_c) + ln Σ e^(z − max): two non-negative terms, never the log of a rounded probability
+            // (max + ln Σ − z_c lost ln Σ to rounding when max is large: 0 instead of ln C for C equal logits of 1e20).
+            double logExpSum = Math.log(expSum);
             for (int c = 0; c < classes; c++) {
                 long index = pass.element(n, c, v);
                 double z = pass.logit(index);
@@ -111,7 +112,8 @@ public final class ScalarKernels implements Kernels {
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
                 if (pass.crossEntropy() && (pass.denseTarget() || g != 0)) {
                     // Against labels only the voxel's own class adds (the vector kernels pick its logit alone).
-                    out[(int) (n * classes * StatisticsPass.STATS) + StatisticsPass.CROSS_ENTROPY] += g * (logSumExp - z);
+                    double minusLogP = (max - z) + logExpSum;
+                    out[(int) (n * classes * StatisticsPass.STATS) + StatisticsPass.CROSS_ENTROPY] += g * minusLogP;
                 }
             }
             if (pass.crossEntropy()) {
