@@ -1,9 +1,15 @@
 package org.dice4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.dice4j.DType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every failure of the command line is one line on stderr and an exit code: 2 for bad input or usage, 1 for an
@@ -31,6 +37,19 @@ class FailureReportTest {
         assertEquals(2, overflowing.exitCode());
         assertEquals("dice4j: --shape: [4294967296, 4294967296, 2] has more elements than memory can hold (their byte"
                 + " count overflows a 64-bit integer)\n", overflowing.err());
+    }
+
+    @Test
+    void aHeaderOnlyFileWithAHundredMillionClassesIsRefusedAtOnce(@TempDir Path folder) {
+        // Shape (1, 10^8, 0): no data, but 10^8 (image, class) terms (it ran 18 s and 6 GB into an OutOfMemoryError).
+        Path logits = CliRun.write(folder.resolve("empty.npy"), DType.FLOAT32, new long[] {1, 100_000_000, 0},
+                MemorySegment.NULL);
+        Path labels = CliRun.write(folder.resolve("labels.npy"), DType.UINT8, new long[] {1, 0}, MemorySegment.NULL);
+        CliRun run = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> CliRun.of("loss", "--logits", logits.toString(), "--target", labels.toString()));
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("dice4j: " + logits + ": "), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
     }
 
     @Test
