@@ -4,7 +4,7 @@ MONAI's tests give only the loss; its gradient is what autograd returns, the der
 (monai/losses/dice.py, tag 1.5.0): f = 1 - (2*I + smooth_nr) / (sum(g) + sum(p) + smooth_dr) per (image, channel),
 summed over the spatial axes, then the mean over images and channels. This script ports that formula to mpmath
 (60 digits) and differentiates it numerically (central differences with h = 1e-25, error ~1e-40), independently of
-dice4j's analytic gradient. Inputs are the fixtures of ../../../../../shared/conformance/upstream-vectors.json.
+dice4j's analytic gradient. Inputs are the fixtures of upstream-vectors.json beside this script.
 
 Run: python3 monai_gradients.py > monai-gradients.json
 """

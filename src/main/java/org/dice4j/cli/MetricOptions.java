@@ -5,7 +5,7 @@ import org.dice4j.DiceMetric;
 import org.dice4j.MetricReduction;
 import picocli.CommandLine.Option;
 
-/** The options of the hard metric, shared by {@code metric} and {@code eval} (cli.md). */
+/** The options of the hard metric, shared by {@code metric} and {@code eval}. */
 final class MetricOptions {
     @Option(names = "--threshold", defaultValue = "0.5",
             description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1.")
