@@ -28,7 +28,8 @@ final class BenchCommand implements Callable<Integer> {
     long[] shape;
 
     @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
-            description = "Default: softmax when C > 1, else sigmoid.")
+            description = "Activation of the logits: sigmoid (each channel), softmax (over the channels) or none"
+                    + " (probabilities given). Default: softmax when C > 1, else sigmoid.")
     String activation;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
@@ -39,7 +40,7 @@ final class BenchCommand implements Callable<Integer> {
             description = "Threads of the fused kernels (the reference runs on one). Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    @Option(names = "--json", description = "Machine-readable output.")
+    @Option(names = "--json", description = "Machine-readable output. Default: a table.")
     boolean json;
 
     @picocli.CommandLine.Spec

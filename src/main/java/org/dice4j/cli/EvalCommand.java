@@ -58,7 +58,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "results.csv",
             description = "CSV (RFC 4180, CRLF), one row per (file, image, class); a file name starting with =, +, -,"
-                    + " @, tab or CR gets a leading ' so that spreadsheets do not run it.")
+                    + " @, tab or CR gets a leading ' so that spreadsheets do not run it. Default: no CSV.")
     Path csvPath;
 
     @Override

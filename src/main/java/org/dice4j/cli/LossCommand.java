@@ -44,68 +44,83 @@ final class LossCommand implements Callable<Integer> {
     Path targetPath;
 
     @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
-            description = "Default: softmax when C > 1, else sigmoid.")
+            description = "Activation of the logits: sigmoid (each channel), softmax (over the channels) or none"
+                    + " (probabilities given). Default: softmax when C > 1, else sigmoid.")
     String activation;
 
     @Option(names = "--target-kind", paramLabel = "auto|dense|labels", defaultValue = "auto",
-            description = "auto: labels when the target file is integer-typed. Default: ${DEFAULT-VALUE}.")
+            description = "auto: a label map when the target file is integer-typed, else dense. Default:"
+                    + " ${DEFAULT-VALUE}.")
     String targetKind;
 
-    @Option(names = "--channels-last", description = "Logits (and a dense target, and --grad) are (N, spatial…, C).")
+    @Option(names = "--channels-last", description = "Logits (and a dense target, and --grad) are (N, spatial…, C). Default: off"
+            + " (N, C, spatial…).")
     boolean channelsLast;
 
-    @Option(names = "--variant", paramLabel = "dice|jaccard|tversky", defaultValue = "dice")
+    @Option(names = "--variant", paramLabel = "dice|jaccard|tversky", defaultValue = "dice",
+            description = "Score: Dice 2I/(P+G), Jaccard I/(P+G−I), or Tversky I/(I+α·FP+β·FN). Default:"
+                    + " ${DEFAULT-VALUE}.")
     String variant;
 
-    @Option(names = "--alpha", defaultValue = "0.5", description = "Tversky weight of false positives.")
+    @Option(names = "--alpha", paramLabel = "X", defaultValue = "0.5", description = "Tversky weight α of false positives (with --variant tversky). Default: ${DEFAULT-VALUE}.")
     double alpha;
 
-    @Option(names = "--beta", defaultValue = "0.5", description = "Tversky weight of false negatives.")
+    @Option(names = "--beta", paramLabel = "X", defaultValue = "0.5", description = "Tversky weight β of false negatives (with --variant tversky). Default: ${DEFAULT-VALUE}.")
     double beta;
 
-    @Option(names = "--focal-gamma", defaultValue = "1", description = "Term (1 − S)^G.")
+    @Option(names = "--focal-gamma", paramLabel = "X", defaultValue = "1", description = "Focal exponent γ: each term is (1 − S)^γ. Default: ${DEFAULT-VALUE} (plain 1 − S).")
     double focalGamma;
 
-    @Option(names = "--log-loss", description = "Term −ln S.")
+    @Option(names = "--log-loss", description = "Each term is −ln S instead of 1 − S. Default: off.")
     boolean logLoss;
 
-    @Option(names = "--squared", description = "Σp², Σg² in the denominator.")
+    @Option(names = "--squared", description = "Σp² and Σg² in the denominator instead of Σp and Σg. Default: off.")
     boolean squared;
 
-    @Option(names = "--soft-label", description = "Soft-label formulation.")
+    @Option(names = "--soft-label", description = "Soft-label formulation (its minimum is at p = g also for soft targets). Default: off.")
     boolean softLabel;
 
-    @Option(names = "--smooth", description = "Sets both smoothing terms.")
+    @Option(names = "--smooth", paramLabel = "X", description = "Sets both --smooth-nr and --smooth-dr to this value. Default: unset.")
     Double smooth;
 
-    @Option(names = "--smooth-nr", defaultValue = "1e-5")
+    @Option(names = "--smooth-nr", paramLabel = "X", defaultValue = "1e-5",
+            description = "Smoothing added to the score's numerator. Default: ${DEFAULT-VALUE}.")
     double smoothNumerator;
 
-    @Option(names = "--smooth-dr", defaultValue = "1e-5")
+    @Option(names = "--smooth-dr", paramLabel = "X", defaultValue = "1e-5",
+            description = "Smoothing added to the score's denominator. Default: ${DEFAULT-VALUE}.")
     double smoothDenominator;
 
-    @Option(names = "--denominator-floor", defaultValue = "0")
+    @Option(names = "--denominator-floor", paramLabel = "X", defaultValue = "0",
+            description = "Lower bound of every score's denominator (0: off). Default: ${DEFAULT-VALUE}.")
     double denominatorFloor;
 
-    @Option(names = "--batch", description = "Statistics summed over the batch.")
+    @Option(names = "--batch", description = "Statistics summed over the batch: one term per class instead of per (image, class)."
+            + " Default: off.")
     boolean batch;
 
-    @Option(names = "--exclude-background", description = "Drop class 0 from the terms.")
+    @Option(names = "--exclude-background", description = "Drop class 0 from the terms. Default: off (class 0 included).")
     boolean excludeBackground;
 
-    @Option(names = "--weights", split = ",", paramLabel = "w0,w1,…", description = "Class weights, length C.")
+    @Option(names = "--weights", split = ",", paramLabel = "w0,w1,…", description = "Class weights w_c, C values. Default: all 1.")
     double[] weights;
 
-    @Option(names = "--weight-normalization", paramLabel = "count|weight-sum", defaultValue = "count")
+    @Option(names = "--weight-normalization", paramLabel = "count|weight-sum", defaultValue = "count",
+            description = "Mean of weighted terms: Σ w·ℓ over the number of terms (count) or over Σ w (weight-sum)."
+                    + " Default: ${DEFAULT-VALUE}.")
     String weightNormalization;
 
-    @Option(names = "--empty", paramLabel = "include|zero|exclude", defaultValue = "include")
+    @Option(names = "--empty", paramLabel = "include|zero|exclude", defaultValue = "include",
+            description = "A term whose target is empty: computed as usual (include), loss 0 but counted (zero), or"
+                    + " left out of the reduction (exclude). Default: ${DEFAULT-VALUE}.")
     String empty;
 
-    @Option(names = "--ignore-index", paramLabel = "K", description = "Label value whose voxels are masked out.")
+    @Option(names = "--ignore-index", paramLabel = "K", description = "Label value whose voxels are masked out of every term. Default: none.")
     Long ignoreIndex;
 
-    @Option(names = "--reduction", paramLabel = "mean|sum|none", defaultValue = "mean")
+    @Option(names = "--reduction", paramLabel = "mean|sum|none", defaultValue = "mean",
+            description = "How the terms make the loss: their mean, their sum, or every term (none; --grad then"
+                    + " differentiates their sum). Default: ${DEFAULT-VALUE}.")
     String reduction;
 
     @Option(names = "--threads", paramLabel = "K", description = "Worker threads (results do not depend on it)."
@@ -113,7 +128,8 @@ final class LossCommand implements Callable<Integer> {
     Integer threads;
 
     @Option(names = "--generalized", paramLabel = "square|simple|uniform",
-            description = "Generalized Dice with these class weights instead of per-class terms.")
+            description = "Generalized Dice, one term per image, with class weights 1/G² (square), 1/G (simple) or 1"
+                    + " (uniform). Default: off (per-class terms).")
     String generalized;
 
     @Option(names = "--ce-weight", paramLabel = "X", defaultValue = "0",
@@ -124,10 +140,10 @@ final class LossCommand implements Callable<Integer> {
             description = "λ_dice: weight of the Dice part. Default: ${DEFAULT-VALUE}.")
     double diceWeight;
 
-    @Option(names = "--grad", paramLabel = "OUT.npy", description = "Write ∂L/∂logits (float32, the logits' shape).")
+    @Option(names = "--grad", paramLabel = "OUT.npy", description = "Write ∂L/∂logits (float32, the logits' shape) to this file. Default: no gradient.")
     Path gradientPath;
 
-    @Option(names = "--json", description = "Machine-readable output on stdout.")
+    @Option(names = "--json", description = "Machine-readable output on stdout. Default: a table.")
     boolean json;
 
     @Override

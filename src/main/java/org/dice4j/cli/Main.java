@@ -13,7 +13,7 @@ public final class Main implements Runnable {
     /** Exit code for an internal failure. */
     static final int INTERNAL_FAILURE = 1;
 
-    @CommandLine.Option(names = "--debug", description = "Print stack traces of failures.", scope = CommandLine.ScopeType.INHERIT)
+    @CommandLine.Option(names = "--debug", description = "Print stack traces of failures. Default: off.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
 
     @CommandLine.Spec

@@ -33,7 +33,7 @@ final class MetricCommand implements Callable<Integer> {
     @Mixin
     MetricOptions options;
 
-    @Option(names = "--json", description = "Machine-readable output on stdout.")
+    @Option(names = "--json", description = "Machine-readable output on stdout. Default: a table.")
     boolean json;
 
     @Override

@@ -7,8 +7,9 @@ import picocli.CommandLine.Option;
 
 /** The options of the hard metric, shared by {@code metric} and {@code eval}. */
 final class MetricOptions {
-    @Option(names = "--threshold", defaultValue = "0.5",
-            description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1.")
+    @Option(names = "--threshold", paramLabel = "X", defaultValue = "0.5",
+            description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1."
+                    + " Default: ${DEFAULT-VALUE}.")
     double threshold;
 
     @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
@@ -16,20 +17,23 @@ final class MetricOptions {
                     + " C > 1, else sigmoid.")
     String activation;
 
-    @Option(names = "--exclude-background", description = "Drop class 0.")
+    @Option(names = "--exclude-background", description = "Drop class 0. Default: off.")
     boolean excludeBackground;
 
-    @Option(names = "--keep-empty", description = "Score empty targets (1 if nothing is predicted, else 0) instead of NaN.")
+    @Option(names = "--keep-empty", description = "Score empty targets (1 if nothing is predicted, else 0) instead of NaN. Default: off.")
     boolean keepEmpty;
 
-    @Option(names = "--ignore-index", paramLabel = "K", description = "Target label whose voxels count in no class.")
+    @Option(names = "--ignore-index", paramLabel = "K", description = "Target label whose voxels count in no class. Default: none.")
     Long ignoreIndex;
 
     @Option(names = "--num-classes", paramLabel = "C", defaultValue = "0",
-            description = "Class count, needed when prediction and target are both label maps.")
+            description = "Class count, needed when prediction and target are both label maps. Default: ${DEFAULT-VALUE}"
+                    + " (from the scores' C).")
     int numClasses;
 
-    @Option(names = "--reduction", paramLabel = "mean|mean-batch|none", defaultValue = "mean")
+    @Option(names = "--reduction", paramLabel = "mean|mean-batch|none", defaultValue = "mean",
+            description = "Mean over classes then images (mean), per class over images (mean-batch), or every"
+                    + " (image, class) value (none). Default: ${DEFAULT-VALUE}.")
     String reduction;
 
     DiceMetric build() {
