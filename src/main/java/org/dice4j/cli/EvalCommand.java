@@ -119,7 +119,10 @@ final class EvalCommand implements Callable<Integer> {
             throw new IllegalArgumentException(target + ": no prediction for this target");
         }
         try (Arena arena = Arena.ofConfined()) {
-            return metric.compute(NpyFile.read(prediction, arena).tensor(), NpyFile.read(target, arena).tensor());
+            NpyFile predictionFile = NpyFile.read(prediction, arena);
+            NpyFile targetFile = NpyFile.read(target, arena);
+            options.checkClasses(predictionFile, targetFile);
+            return metric.compute(predictionFile.tensor(), targetFile.tensor());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), prediction, target), e);
         }

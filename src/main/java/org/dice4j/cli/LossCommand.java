@@ -164,6 +164,7 @@ final class LossCommand implements Callable<Integer> {
                         + logitsFile.dtype().name().toLowerCase(Locale.ROOT));
             }
             checkTargetKind(targetFile);
+            checkWeights(logitsFile.shape());
             Layout layout = channelsLast ? Layout.CHANNELS_LAST : Layout.CHANNELS_FIRST;
             Tensor logits = logitsFile.tensor().withLayout(layout);
             Tensor target = targetFile.dtype() == DType.FLOAT32 ? targetFile.tensor().withLayout(layout)
@@ -219,7 +220,47 @@ final class LossCommand implements Callable<Integer> {
         return shape[channelsLast ? shape.length - 1 : 1];
     }
 
+    /** Values and combinations, checked under the flags' names before the library sees them. */
+    private void checkOptions() {
+        OptionChecks.notTogether(spec, "--smooth", "--smooth-nr", "--smooth-dr");
+        if (!variant.trim().equalsIgnoreCase("tversky")) {
+            for (String flag : new String[] {"--alpha", "--beta"}) {
+                if (OptionChecks.given(spec, flag)) {
+                    throw new IllegalArgumentException(flag + ": only used with --variant tversky, got --variant "
+                            + variant);
+                }
+            }
+        }
+        if (smooth != null) {
+            OptionChecks.nonNegative("--smooth", smooth);
+        }
+        OptionChecks.nonNegative("--smooth-nr", smoothNumerator);
+        OptionChecks.nonNegative("--smooth-dr", smoothDenominator);
+        OptionChecks.nonNegative("--denominator-floor", denominatorFloor);
+        OptionChecks.nonNegative("--alpha", alpha);
+        OptionChecks.nonNegative("--beta", beta);
+        OptionChecks.positive("--focal-gamma", focalGamma);
+        if (reduction.trim().equalsIgnoreCase("none") && (crossEntropyWeight != 0 || diceWeight != 1)) {
+            throw new IllegalArgumentException("--reduction: none gives the Dice terms alone; --dice-weight "
+                    + diceWeight + " and --ce-weight " + crossEntropyWeight + " need --reduction mean or sum"
+                    + " (expected --dice-weight 1 and --ce-weight 0 with none)");
+        }
+        for (double weight : weights == null ? new double[0] : weights) {
+            OptionChecks.nonNegative("--weights", weight);
+        }
+    }
+
+    /** --weights needs one value per class of the logits. */
+    private void checkWeights(long[] logitsShape) {
+        long classes = classes(logitsShape);
+        if (weights != null && weights.length != classes) {
+            throw new IllegalArgumentException("--weights: expected C = " + classes + " values (the classes of "
+                    + logitsPath + "), got " + weights.length);
+        }
+    }
+
     private DiceLoss buildLoss() {
+        checkOptions();
         DiceLoss.Builder builder = DiceLoss.builder();
         if (activation != null) {
             builder.activation(BenchCommand.parseActivation(activation));
@@ -252,19 +293,13 @@ final class LossCommand implements Callable<Integer> {
             builder.ignoreIndex(ignoreIndex);
         }
         builder.threads(threads != null ? positive("--threads", threads) : Runtime.getRuntime().availableProcessors());
-        builder.lambdaDice(nonNegative("--dice-weight", diceWeight));
-        builder.lambdaCrossEntropy(nonNegative("--ce-weight", crossEntropyWeight));
+        builder.lambdaDice(OptionChecks.nonNegative("--dice-weight", diceWeight));
+        builder.lambdaCrossEntropy(OptionChecks.nonNegative("--ce-weight", crossEntropyWeight));
         if (generalized != null) {
             builder.generalized(org.dice4j.GeneralizedWeight.valueOf(
                     choice("--generalized", generalized, "square", "simple", "uniform").toUpperCase(Locale.ROOT)));
         }
-        try {
-            return builder.build();
-        } catch (IllegalArgumentException e) {
-            // The library names its builder methods; say the options instead.
-            throw new IllegalArgumentException(e.getMessage().replace("lambdaCrossEntropy", "--ce-weight")
-                    .replace("lambdaDice", "--dice-weight"), e);
-        }
+        return builder.build();
     }
 
     private void checkTargetKind(NpyFile target) {
@@ -288,13 +323,6 @@ final class LossCommand implements Callable<Integer> {
             return targetPath + ":" + message.substring("target:".length());
         }
         return message;
-    }
-
-    private static double nonNegative(String option, double value) {
-        if (!(value >= 0) || Double.isInfinite(value)) {
-            throw new IllegalArgumentException(option + ": expected a finite value ≥ 0, got " + value);
-        }
-        return value;
     }
 
     static int positive(String option, int value) {

@@ -45,6 +45,7 @@ final class MetricCommand implements Callable<Integer> {
             NpyFile target = NpyFile.read(targetPath, arena);
             MetricResult result;
             try {
+                options.checkClasses(prediction, target);
                 result = metric.compute(prediction.tensor(), target.tensor());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), predictionPath, targetPath), e);

@@ -36,7 +36,25 @@ final class MetricOptions {
                     + " (image, class) value (none). Default: ${DEFAULT-VALUE}.")
     String reduction;
 
+    /** The class count for a pair of files, checked under the flag's name (the library would say numClasses). */
+    void checkClasses(NpyFile prediction, NpyFile target) {
+        if (numClasses < 0) {
+            throw new IllegalArgumentException("--num-classes: expected a value ≥ 1, got " + numClasses);
+        }
+        boolean labelPrediction = prediction.dtype().isInteger();
+        if (labelPrediction && target.dtype().isInteger() && numClasses == 0) {
+            throw new IllegalArgumentException("--num-classes: required when the prediction " + prediction.path()
+                    + " and the target " + target.path() + " are both label maps");
+        }
+        long[] shape = prediction.shape();
+        if (!labelPrediction && numClasses != 0 && shape.length > 1 && shape[1] != numClasses) {
+            throw new IllegalArgumentException("--num-classes: " + numClasses + " differs from the C = " + shape[1]
+                    + " of the prediction " + prediction.path());
+        }
+    }
+
     DiceMetric build() {
+        OptionChecks.finite("--threshold", threshold);
         DiceMetric.Builder builder = DiceMetric.builder().threshold(threshold).includeBackground(!excludeBackground)
                 .ignoreEmpty(!keepEmpty).numClasses(numClasses);
         if (activation != null) {

@@ -144,7 +144,7 @@ class LossCommandTest {
         CliRun none = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ce-weight", "1", "--reduction", "none");
         assertEquals(2, none.exitCode());
-        assertTrue(none.err().strip().startsWith("dice4j: reduction: NONE returns the Dice terms alone; --dice-weight"),
+        assertTrue(none.err().strip().startsWith("dice4j: --reduction: none gives the Dice terms alone; --dice-weight"),
                 none.err());
         CliRun negative = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ce-weight", "-1");

@@ -1,0 +1,53 @@
+package org.dice4j.cli;
+
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * Checks of option values and combinations made where the flag is known, so that a message names the flag the user
+ * typed (the library's own checks name its builder methods).
+ */
+final class OptionChecks {
+    private OptionChecks() {}
+
+    /** A finite value ≥ 0. */
+    static double nonNegative(String flag, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(flag + ": expected a finite value ≥ 0, got " + value);
+        }
+        return value;
+    }
+
+    /** A finite value &gt; 0. */
+    static double positive(String flag, double value) {
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(flag + ": expected a finite value > 0, got " + value);
+        }
+        return value;
+    }
+
+    /** A finite value. */
+    static double finite(String flag, double value) {
+        if (!Double.isFinite(value)) {
+            throw new IllegalArgumentException(flag + ": expected a finite value, got " + value);
+        }
+        return value;
+    }
+
+    /** True when {@code flag} was given on the command line (not only its default). */
+    static boolean given(CommandSpec spec, String flag) {
+        return spec.commandLine().getParseResult().hasMatchedOption(flag);
+    }
+
+    /** Refuses {@code flag} together with any of {@code others}: one of them would be silently ignored. */
+    static void notTogether(CommandSpec spec, String flag, String... others) {
+        if (!given(spec, flag)) {
+            return;
+        }
+        for (String other : others) {
+            if (given(spec, other)) {
+                throw new IllegalArgumentException(flag + ": cannot be combined with " + other + " (" + flag
+                        + " sets what " + other + " sets)");
+            }
+        }
+    }
+}
