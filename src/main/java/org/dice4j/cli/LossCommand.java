@@ -223,6 +223,7 @@ final class LossCommand implements Callable<Integer> {
     /** Values and combinations, checked under the flags' names before the library sees them. */
     private void checkOptions() {
         OptionChecks.notTogether(spec, "--smooth", "--smooth-nr", "--smooth-dr");
+        OptionChecks.once(spec, "--weights");
         if (!variant.trim().equalsIgnoreCase("tversky")) {
             for (String flag : new String[] {"--alpha", "--beta"}) {
                 if (OptionChecks.given(spec, flag)) {

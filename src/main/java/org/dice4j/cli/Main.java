@@ -1,5 +1,6 @@
 package org.dice4j.cli;
 
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -42,7 +43,11 @@ public final class Main implements Runnable {
         // Usage errors are one line too, pointing at the help instead of printing it.
         commandLine.setParameterExceptionHandler((exception, arguments) -> {
             CommandLine failing = exception.getCommandLine();
-            failing.getErr().println("dice4j: " + exception.getMessage() + " (see "
+            // "-logits x.npy" is an unknown option first, not a missing --logits.
+            List<String> unmatched = failing.getParseResult() == null ? List.of() : failing.getParseResult().unmatched();
+            String message = unmatched.isEmpty() || exception instanceof CommandLine.UnmatchedArgumentException
+                    ? exception.getMessage() : "Unknown option: '" + unmatched.get(0) + "'";
+            failing.getErr().println("dice4j: " + oneLine(message) + " (see "
                     + failing.getCommandSpec().qualifiedName() + " --help)");
             return BAD_INPUT;
         });

@@ -38,6 +38,15 @@ final class OptionChecks {
         return spec.commandLine().getParseResult().hasMatchedOption(flag);
     }
 
+    /** Refuses a list flag given more than once (its values would be silently concatenated). */
+    static void once(CommandSpec spec, String flag) {
+        var option = spec.commandLine().getParseResult().matchedOption(flag);
+        if (option != null && option.originalStringValues().size() > 1) {
+            throw new IllegalArgumentException(flag + ": given " + option.originalStringValues().size()
+                    + " times; give its values once, separated by commas");
+        }
+    }
+
     /** Refuses {@code flag} together with any of {@code others}: one of them would be silently ignored. */
     static void notTogether(CommandSpec spec, String flag, String... others) {
         if (!given(spec, flag)) {

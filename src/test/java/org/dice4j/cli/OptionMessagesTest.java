@@ -58,6 +58,15 @@ class OptionMessagesTest {
     }
 
     @Test
+    void aRepeatedListFlagOrAOneDashOptionIsRefusedByName() {
+        assertEquals("dice4j: --weights: given 2 times; give its values once, separated by commas",
+                lossError("--weights", "1,1", "--weights", "1"));
+        CliRun oneDash = CliRun.of("loss", "-logits", logits.toString(), "--target", labels.toString());
+        assertEquals(2, oneDash.exitCode(), oneDash.err());
+        assertEquals("dice4j: Unknown option: '-logits' (see dice4j loss --help)\n", oneDash.err());
+    }
+
+    @Test
     void twoLabelMapsNeedTheClassCountByItsFlag() {
         CliRun run = CliRun.of("metric", "--pred", labels.toString(), "--target", labels.toString());
         assertEquals(2, run.exitCode(), run.err());
