@@ -164,6 +164,7 @@ final class LossCommand implements Callable<Integer> {
                         + logitsFile.dtype().name().toLowerCase(Locale.ROOT));
             }
             checkTargetKind(targetFile);
+            checkLayout(logitsFile.shape(), targetFile);
             checkWeights(logitsFile.shape());
             Layout layout = channelsLast ? Layout.CHANNELS_LAST : Layout.CHANNELS_FIRST;
             Tensor logits = logitsFile.tensor().withLayout(layout);
@@ -248,6 +249,24 @@ final class LossCommand implements Callable<Integer> {
         }
         for (double weight : weights == null ? new double[0] : weights) {
             OptionChecks.nonNegative("--weights", weight);
+        }
+    }
+
+    /** A label map that fits the logits only as (N, spatial…, C): suggest the flag instead of a shape mismatch. */
+    private void checkLayout(long[] logitsShape, NpyFile target) {
+        if (channelsLast || !target.dtype().isInteger() || logitsShape.length < 3) {
+            return;
+        }
+        long[] labels = target.shape();
+        long[] channelsFirst = new long[logitsShape.length - 1];
+        channelsFirst[0] = logitsShape[0];
+        System.arraycopy(logitsShape, 2, channelsFirst, 1, logitsShape.length - 2);
+        long[] lastAxisDropped = Arrays.copyOf(logitsShape, logitsShape.length - 1);
+        if (!Arrays.equals(labels, channelsFirst) && Arrays.equals(labels, lastAxisDropped)) {
+            throw new IllegalArgumentException("--channels-last: the label map " + targetPath + " of shape "
+                    + Arrays.toString(labels) + " fits the logits " + Arrays.toString(logitsShape) + " only as (N,"
+                    + " spatial…, C = " + logitsShape[logitsShape.length - 1] + "); add --channels-last if that is"
+                    + " their layout");
         }
     }
 

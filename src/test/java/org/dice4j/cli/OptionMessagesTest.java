@@ -67,6 +67,17 @@ class OptionMessagesTest {
     }
 
     @Test
+    void channelsLastLogitsWithoutTheFlagGetTheFlagSuggested() {
+        Path channelsLast = CliFixtures.logits(folder.resolve("channels-last.npy"), 2, 20, 3);
+        CliRun run = CliRun.of("loss", "--logits", channelsLast.toString(), "--target", labels.toString());
+        assertEquals(2, run.exitCode(), run.err());
+        assertEquals("dice4j: --channels-last: the label map " + labels + " of shape [2, 20] fits the logits [2, 20, 3]"
+                + " only as (N, spatial…, C = 3); add --channels-last if that is their layout\n", run.err());
+        assertEquals(0, CliRun.of("loss", "--logits", channelsLast.toString(), "--target", labels.toString(),
+                "--channels-last").exitCode());
+    }
+
+    @Test
     void twoLabelMapsNeedTheClassCountByItsFlag() {
         CliRun run = CliRun.of("metric", "--pred", labels.toString(), "--target", labels.toString());
         assertEquals(2, run.exitCode(), run.err());
