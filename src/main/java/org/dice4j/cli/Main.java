@@ -17,6 +17,13 @@ public final class Main implements Runnable {
     @CommandLine.Option(names = "--debug", description = "Print stack traces of failures. Default: off.", scope = CommandLine.ScopeType.INHERIT)
     boolean debug;
 
+    @CommandLine.Option(names = "--verbose", description = "Also say on stderr which kernels run. Default: off (stderr"
+            + " has only errors and warnings).", scope = CommandLine.ScopeType.INHERIT)
+    boolean verbose;
+
+    /** dice4j's loggers (held: java.util.logging keeps only weak references to loggers). */
+    private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("org.dice4j");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,6 +60,13 @@ public final class Main implements Runnable {
         });
         // "@file" arguments would be replaced by the file's contents (and an .npy file dumped into a message).
         commandLine.setExpandAtFiles(false);
+        commandLine.setExecutionStrategy(parseResult -> {
+            boolean verbose = parseResult.asCommandLineList().stream()
+                    .anyMatch(line -> line.getParseResult().hasMatchedOption("--verbose"));
+            // Before any kernel is chosen: the choice is logged at INFO, a fallback at WARNING.
+            LIBRARY_LOG.setLevel(verbose ? java.util.logging.Level.INFO : java.util.logging.Level.WARNING);
+            return new CommandLine.RunLast().execute(parseResult);
+        });
         commandLine.setExecutionExceptionHandler((exception, line, parseResult) -> report(exception, line.getErr(),
                 main.debug));
         try {
