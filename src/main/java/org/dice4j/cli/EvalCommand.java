@@ -63,6 +63,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        // Every (image, class) value, for the CSV; the summary reduces them itself.
         DiceMetric metric = options.build().toBuilder().reduction(MetricReduction.NONE).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

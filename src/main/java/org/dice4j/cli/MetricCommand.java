@@ -33,12 +33,17 @@ final class MetricCommand implements Callable<Integer> {
     @Mixin
     MetricOptions options;
 
+    @Option(names = "--reduction", paramLabel = "mean|mean-batch|none", defaultValue = "mean",
+            description = "Mean over classes then images (mean), per class over images (mean-batch), or every"
+                    + " (image, class) value (none). Default: ${DEFAULT-VALUE}.")
+    String reduction;
+
     @Option(names = "--json", description = "Machine-readable output on stdout. Default: a table.")
     boolean json;
 
     @Override
     public Integer call() {
-        DiceMetric metric = options.build();
+        DiceMetric metric = options.build().toBuilder().reduction(reduction()).build();
         PrintWriter out = spec.commandLine().getOut();
         try (Arena arena = Arena.ofShared()) {
             NpyFile prediction = NpyFile.read(predictionPath, arena);
@@ -58,6 +63,14 @@ final class MetricCommand implements Callable<Integer> {
             out.flush();
         }
         return 0;
+    }
+
+    private MetricReduction reduction() {
+        return switch (LossCommand.choice("--reduction", reduction, "mean", "mean-batch", "none")) {
+            case "mean" -> MetricReduction.MEAN;
+            case "mean-batch" -> MetricReduction.MEAN_BATCH;
+            default -> MetricReduction.NONE;
+        };
     }
 
     static String json(MetricResult result) {

@@ -2,7 +2,6 @@ package org.dice4j.cli;
 
 import java.nio.file.Path;
 import org.dice4j.DiceMetric;
-import org.dice4j.MetricReduction;
 import picocli.CommandLine.Option;
 
 /** The options of the hard metric, shared by {@code metric} and {@code eval}. */
@@ -31,10 +30,6 @@ final class MetricOptions {
                     + " (from the scores' C).")
     int numClasses;
 
-    @Option(names = "--reduction", paramLabel = "mean|mean-batch|none", defaultValue = "mean",
-            description = "Mean over classes then images (mean), per class over images (mean-batch), or every"
-                    + " (image, class) value (none). Default: ${DEFAULT-VALUE}.")
-    String reduction;
 
     /** The class count for a pair of files, checked under the flag's name (the library would say numClasses). */
     void checkClasses(NpyFile prediction, NpyFile target) {
@@ -63,11 +58,6 @@ final class MetricOptions {
         if (ignoreIndex != null) {
             builder.ignoreIndex(ignoreIndex);
         }
-        builder.reduction(switch (LossCommand.choice("--reduction", reduction, "mean", "mean-batch", "none")) {
-            case "mean" -> MetricReduction.MEAN;
-            case "mean-batch" -> MetricReduction.MEAN_BATCH;
-            default -> MetricReduction.NONE;
-        });
         return builder.build();
     }
 

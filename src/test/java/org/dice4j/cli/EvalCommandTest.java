@@ -339,4 +339,15 @@ class EvalCommandTest {
     private static String csvValue(double value) {
         return Double.isNaN(value) ? "NaN" : Double.toString(value);
     }
+
+    @Test
+    void evalHasNoReductionOptionToIgnore() throws IOException {
+        Path predictions = predictions();
+        Path targets = targets();
+        writePair(predictions, targets, "case0.npy", 0, 3);
+        CliRun run = CliRun.of("eval", "--pred-dir", predictions.toString(), "--target-dir", targets.toString(),
+                "--reduction", "mean-batch");
+        assertEquals(2, run.exitCode(), run.err());
+        assertTrue(run.err().startsWith("dice4j: Unknown options: '--reduction'"), run.err());
+    }
 }
