@@ -363,8 +363,10 @@ final class LossCommand implements Callable<Integer> {
     }
 
     static String json(LossResult result, long[] shape, Activation activation, String kernel, double elapsedMs) {
+        // "loss" is always a number (null under reduction none, whose values are the "terms" matrix).
         StringBuilder json = new StringBuilder("{\"loss\": ");
-        json.append(result.reduction() == Reduction.NONE ? Json.matrix(result.terms()) : Json.number(result.loss()));
+        json.append(result.reduction() == Reduction.NONE ? "null" : Json.number(result.loss()));
+        json.append(", \"reduction\": \"").append(result.reduction().name().toLowerCase(Locale.ROOT)).append('"');
         Statistics statistics = result.statistics();
         if (!Double.isNaN(result.crossEntropy())) {
             json.append(", \"dice_loss\": ").append(Json.number(result.diceLoss()));

@@ -73,20 +73,23 @@ final class MetricCommand implements Callable<Integer> {
         };
     }
 
+    /**
+     * Each key keeps one type whatever the reduction: {@code dice}/{@code iou} numbers (mean), {@code
+     * dice_per_class}/{@code iou_per_class} lists (mean-batch), the per-(image, class) matrices always.
+     */
     static String json(MetricResult result) {
-        return "{\"dice\": " + reduced(result, result.reducedDice(), result.dice()) + ", \"iou\": "
-                + reduced(result, result.reducedIou(), result.iou()) + ", \"not_nan\": " + result.notNan()
-                + ", \"per_image_class_dice\": " + Json.matrix(result.dice()) + ", \"per_image_class_iou\": "
-                + Json.matrix(result.iou()) + "}";
-    }
-
-    /** A number for MEAN, a list per class for MEAN_BATCH, the matrix for NONE. */
-    private static String reduced(MetricResult result, double[] values, double[][] matrix) {
-        return switch (result.reduction()) {
-            case MEAN -> Json.number(values[0]);
-            case MEAN_BATCH -> Json.list(values);
-            case NONE -> Json.matrix(matrix);
-        };
+        StringBuilder json = new StringBuilder("{\"reduction\": \"")
+                .append(result.reduction().name().toLowerCase(Locale.ROOT).replace('_', '-')).append('"');
+        if (result.reduction() == MetricReduction.MEAN) {
+            json.append(", \"dice\": ").append(Json.number(result.reducedDice()[0]));
+            json.append(", \"iou\": ").append(Json.number(result.reducedIou()[0]));
+        } else if (result.reduction() == MetricReduction.MEAN_BATCH) {
+            json.append(", \"dice_per_class\": ").append(Json.list(result.reducedDice()));
+            json.append(", \"iou_per_class\": ").append(Json.list(result.reducedIou()));
+        }
+        return json.append(", \"not_nan\": ").append(result.notNan()).append(", \"per_image_class_dice\": ")
+                .append(Json.matrix(result.dice())).append(", \"per_image_class_iou\": ")
+                .append(Json.matrix(result.iou())).append('}').toString();
     }
 
     private static void table(PrintWriter out, MetricResult result) {

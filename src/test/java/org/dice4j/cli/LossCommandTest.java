@@ -101,13 +101,32 @@ class LossCommandTest {
     }
 
     @Test
-    void reductionNoneReportsTheTermsAsTheLossAndNaNAsNull() {
+    void reductionNoneReportsTheTermsAndNaNAsNull() {
         CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
                 "--ignore-index", "255", "--reduction", "none", "--empty", "exclude", "--json");
         assertEquals(0, run.exitCode(), run.err());
         JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
-        assertEquals(json.get("terms"), json.get("loss"));
-        assertEquals(2, json.getAsJsonArray("loss").size());
+        assertTrue(json.get("loss").isJsonNull(), "under none the loss is null and the values are the terms");
+        assertEquals("none", json.get("reduction").getAsString());
+        assertEquals(2, json.getAsJsonArray("terms").size());
+        json.getAsJsonArray("terms").forEach(row -> row.getAsJsonArray().forEach(
+                term -> assertTrue(term.isJsonNull() || term.getAsJsonPrimitive().isNumber(), term.toString())));
+    }
+
+    @Test
+    void eachJsonKeyKeepsOneTypeUnderEveryReduction() {
+        for (String reduction : new String[] {"mean", "sum", "none"}) {
+            CliRun run = run("loss", "--logits", logitsFile().toString(), "--target", labelsFile().toString(),
+                    "--ignore-index", "255", "--reduction", reduction, "--json");
+            assertEquals(0, run.exitCode(), run.err());
+            JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+            assertEquals(reduction, json.get("reduction").getAsString());
+            assertTrue(reduction.equals("none") ? json.get("loss").isJsonNull() : json.get("loss").isJsonPrimitive(),
+                    reduction);
+            for (String matrix : new String[] {"terms", "intersection", "pred_sum", "target_sum"}) {
+                assertTrue(json.getAsJsonArray(matrix).get(0).isJsonArray(), reduction + " " + matrix);
+            }
+        }
     }
 
     @Test

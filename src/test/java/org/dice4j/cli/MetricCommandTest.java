@@ -57,13 +57,33 @@ class MetricCommandTest {
         for (int c = 0; c < 3; c++) {
             double want = expected.reducedDice()[c];
             if (Double.isNaN(want)) {
-                assertTrue(json.getAsJsonArray("dice").get(c).isJsonNull());
+                assertTrue(json.getAsJsonArray("dice_per_class").get(c).isJsonNull());
             } else {
-                assertEquals(want, json.getAsJsonArray("dice").get(c).getAsDouble());
+                assertEquals(want, json.getAsJsonArray("dice_per_class").get(c).getAsDouble());
             }
         }
         assertEquals(expected.notNan(), json.get("not_nan").getAsInt());
         assertEquals(2, json.getAsJsonArray("per_image_class_iou").size());
+    }
+
+    @Test
+    void eachJsonKeyKeepsOneTypeUnderEveryReduction() {
+        Path prediction = write(folder.resolve("p.npy"), DType.FLOAT32, new long[] {2, 3, 10}, MemorySegment.ofArray(scores(0)));
+        Path target = write(folder.resolve("t.npy"), DType.UINT8, new long[] {2, 10}, MemorySegment.ofArray(labels(0)));
+        for (String reduction : new String[] {"mean", "mean-batch", "none"}) {
+            CliRun run = run("metric", "--pred", prediction.toString(), "--target", target.toString(), "--ignore-index",
+                    "255", "--reduction", reduction, "--json");
+            assertEquals(0, run.exitCode(), run.err());
+            JsonObject json = JsonParser.parseString(run.out()).getAsJsonObject();
+            assertEquals(reduction, json.get("reduction").getAsString());
+            assertEquals(reduction.equals("mean"), json.has("dice") && json.has("iou"), reduction);
+            if (json.has("dice")) {
+                assertTrue(json.get("dice").isJsonPrimitive() || json.get("dice").isJsonNull(), reduction);
+            }
+            assertEquals(reduction.equals("mean-batch"), json.has("dice_per_class") && json.has("iou_per_class"));
+            assertTrue(json.get("per_image_class_dice").getAsJsonArray().get(0).isJsonArray(), reduction);
+            assertTrue(json.get("not_nan").isJsonPrimitive(), reduction);
+        }
     }
 
     @Test
