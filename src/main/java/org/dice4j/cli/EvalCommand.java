@@ -61,17 +61,21 @@ final class EvalCommand implements Callable<Integer> {
                     + " @, tab or CR gets a leading ' so that spreadsheets do not run it. Default: no CSV.")
     Path csvPath;
 
+    @Option(names = "--json", description = "The summary as one JSON object on stdout (docs/cli.md). Default: a table.")
+    boolean json;
+
     @Override
     public Integer call() {
         // Every (image, class) value, for the CSV; the summary reduces them itself.
         DiceMetric metric = options.build().toBuilder().reduction(MetricReduction.NONE).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Set<String> predictions = npyNames(predictionFolder, "--pred-dir");
+        EvalSummary summary = new EvalSummary();
+        Set<String> predictions = npyNames(predictionFolder, "--pred-dir", summary, err);
         if (predictions.isEmpty()) {
             throw new IllegalArgumentException("--pred-dir: no .npy predictions in " + predictionFolder);
         }
-        Set<String> targets = npyNames(targetFolder, "--target-dir");
+        Set<String> targets = npyNames(targetFolder, "--target-dir", summary, err);
         if (csvPath != null) {
             OutputFile.check("--out", csvPath, inputs(predictions, targets));
         }
@@ -79,9 +83,7 @@ final class EvalCommand implements Callable<Integer> {
         names.addAll(targets);
         boolean progress = System.console() != null;
         EvalCsv csv = new EvalCsv();
-        EvalSummary summary = new EvalSummary();
         int done = 0;
-        int failures = 0;
         for (String name : names) {
             if (progress) {
                 err.print(progressBar(done, names.size(), name));
@@ -92,7 +94,7 @@ final class EvalCommand implements Callable<Integer> {
                 csv.add(name, result);
                 summary.add(result);
             } catch (IllegalArgumentException e) {
-                failures++;
+                summary.fail(predictionFolder.resolve(name).toString(), e.getMessage());
                 err.println((progress ? "\r" : "") + "dice4j: " + Main.oneLine(e.getMessage()));
             }
             done++;
@@ -104,9 +106,13 @@ final class EvalCommand implements Callable<Integer> {
         if (csvPath != null) {
             OutputFile.write(csvPath, csv.text().getBytes(StandardCharsets.UTF_8));
         }
-        summary.print(out, names.size() - failures, failures);
+        if (json) {
+            out.println(summary.json());
+        } else {
+            summary.print(out);
+        }
         out.flush();
-        return failures == 0 ? 0 : Main.BAD_INPUT;
+        return summary.failed() == 0 ? 0 : Main.BAD_INPUT;
     }
 
     /** The pair of {@code name}, scored; an unmatched file (on either side) or an unreadable pair is refused. */
@@ -137,16 +143,25 @@ final class EvalCommand implements Callable<Integer> {
         return inputs;
     }
 
-    /** The names of the folder's {@code .npy} entries. */
-    private static Set<String> npyNames(Path folder, String option) {
+    /** The names of the folder's {@code .npy} entries; every other entry is reported as skipped. */
+    private static Set<String> npyNames(Path folder, String option, EvalSummary summary, PrintWriter err) {
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException(option + ": " + folder + " is not a folder");
         }
         try (Stream<Path> files = Files.list(folder)) {
-            return files.map(file -> file.getFileName().toString()).filter(name -> name.endsWith(".npy"))
-                    .collect(Collectors.toSet());
+            Set<String> names = new java.util.HashSet<>();
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.endsWith(".npy")) {
+                    names.add(name);
+                } else {
+                    summary.skip(file.toString());
+                    err.println("dice4j: skipped " + Main.oneLine(file.toString()) + ": not an .npy file");
+                }
+            }
+            return names;
         } catch (IOException e) {
-            throw new IllegalArgumentException(option + ": cannot list " + folder + ": " + e.getMessage());
+            throw new IllegalArgumentException(option + ": cannot list " + folder + ": " + IoErrors.describe(e));
         }
     }
 

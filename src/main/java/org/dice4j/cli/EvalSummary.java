@@ -1,6 +1,8 @@
 package org.dice4j.cli;
 
 import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -18,9 +20,27 @@ final class EvalSummary {
     private final Map<Integer, NanMean> iouPerClass = new TreeMap<>();
     private final NanMean dicePerImage = new NanMean();
     private final NanMean iouPerImage = new NanMean();
+    private final Map<String, String> failures = new TreeMap<>();
+    private final List<String> skipped = new ArrayList<>();
+    private int scored;
+
+    /** A file that could not be scored, with the reason. */
+    void fail(String file, String reason) {
+        failures.put(file, reason);
+    }
+
+    /** A file of either folder that is not an input (not an .npy file). */
+    void skip(String file) {
+        skipped.add(file);
+    }
+
+    int failed() {
+        return failures.size();
+    }
 
     /** Adds every image of one scored file. */
     void add(MetricResult result) {
+        scored++;
         double[][] dice = result.dice();
         double[][] iou = result.iou();
         for (int n = 0; n < dice.length; n++) {
@@ -38,8 +58,8 @@ final class EvalSummary {
         }
     }
 
-    void print(PrintWriter out, int scored, int failed) {
-        out.printf(Locale.ROOT, "%d file(s) scored, %d failed%n", scored, failed);
+    void print(PrintWriter out) {
+        out.printf(Locale.ROOT, "%d file(s) scored, %d failed, %d skipped%n", scored, failures.size(), skipped.size());
         out.printf(Locale.ROOT, "%-6s %10s %10s %8s%n", "class", "dice", "iou", "images");
         for (Map.Entry<Integer, NanMean> entry : dicePerClass.entrySet()) {
             NanMean dice = entry.getValue();
@@ -48,6 +68,35 @@ final class EvalSummary {
         }
         out.printf(Locale.ROOT, "%-6s %10.6f %10.6f %8d%n", "mean", dicePerImage.value(), iouPerImage.value(),
                 dicePerImage.count);
+        failures.keySet().forEach(file -> out.println("failed:  " + Main.oneLine(file)));
+        skipped.forEach(file -> out.println("skipped: " + Main.oneLine(file)));
+    }
+
+    /** The same as {@link #print}, as one JSON object (NaN as null). */
+    String json() {
+        StringBuilder json = new StringBuilder("{\"scored\": ").append(scored).append(", \"classes\": [");
+        String separator = "";
+        for (Map.Entry<Integer, NanMean> entry : dicePerClass.entrySet()) {
+            json.append(separator).append("{\"class\": ").append(entry.getKey()).append(", \"dice\": ")
+                    .append(Json.number(entry.getValue().value())).append(", \"iou\": ")
+                    .append(Json.number(iouPerClass.get(entry.getKey()).value())).append(", \"images\": ")
+                    .append(entry.getValue().count).append('}');
+            separator = ", ";
+        }
+        json.append("], \"mean\": {\"dice\": ").append(Json.number(dicePerImage.value())).append(", \"iou\": ")
+                .append(Json.number(iouPerImage.value())).append(", \"images\": ").append(dicePerImage.count)
+                .append("}, \"failed\": [");
+        separator = "";
+        for (Map.Entry<String, String> failure : failures.entrySet()) {
+            json.append(separator).append("{\"file\": ").append(Json.string(failure.getKey())).append(", \"error\": ")
+                    .append(Json.string(failure.getValue())).append('}');
+            separator = ", ";
+        }
+        json.append("], \"skipped\": [");
+        for (int i = 0; i < skipped.size(); i++) {
+            json.append(i == 0 ? "" : ", ").append(Json.string(skipped.get(i)));
+        }
+        return json.append("]}").toString();
     }
 
     /** A running mean that skips NaN values; NaN while it has none. */

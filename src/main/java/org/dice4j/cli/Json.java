@@ -9,6 +9,23 @@ final class Json {
         return Double.isFinite(value) ? Double.toString(value) : "null";
     }
 
+    /** A JSON string: quotes, backslashes and control characters escaped. */
+    static String string(String text) {
+        StringBuilder json = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> json.append("\\\"");
+                case '\\' -> json.append("\\\\");
+                case '\n' -> json.append("\\n");
+                case '\r' -> json.append("\\r");
+                case '\t' -> json.append("\\t");
+                default -> json.append(c < 0x20 ? String.format(java.util.Locale.ROOT, "\\u%04x", (int) c)
+                        : String.valueOf(c));
+            }
+        }
+        return json.append('"').toString();
+    }
+
     static String list(double[] values) {
         StringBuilder text = new StringBuilder("[");
         for (int i = 0; i < values.length; i++) {

@@ -292,6 +292,33 @@ class EvalCommandTest {
     }
 
     @Test
+    void theJsonSummaryHoldsTheClassesTheMeanTheFailuresAndTheSkippedFiles() throws IOException {
+        Path predictions = predictions();
+        Path targets = targets();
+        writePair(predictions, targets, "case0.npy", 0, 3);
+        writePrediction(predictions.resolve("orphan.npy"), 1, 3);
+        Files.writeString(targets.resolve("README \"x\".txt"), "notes");
+        CliRun run = CliRun.of("eval", "--pred-dir", predictions.toString(), "--target-dir", targets.toString(),
+                "--ignore-index", "255", "--json");
+        assertEquals(2, run.exitCode(), run.err());
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(run.out()).getAsJsonObject();
+        assertEquals(1, json.get("scored").getAsInt());
+        assertEquals(3, json.getAsJsonArray("classes").size());
+        MetricResult expected = expected(0, 3);
+        com.google.gson.JsonObject first = json.getAsJsonArray("classes").get(0).getAsJsonObject();
+        assertEquals(0, first.get("class").getAsInt());
+        double dice0 = (expected.dice()[0][0] + expected.dice()[1][0]) / 2;
+        if (!Double.isNaN(expected.dice()[0][0]) && !Double.isNaN(expected.dice()[1][0])) {
+            assertEquals(dice0, first.get("dice").getAsDouble(), 1e-15);
+        }
+        assertTrue(json.getAsJsonObject("mean").has("images"));
+        assertEquals(predictions.resolve("orphan.npy").toString(),
+                json.getAsJsonArray("failed").get(0).getAsJsonObject().get("file").getAsString());
+        assertEquals(List.of(targets.resolve("README \"x\".txt").toString()),
+                json.getAsJsonArray("skipped").asList().stream().map(e -> e.getAsString()).toList());
+    }
+
+    @Test
     void aPredictionFolderWithoutNpyFilesIsAnErrorNamingTheFolder() throws IOException {
         Path predictions = predictions();
         Path targets = targets();
@@ -301,7 +328,9 @@ class EvalCommandTest {
         Path csv = folder.resolve("results.csv");
         CliRun run = eval(predictions, targets, csv);
         assertEquals(2, run.exitCode(), run.out());
-        assertEquals(List.of("dice4j: --pred-dir: no .npy predictions in " + predictions), run.err().lines().toList());
+        assertEquals(List.of("dice4j: skipped " + predictions.resolve("notes.txt") + ": not an .npy file",
+                "dice4j: skipped " + predictions.resolve("subfolder") + ": not an .npy file",
+                "dice4j: --pred-dir: no .npy predictions in " + predictions), run.err().lines().toList());
         assertFalse(Files.exists(csv), "no CSV for a run that scored nothing");
     }
 
@@ -311,6 +340,9 @@ class EvalCommandTest {
         int header = lines.indexOf(lines.stream().filter(line -> line.startsWith("class ")).findFirst().orElseThrow());
         Map<String, String[]> rows = new java.util.LinkedHashMap<>();
         for (String line : lines.subList(header + 1, lines.size())) {
+            if (line.startsWith("failed:") || line.startsWith("skipped:")) {
+                break;
+            }
             String[] cells = line.trim().split(" +");
             assertEquals(4, cells.length, line);
             rows.put(cells[0], new String[] {cells[1], cells[2], cells[3]});
