@@ -81,12 +81,14 @@ final class EvalCommand implements Callable<Integer> {
         }
         SortedSet<String> names = new TreeSet<>(predictions);
         names.addAll(targets);
-        boolean progress = System.console() != null;
+        // Only on a terminal (Console.isTerminal: stdin and stdout), never into a log file or a pipe.
+        boolean progress = System.console() != null && System.console().isTerminal();
+        long started = System.nanoTime();
         EvalCsv csv = new EvalCsv();
         int done = 0;
         for (String name : names) {
             if (progress) {
-                err.print(progressBar(done, names.size(), name));
+                err.print(progressBar(done, names.size(), name, (System.nanoTime() - started) / 1e9));
                 err.flush();
             }
             try {
@@ -165,11 +167,14 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private static String progressBar(int done, int total, String name) {
+    /** "[=====     ] 12/40 3.1 files/s, ETA 9 s name": files done, their rate, the time left at that rate. */
+    static String progressBar(int done, int total, String name, double elapsedSeconds) {
         int width = 30;
         int filled = total == 0 ? width : done * width / total;
         String shown = Main.oneLine(name);
-        return String.format(Locale.ROOT, "\r[%s%s] %d/%d %s", "=".repeat(filled), " ".repeat(width - filled), done,
-                total, shown.length() > 20 ? shown.substring(0, 20) : shown);
+        double rate = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
+        String eta = rate > 0 ? String.format(Locale.ROOT, "ETA %.0f s", (total - done) / rate) : "ETA -";
+        return String.format(Locale.ROOT, "\r[%s%s] %d/%d %.1f files/s, %s %s", "=".repeat(filled),
+                " ".repeat(width - filled), done, total, rate, eta, shown.length() > 20 ? shown.substring(0, 20) : shown);
     }
 }

@@ -382,4 +382,12 @@ class EvalCommandTest {
         assertEquals(2, run.exitCode(), run.err());
         assertTrue(run.err().startsWith("dice4j: Unknown options: '--reduction'"), run.err());
     }
+
+    @Test
+    void theProgressLineSaysFilesDoneTheRateAndTheTimeLeft() {
+        assertEquals("\r[=======                       ] 10/40 2.0 files/s, ETA 15 s case10.npy",
+                EvalCommand.progressBar(10, 40, "case10.npy", 5.0));
+        assertEquals("\r[                              ] 0/40 0.0 files/s, ETA - case0.npy",
+                EvalCommand.progressBar(0, 40, "case0.npy", 0.0));
+    }
 }
