@@ -32,11 +32,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Refactors that only move code keep every bit: loss, terms, statistics, gradient (hashed) and metric counts and
  * values of a fixed, seeded list of {@link Problems} cases under ten loss configurations, against the bits recorded
- * from the code in {@code src/test/resources/golden/bits.txt}, one section per kernel family (the scalar kernels, and
- * the vector kernels per vector width, since their summation order differs). A JVM whose family was not recorded
- * skips, saying so. Re-record only when bits change on purpose, with both surefire executions:
- * {@code mvn -B test -Dtest=GoldenBitsTest -Ddice4j.golden.record=true} (adds {@code -Ddice4j.vectorBitSize=128}
- * for a narrower vector section); it rewrites the file in the source tree, keeping other families' sections.
+ * from the code in {@code src/test/resources/golden/bits.txt}, one section per kernel family: the scalar kernels, and
+ * the vector kernels per vector width ({@code vector-512}, {@code vector-256}), whose summation order differs. A JVM
+ * whose family was not recorded skips, saying so. Re-record only when bits change on purpose, with both surefire
+ * executions: {@code mvn -B test -Dtest=GoldenBitsTest -Ddice4j.golden.record=true}, and for a narrower vector section
+ * the same with {@code -Ddice4j.vectorBitSize=256}; it rewrites the file in the source tree, keeping the other
+ * families' sections while the cases stay the same.
  */
 class GoldenBitsTest {
     private static final String RESOURCE = "/golden/bits.txt";
@@ -119,7 +120,8 @@ class GoldenBitsTest {
         GoldenFile golden = recorded();
         String family = family();
         assumeTrue(golden.families().containsKey(family), "no bits recorded for the " + family + " kernels (recorded: "
-                + golden.families().keySet() + "); record them on such a JVM (see the class comment)");
+                + golden.families().keySet() + "); record them on such a JVM: mvn -B test -Dtest=GoldenBitsTest"
+                + " -Ddice4j.golden.record=true");
         List<String> expected = golden.families().get(family);
         List<String> actual = run(golden.cases());
         List<String> mismatches = differences(expected, actual);
