@@ -75,7 +75,7 @@ class ChannelsLastTest {
     }
 
     /** The label map viewed as (N, spatial…): Problems may give it a channel axis of size 1 in the second place. */
-    private static Tensor labelMap(Tensor labels, long[] logitShape) {
+    static Tensor labelMap(Tensor labels, long[] logitShape) {
         long[] shape = new long[logitShape.length - 1];
         shape[0] = logitShape[0];
         System.arraycopy(logitShape, 2, shape, 1, logitShape.length - 2);
