@@ -53,8 +53,10 @@ final class LossCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}.")
     String targetKind;
 
-    @Option(names = "--channels-last", description = "Logits (and a dense target, and --grad) are (N, spatial…, C). Default: off"
-            + " (N, C, spatial…).")
+    @Option(names = "--channels-last",
+            description = "Logits (and a dense target, and --grad) are (N, spatial…, C)."
+                    + " Default: off"
+                    + " (N, C, spatial…).")
     boolean channelsLast;
 
     @Option(names = "--variant", paramLabel = "dice|jaccard|tversky", defaultValue = "dice",
@@ -62,13 +64,19 @@ final class LossCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}.")
     String variant;
 
-    @Option(names = "--alpha", paramLabel = "X", defaultValue = "0.5", description = "Tversky weight α of false positives (with --variant tversky). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--alpha", paramLabel = "X", defaultValue = "0.5",
+            description = "Tversky weight α of false"
+                    + " positives (with --variant tversky). Default: ${DEFAULT-VALUE}.")
     double alpha;
 
-    @Option(names = "--beta", paramLabel = "X", defaultValue = "0.5", description = "Tversky weight β of false negatives (with --variant tversky). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--beta", paramLabel = "X", defaultValue = "0.5",
+            description = "Tversky weight β of false"
+                    + " negatives (with --variant tversky). Default: ${DEFAULT-VALUE}.")
     double beta;
 
-    @Option(names = "--focal-gamma", paramLabel = "X", defaultValue = "1", description = "Focal exponent γ: each term is (1 − S)^γ. Default: ${DEFAULT-VALUE} (plain 1 − S).")
+    @Option(names = "--focal-gamma", paramLabel = "X", defaultValue = "1",
+            description = "Focal exponent γ: each term"
+                    + " is (1 − S)^γ. Default: ${DEFAULT-VALUE} (plain 1 − S).")
     double focalGamma;
 
     @Option(names = "--log-loss", description = "Each term is −ln S instead of 1 − S. Default: off.")
@@ -77,10 +85,14 @@ final class LossCommand implements Callable<Integer> {
     @Option(names = "--squared", description = "Σp² and Σg² in the denominator instead of Σp and Σg. Default: off.")
     boolean squared;
 
-    @Option(names = "--soft-label", description = "Soft-label formulation (its minimum is at p = g also for soft targets). Default: off.")
+    @Option(names = "--soft-label",
+            description = "Soft-label formulation (its minimum is at p = g also for soft"
+                    + " targets). Default: off.")
     boolean softLabel;
 
-    @Option(names = "--smooth", paramLabel = "X", description = "Sets both --smooth-nr and --smooth-dr to this value. Default: unset.")
+    @Option(names = "--smooth", paramLabel = "X",
+            description = "Sets both --smooth-nr and --smooth-dr to this value."
+                    + " Default: unset.")
     Double smooth;
 
     @Option(names = "--smooth-nr", paramLabel = "X", defaultValue = "1e-5",
@@ -95,14 +107,20 @@ final class LossCommand implements Callable<Integer> {
             description = "Lower bound of every score's denominator (0: off). Default: ${DEFAULT-VALUE}.")
     double denominatorFloor;
 
-    @Option(names = "--batch", description = "Statistics summed over the batch: one term per class instead of per (image, class)."
-            + " Default: off.")
+    @Option(names = "--batch",
+            description = "Statistics summed over the batch: one term per class instead of per"
+                    + " (image, class)."
+                    + " Default: off.")
     boolean batch;
 
-    @Option(names = "--exclude-background", description = "Drop class 0 from the terms. Default: off (class 0 included).")
+    @Option(names = "--exclude-background",
+            description = "Drop class 0 from the terms. Default: off (class 0"
+                    + " included).")
     boolean excludeBackground;
 
-    @Option(names = "--weights", split = ",", paramLabel = "w0,w1,…", description = "Class weights w_c, C values. Default: all 1.")
+    @Option(names = "--weights", split = ",", paramLabel = "w0,w1,…",
+            description = "Class weights w_c, C values."
+                    + " Default: all 1.")
     double[] weights;
 
     @Option(names = "--weight-normalization", paramLabel = "count|weight-sum", defaultValue = "count",
@@ -115,7 +133,9 @@ final class LossCommand implements Callable<Integer> {
                     + " left out of the reduction (exclude). Default: ${DEFAULT-VALUE}.")
     String empty;
 
-    @Option(names = "--ignore-index", paramLabel = "K", description = "Label value whose voxels are masked out of every term. Default: none.")
+    @Option(names = "--ignore-index", paramLabel = "K",
+            description = "Label value whose voxels are masked out of every"
+                    + " term. Default: none.")
     Long ignoreIndex;
 
     @Option(names = "--reduction", paramLabel = "mean|sum|none", defaultValue = "mean",
@@ -124,7 +144,7 @@ final class LossCommand implements Callable<Integer> {
     String reduction;
 
     @Option(names = "--threads", paramLabel = "K", description = "Worker threads (results do not depend on it)."
-            + " Default: all cores.")
+                    + " Default: all cores.")
     Integer threads;
 
     @Option(names = "--generalized", paramLabel = "square|simple|uniform",
@@ -133,14 +153,17 @@ final class LossCommand implements Callable<Integer> {
     String generalized;
 
     @Option(names = "--ce-weight", paramLabel = "X", defaultValue = "0",
-            description = "λ_ce: weight of the cross-entropy in λ_dice·Dice + λ_ce·CE. Default: ${DEFAULT-VALUE} (none).")
+            description = "λ_ce: weight of the cross-entropy in λ_dice·Dice + λ_ce·CE. Default: ${DEFAULT-VALUE}"
+                    + " (none).")
     double crossEntropyWeight;
 
     @Option(names = "--dice-weight", paramLabel = "X", defaultValue = "1",
             description = "λ_dice: weight of the Dice part. Default: ${DEFAULT-VALUE}.")
     double diceWeight;
 
-    @Option(names = "--grad", paramLabel = "OUT.npy", description = "Write ∂L/∂logits (float32, the logits' shape) to this file. Default: no gradient.")
+    @Option(names = "--grad", paramLabel = "OUT.npy",
+            description = "Write ∂L/∂logits (float32, the logits' shape) to"
+                    + " this file. Default: no gradient.")
     Path gradientPath;
 
     @Option(names = "--json", description = "Machine-readable output on stdout. Default: a table.")

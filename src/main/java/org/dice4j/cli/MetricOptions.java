@@ -19,14 +19,19 @@ final class MetricOptions {
     @Option(names = "--exclude-background", description = "Drop class 0. Default: off.")
     boolean excludeBackground;
 
-    @Option(names = "--keep-empty", description = "Score empty targets (1 if nothing is predicted, else 0) instead of NaN. Default: off.")
+    @Option(names = "--keep-empty",
+            description = "Score empty targets (1 if nothing is predicted, else 0) instead of"
+                    + " NaN. Default: off.")
     boolean keepEmpty;
 
-    @Option(names = "--ignore-index", paramLabel = "K", description = "Target label whose voxels count in no class. Default: none.")
+    @Option(names = "--ignore-index", paramLabel = "K",
+            description = "Target label whose voxels count in no class."
+                    + " Default: none.")
     Long ignoreIndex;
 
     @Option(names = "--num-classes", paramLabel = "C", defaultValue = "0",
-            description = "Class count, needed when prediction and target are both label maps. Default: ${DEFAULT-VALUE}"
+            description = "Class count, needed when prediction and target are both label maps. Default:"
+                    + " ${DEFAULT-VALUE}"
                     + " (from the scores' C).")
     int numClasses;
 
