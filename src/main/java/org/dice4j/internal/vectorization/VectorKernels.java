@@ -32,7 +32,7 @@ import org.dice4j.internal.CountPass;
 import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.Parallelism;
-import org.dice4j.internal.ScalarKernels;
+import org.dice4j.internal.ScalarRanges;
 import org.dice4j.internal.StatisticsPass;
 
 /**
@@ -72,7 +72,7 @@ public final class VectorKernels implements Kernels {
     static final int TASK_VOXELS = 16 * BLOCK_VOXELS;
 
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
-    private static final int NO_LABEL = ScalarKernels.MASKED;
+    private static final int NO_LABEL = ScalarRanges.MASKED;
 
     private static final ThreadLocal<Workspace> WORKSPACE = ThreadLocal.withInitial(Workspace::new);
     /**
@@ -186,9 +186,9 @@ public final class VectorKernels implements Kernels {
             }
             ws.combineLanes(pass, out, n);
             if (pass.activation() == Activation.SOFTMAX) {
-                ScalarKernels.softmaxRange(pass, out, n, vectorVoxels, pass.voxels());
+                ScalarRanges.softmaxRange(pass, out, n, vectorVoxels, pass.voxels());
             } else {
-                ScalarKernels.elementwiseRange(pass, out, n, vectorVoxels, pass.voxels());
+                ScalarRanges.elementwiseRange(pass, out, n, vectorVoxels, pass.voxels());
             }
         }
     }
@@ -289,7 +289,7 @@ public final class VectorKernels implements Kernels {
      */
     private static void checkTailLabels(StatisticsPass pass, long n, long vectorVoxels) {
         for (long v = vectorVoxels; v < pass.voxels(); v++) {
-            ScalarKernels.readLabel(pass, n, v);
+            ScalarRanges.readLabel(pass, n, v);
         }
     }
 
@@ -304,7 +304,7 @@ public final class VectorKernels implements Kernels {
             return;
         }
         if (pass.mode() != CountPass.Mode.ARGMAX || pass.denseTarget() || pass.classes() > MAX_CONFUSION_CLASSES) {
-            new ScalarKernels().counts(pass, out);
+            ScalarRanges.counts(pass, out);
             return;
         }
         Workspace ws = workspace().ensure(pass.classes());
@@ -354,7 +354,7 @@ public final class VectorKernels implements Kernels {
                     out[base + CountPass.INTERSECTION] += confusion[at + c * classes + c];
                 }
             }
-            ScalarKernels.countRange(pass, out, n, vectorVoxels, pass.voxels());
+            ScalarRanges.countRange(pass, out, n, vectorVoxels, pass.voxels());
         }
     }
 
@@ -389,7 +389,7 @@ public final class VectorKernels implements Kernels {
                     out[(int) (n * classes * CountPass.COUNTS) + k] += taskCounts[task * classes * CountPass.COUNTS + k];
                 }
             }
-            ScalarKernels.countRange(pass, out, n, vectorVoxels, pass.voxels());
+            ScalarRanges.countRange(pass, out, n, vectorVoxels, pass.voxels());
         }
     }
 
@@ -542,10 +542,10 @@ public final class VectorKernels implements Kernels {
         Workspace ws = workspace().ensure(pass.classes());
         for (long n = 0; n < pass.images(); n++) {
             if (pass.activation() == Activation.SOFTMAX) {
-                ScalarKernels.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels(),
+                ScalarRanges.softmaxGradientRange(gradientPass, n, vectorVoxels, pass.voxels(),
                         ws.tailProbabilities, ws.tailByProbability);
             } else {
-                ScalarKernels.elementwiseGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
+                ScalarRanges.elementwiseGradientRange(gradientPass, n, vectorVoxels, pass.voxels());
             }
         }
     }
@@ -1591,7 +1591,7 @@ public final class VectorKernels implements Kernels {
 
     /**
      * Writes the labels of {@code count} voxels of image n from {@code voxel} into {@code labels} as ints, with
-     * {@link ScalarKernels#MASKED} where the voxel is ignored; throws for a label out of range.
+     * {@link ScalarRanges#MASKED} where the voxel is ignored; throws for a label out of range.
      */
     private static void stageLabels(StatisticsPass pass, Workspace ws, long n, long voxel, int count) {
         int[] labels = ws.labels;
@@ -1609,7 +1609,7 @@ public final class VectorKernels implements Kernels {
             for (int i = 0; i < count; i++) {
                 long at = regionVoxel(ws, voxel, i);
                 try {
-                    labels[i] = ScalarKernels.readLabel(pass, n, at);
+                    labels[i] = ScalarRanges.readLabel(pass, n, at);
                 } catch (IllegalArgumentException e) {
                     throwFirstBadLabel(pass, ws, n);
                 }
@@ -1629,7 +1629,7 @@ public final class VectorKernels implements Kernels {
         } else {
             // int64 (no int64 species has as many lanes as the floats) or uint8 on a narrow machine: lane by lane.
             for (int i = 0; i < count; i++) {
-                labels[i] = ScalarKernels.readLabel(pass, n, voxel + i);
+                labels[i] = ScalarRanges.readLabel(pass, n, voxel + i);
             }
             return;
         }
@@ -1662,7 +1662,7 @@ public final class VectorKernels implements Kernels {
      */
     private static void throwFirstBadLabel(StatisticsPass pass, Workspace ws, long n) {
         for (long v = ws.taskFrom; v < ws.taskTo; v++) {
-            ScalarKernels.readLabel(pass, n, v);
+            ScalarRanges.readLabel(pass, n, v);
         }
         throw new IllegalStateException("no bad label in the task");
     }
