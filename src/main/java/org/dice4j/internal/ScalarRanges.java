@@ -28,16 +28,11 @@ public final class ScalarRanges {
             int base = (int) ((n * classes + c) * StatisticsPass.STATS);
             for (long v = from; v < to; v++) {
                 long element = pass.element(n, c, v);
-                double g;
-                if (pass.denseTarget()) {
-                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
-                } else {
-                    int label = readLabel(pass, n, v);
-                    if (label == MASKED) {
-                        continue;
-                    }
-                    g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
+                int label = pass.denseTarget() ? 0 : readLabel(pass, n, v);
+                if (label == MASKED) {
+                    continue;
                 }
+                double g = target(pass, label, element, pass.foregroundLabel(c));
                 double z = pass.logit(element);
                 double p = pass.activation() == Activation.SIGMOID ? sigmoid(z) : z;
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
@@ -56,12 +51,9 @@ public final class ScalarRanges {
     public static void softmaxRange(StatisticsPass pass, double[] out, long n, long from, long to) {
         int classes = pass.classes();
         for (long v = from; v < to; v++) {
-            int label = 0;
-            if (!pass.denseTarget()) {
-                label = readLabel(pass, n, v);
-                if (label == MASKED) {
-                    continue;
-                }
+            int label = pass.denseTarget() ? 0 : readLabel(pass, n, v);
+            if (label == MASKED) {
+                continue;
             }
             double max = voxelMax(pass, n, v);
             double expSum = 0;
@@ -75,9 +67,7 @@ public final class ScalarRanges {
                 long index = pass.element(n, c, v);
                 double z = pass.logit(index);
                 double p = Math.exp(z - max) / expSum;
-                double g = pass.denseTarget()
-                        ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
-                        : (label == c ? 1.0 : 0.0);
+                double g = target(pass, label, index, c);
                 int base = (int) ((n * classes + c) * StatisticsPass.STATS);
                 accumulate(out, base, p, g, pass.squared(), pass.softIntersection());
                 if (pass.crossEntropy() && (pass.denseTarget() || g != 0)) {
@@ -104,17 +94,12 @@ public final class ScalarRanges {
         for (int c = 0; c < classes; c++) {
             for (long v = from; v < to; v++) {
                 long element = pass.element(n, c, v);
-                double g;
-                if (pass.denseTarget()) {
-                    g = pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, element);
-                } else {
-                    int label = readLabel(pass, n, v);
-                    if (label == MASKED) {
-                        gradientPass.write(element, 0.0);
-                        continue;
-                    }
-                    g = label == pass.foregroundLabel(c) ? 1.0 : 0.0;
+                int label = pass.denseTarget() ? 0 : readLabel(pass, n, v);
+                if (label == MASKED) {
+                    gradientPass.write(element, 0.0);
+                    continue;
                 }
+                double g = target(pass, label, element, pass.foregroundLabel(c));
                 double z = pass.logit(element);
                 double value;
                 if (pass.activation() == Activation.SIGMOID) {
@@ -143,15 +128,12 @@ public final class ScalarRanges {
         StatisticsPass pass = gradientPass.statistics();
         int classes = pass.classes();
         for (long v = from; v < to; v++) {
-            int label = 0;
-            if (!pass.denseTarget()) {
-                label = readLabel(pass, n, v);
-                if (label == MASKED) {
-                    for (int c = 0; c < classes; c++) {
-                        gradientPass.write(pass.element(n, c, v), 0.0);
-                    }
-                    continue;
+            int label = pass.denseTarget() ? 0 : readLabel(pass, n, v);
+            if (label == MASKED) {
+                for (int c = 0; c < classes; c++) {
+                    gradientPass.write(pass.element(n, c, v), 0.0);
                 }
+                continue;
             }
             double max = voxelMax(pass, n, v);
             double expSum = 0;
@@ -177,9 +159,10 @@ public final class ScalarRanges {
         }
     }
 
-    /** g of class c at element {@code index}: the dense target's value, or 1 where the voxel's label is c. */
-    private static double target(StatisticsPass pass, int label, long index, int c) {
-        return pass.denseTarget() ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index) : (label == c ? 1.0 : 0.0);
+    /** g at element {@code index}: the dense target's value, or 1 where the voxel's label is {@code foreground}. */
+    private static double target(StatisticsPass pass, int label, long index, int foreground) {
+        return pass.denseTarget() ? pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, index)
+                : (label == foreground ? 1.0 : 0.0);
     }
 
     /** ∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g). */
