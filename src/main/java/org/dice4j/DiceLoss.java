@@ -9,6 +9,7 @@ import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
+import org.dice4j.internal.StatisticsTable;
 
 /**
  * A soft Dice-family loss: Dice, Jaccard or Tversky scores per (image, class), with the options of
@@ -162,7 +163,7 @@ public final class DiceLoss {
         } catch (IllegalStateException e) {
             throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
-        return evaluate(new Statistics((int) pass.images(), pass.classes(), values, kind(pass)));
+        return evaluate(new Statistics(new StatisticsTable((int) pass.images(), pass.classes(), values), kind(pass)));
     }
 
     /** The kind of statistics a pass produces (see Statistics.Kind). */
@@ -192,7 +193,7 @@ public final class DiceLoss {
         } catch (IllegalStateException e) {
             throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
-        return new Statistics((int) pass.images(), pass.classes(), values, kind(pass));
+        return new Statistics(new StatisticsTable((int) pass.images(), pass.classes(), values), kind(pass));
     }
 
     /** An accumulator of the statistics of {@code images × classes} terms, filled tile by tile. */
@@ -359,7 +360,7 @@ public final class DiceLoss {
         boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
-            LossResult result = evaluate(new Statistics(images, classes, values, kind(pass)));
+            LossResult result = evaluate(new Statistics(new StatisticsTable(images, classes, values), kind(pass)));
             double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
             Scratch scratch = new Scratch();
             reduce(values, images, classes, null, scratch);

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
 import org.dice4j.internal.CountPass;
+import org.dice4j.internal.CountTable;
 import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.Kernels;
@@ -109,8 +110,8 @@ public final class DiceMetric {
         } catch (IllegalStateException e) {
             throw ArenaClosedDuringCall.explain(e, interrupted, "prediction", prediction, "target", target);
         }
-        return MetricResult.of(counts, (int) pass.images(), pass.classes(), includeBackground ? 0 : 1, ignoreEmpty,
-                reduction);
+        return MetricResult.of(new CountTable((int) pass.images(), pass.classes(), counts), includeBackground ? 0 : 1,
+                ignoreEmpty, reduction);
     }
 
     private CountPass prepare(Tensor prediction, Tensor target) {
