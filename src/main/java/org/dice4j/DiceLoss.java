@@ -4,7 +4,9 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.dice4j.internal.ArenaClosedDuringCall;
 import org.dice4j.internal.GradientPass;
+import org.dice4j.internal.LossOptions;
 import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.Kernels;
@@ -30,66 +32,17 @@ public final class DiceLoss {
     /** Most classes of one call (see the class comment). */
     static final int MAX_CLASSES = 1 << 12;
 
-    private final Activation activation;
-    private final Variant variant;
-    private final double alpha;
-    private final double beta;
-    private final double focalGamma;
-    private final boolean logLoss;
-    private final boolean squared;
-    private final boolean softLabel;
-    private final double smoothNumerator;
-    private final double smoothDenominator;
-    private final double denominatorFloor;
-    private final boolean batch;
-    private final boolean includeBackground;
-    private final double[] classWeights;
-    private final WeightNormalization weightNormalization;
-    private final EmptyPolicy emptyPolicy;
-    private final Reduction reduction;
-    private final boolean hasIgnoreIndex;
-    private final long ignoreIndex;
-    private final boolean referenceKernels;
-    /** Generalized Dice weights, or null for per-class terms. */
-    private final GeneralizedWeight generalized;
-    /** λ_dice and λ_ce of L = λ_dice·L_dice + λ_ce·L_ce; the cross-entropy is computed only when λ_ce > 0. */
-    private final double lambdaDice;
-    private final double lambdaCrossEntropy;
+    private final LossOptions options;
     private final Parallelism parallelism;
-    /** The builder's executor, or null for the default. */
-    private final java.util.concurrent.Executor executor;
 
-    private DiceLoss(Builder b) {
-        activation = b.activation;
-        variant = b.variant;
-        alpha = b.alpha;
-        beta = b.beta;
-        focalGamma = b.focalGamma;
-        logLoss = b.logLoss;
-        squared = b.squared;
-        softLabel = b.softLabel;
-        smoothNumerator = b.smoothNumerator;
-        smoothDenominator = b.smoothDenominator;
-        denominatorFloor = b.denominatorFloor;
-        batch = b.batch;
-        includeBackground = b.includeBackground;
-        classWeights = b.classWeights == null ? null : b.classWeights.clone();
-        weightNormalization = b.weightNormalization;
-        emptyPolicy = b.emptyPolicy;
-        reduction = b.reduction;
-        hasIgnoreIndex = b.hasIgnoreIndex;
-        ignoreIndex = b.ignoreIndex;
-        referenceKernels = b.referenceKernels;
-        generalized = b.generalized;
-        lambdaDice = b.lambdaDice;
-        lambdaCrossEntropy = b.lambdaCrossEntropy;
-        executor = b.executor;
-        parallelism = b.executor == null ? Parallelism.of(b.threads) : new Parallelism(b.threads, b.executor);
+    private DiceLoss(LossOptions options) {
+        this.options = options;
+        this.parallelism = options.parallelism();
     }
 
     /** A builder with every default of the specification. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(LossOptions.DEFAULTS);
     }
 
     /**
@@ -110,33 +63,7 @@ public final class DiceLoss {
 
     /** A builder holding this loss's options. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.activation = activation;
-        b.variant = variant;
-        b.alpha = alpha;
-        b.beta = beta;
-        b.focalGamma = focalGamma;
-        b.logLoss = logLoss;
-        b.squared = squared;
-        b.softLabel = softLabel;
-        b.smoothNumerator = smoothNumerator;
-        b.smoothDenominator = smoothDenominator;
-        b.denominatorFloor = denominatorFloor;
-        b.batch = batch;
-        b.includeBackground = includeBackground;
-        b.classWeights = classWeights == null ? null : classWeights.clone();
-        b.weightNormalization = weightNormalization;
-        b.emptyPolicy = emptyPolicy;
-        b.reduction = reduction;
-        b.hasIgnoreIndex = hasIgnoreIndex;
-        b.ignoreIndex = ignoreIndex;
-        b.referenceKernels = referenceKernels;
-        b.generalized = generalized;
-        b.lambdaDice = lambdaDice;
-        b.lambdaCrossEntropy = lambdaCrossEntropy;
-        b.threads = parallelism.threads();
-        b.executor = executor;
-        return b;
+        return new Builder(options);
     }
 
     /**
@@ -173,7 +100,7 @@ public final class DiceLoss {
 
     /** The kind of statistics this loss computes for C classes. */
     Statistics.Kind kindFor(int classes) {
-        return new Statistics.Kind(activationFor(classes), squared, softLabel, lambdaCrossEntropy > 0);
+        return new Statistics.Kind(activationFor(classes), options.squared(), options.softLabel(), options.lambdaCrossEntropy() > 0);
     }
 
     /**
@@ -218,11 +145,11 @@ public final class DiceLoss {
             throw new IllegalArgumentException("statistics: expected sums of kind [" + expected + "] for this loss, got ["
                     + statistics.kind() + "]");
         }
-        if (classWeights != null && classWeights.length != statistics.classes()) {
+        if (options.classWeights() != null && options.classWeights().length != statistics.classes()) {
             throw new IllegalArgumentException("classWeights: expected length C = " + statistics.classes() + ", got "
-                    + classWeights.length);
+                    + options.classWeights().length);
         }
-        if (!includeBackground && statistics.classes() == 1) {
+        if (!options.includeBackground() && statistics.classes() == 1) {
             throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class)");
         }
     }
@@ -239,7 +166,7 @@ public final class DiceLoss {
      */
     public void tileGradient(Statistics whole, int firstImage, Tensor logits, Tensor target, Tensor gradient,
             double upstream) {
-        if (reduction == Reduction.NONE) {
+        if (options.reduction() == Reduction.NONE) {
             throw new IllegalArgumentException("reduction: NONE has no scalar loss; a tile's gradient needs MEAN or SUM");
         }
         checkUpstream(upstream, "upstream");
@@ -290,7 +217,7 @@ public final class DiceLoss {
      * objective with respect to this loss), for {@link Reduction#MEAN} and {@link Reduction#SUM}.
      */
     public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream) {
-        if (reduction == Reduction.NONE) {
+        if (options.reduction() == Reduction.NONE) {
             throw new IllegalArgumentException("upstream: reduction NONE has one term per (image, class) and needs"
                     + " an upstream gradient per term: use forwardBackward(logits, target, gradient, double[][])");
         }
@@ -304,9 +231,9 @@ public final class DiceLoss {
      * classes, without class 0 when the background is excluded). Entries of excluded terms are not used.
      */
     public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double[][] upstream) {
-        if (reduction != Reduction.NONE) {
+        if (options.reduction() != Reduction.NONE) {
             throw new IllegalArgumentException("upstream: a per-term upstream gradient needs reduction NONE, got "
-                    + reduction + "; use forwardBackward(logits, target, gradient, double)");
+                    + options.reduction() + "; use forwardBackward(logits, target, gradient, double)");
         }
         Objects.requireNonNull(upstream, "upstream");
         return runForwardBackward(logits, target, gradient, 1.0, upstream);
@@ -319,7 +246,7 @@ public final class DiceLoss {
      * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor)}
      */
     public double lossValueAndGradient(Tensor logits, Tensor target, Tensor gradient) {
-        if (reduction == Reduction.NONE) {
+        if (options.reduction() == Reduction.NONE) {
             throw new IllegalArgumentException("upstream: reduction NONE has no scalar loss and needs an upstream"
                     + " gradient per term: use forwardBackward(logits, target, gradient, double[][])");
         }
@@ -353,7 +280,7 @@ public final class DiceLoss {
         int images = (int) pass.images();
         int classes = pass.classes();
         if (upstreamTerms != null) {
-            checkUpstreamTerms(upstreamTerms, batch ? 1 : images, termColumns(classes));
+            checkUpstreamTerms(upstreamTerms, options.batch() ? 1 : images, termColumns(classes));
         }
         double[] values = new double[pass.outputLength()];
         Kernels kernels = kernels();
@@ -428,12 +355,12 @@ public final class DiceLoss {
             }
         }
         double byWeightedTerm = upstream * scratch.reduced[2];
-        if (generalized != null) {
+        if (options.generalized() != null) {
             reduceGeneralized(values, images, classes, null, scratch, coefficients, byWeightedTerm, upstreamTerms);
             return;
         }
-        int rows = batch ? 1 : images;
-        int firstClass = includeBackground ? 0 : 1;
+        int rows = options.batch() ? 1 : images;
+        int firstClass = options.includeBackground() ? 0 : 1;
         double[] sums = scratch.sums;
         double[] termGradient = scratch.termGradient;
         double[] parts = scratch.parts;
@@ -441,10 +368,10 @@ public final class DiceLoss {
             for (int c = firstClass; c < classes; c++) {
                 termStatistics(values, images, classes, row, c, sums);
                 double targetSum = sums[StatisticsPass.TARGET_SUM];
-                if (!counts(targetSum) || (targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO)) {
+                if (!counts(targetSum) || (targetSum == 0 && options.emptyPolicy() == EmptyPolicy.ZERO)) {
                     continue;
                 }
-                double weight = classWeights == null ? 1.0 : classWeights[c];
+                double weight = options.classWeights() == null ? 1.0 : options.classWeights()[c];
                 double byTerm = byWeightedTerm * weight
                         * (upstreamTerms == null ? 1.0 : upstreamTerms[row][c - firstClass]);
                 termGradient(sums[StatisticsPass.INTERSECTION], sums[StatisticsPass.PRED_SUM], targetSum,
@@ -460,17 +387,17 @@ public final class DiceLoss {
             double[] parts, double[] out) {
         scoreParts(intersection, predSum, targetSum, softIntersection, parts);
         double numerator = parts[NUMERATOR];
-        boolean floored = denominatorFloor > 0 && parts[DENOMINATOR] < denominatorFloor;
-        double used = floored ? denominatorFloor : parts[DENOMINATOR];
+        boolean floored = options.denominatorFloor() > 0 && parts[DENOMINATOR] < options.denominatorFloor();
+        double used = floored ? options.denominatorFloor() : parts[DENOMINATOR];
         double score = numerator / used;
         double scoreByOverlap = parts[NUMERATOR_BY_OVERLAP] / used
                 - (floored ? 0 : numerator * parts[DENOMINATOR_BY_OVERLAP] / (used * used));
         double scoreByPredSum = floored ? 0 : -numerator * parts[DENOMINATOR_BY_PRED_SUM] / (used * used);
         double termByScore;
-        if (logLoss) {
+        if (options.logLoss()) {
             termByScore = score >= LOG_LOSS_MIN_SCORE ? -1 / score : 0;
         } else {
-            termByScore = focalGamma == 1.0 ? -1 : -focalGamma * Math.pow(1 - score, focalGamma - 1);
+            termByScore = options.focalGamma() == 1.0 ? -1 : -options.focalGamma() * Math.pow(1 - score, options.focalGamma() - 1);
         }
         out[0] = termByScore * scoreByOverlap;
         out[1] = termByScore * scoreByPredSum;
@@ -490,31 +417,31 @@ public final class DiceLoss {
     private void scoreParts(double intersection, double predSum, double targetSum, double softIntersection,
             double[] parts) {
         // The spec's (P + G − A)/2 equals Σ min(p, g) for any reals; summing min directly avoids the cancellation.
-        double overlap = softLabel ? softIntersection : intersection;
-        switch (variant) {
+        double overlap = options.softLabel() ? softIntersection : intersection;
+        switch (options.variant()) {
             case DICE -> {
-                parts[NUMERATOR] = 2 * overlap + smoothNumerator;
-                parts[DENOMINATOR] = predSum + targetSum + smoothDenominator;
+                parts[NUMERATOR] = 2 * overlap + options.smoothNumerator();
+                parts[DENOMINATOR] = predSum + targetSum + options.smoothDenominator();
                 parts[NUMERATOR_BY_OVERLAP] = 2;
                 parts[DENOMINATOR_BY_OVERLAP] = 0;
                 parts[DENOMINATOR_BY_PRED_SUM] = 1;
             }
             case JACCARD -> {
-                parts[NUMERATOR] = overlap + smoothNumerator;
-                parts[DENOMINATOR] = predSum + targetSum - overlap + smoothDenominator;
+                parts[NUMERATOR] = overlap + options.smoothNumerator();
+                parts[DENOMINATOR] = predSum + targetSum - overlap + options.smoothDenominator();
                 parts[NUMERATOR_BY_OVERLAP] = 1;
                 parts[DENOMINATOR_BY_OVERLAP] = -1;
                 parts[DENOMINATOR_BY_PRED_SUM] = 1;
             }
             case TVERSKY -> {
-                parts[NUMERATOR] = overlap + smoothNumerator;
-                parts[DENOMINATOR] = overlap + alpha * (predSum - overlap) + beta * (targetSum - overlap)
-                        + smoothDenominator;
+                parts[NUMERATOR] = overlap + options.smoothNumerator();
+                parts[DENOMINATOR] = overlap + options.alpha() * (predSum - overlap) + options.beta() * (targetSum - overlap)
+                        + options.smoothDenominator();
                 parts[NUMERATOR_BY_OVERLAP] = 1;
-                parts[DENOMINATOR_BY_OVERLAP] = 1 - alpha - beta;
-                parts[DENOMINATOR_BY_PRED_SUM] = alpha;
+                parts[DENOMINATOR_BY_OVERLAP] = 1 - options.alpha() - options.beta();
+                parts[DENOMINATOR_BY_PRED_SUM] = options.alpha();
             }
-            default -> throw new AssertionError(variant);
+            default -> throw new AssertionError(options.variant());
         }
     }
 
@@ -585,10 +512,7 @@ public final class DiceLoss {
 
     /** The activation this loss applies to logits with {@code classes} channels. */
     public Activation activationFor(long classes) {
-        if (activation != null) {
-            return activation;
-        }
-        return classes > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
+        return options.activationFor(classes);
     }
 
     /** "vector" or "scalar": the kernels {@link #forward} runs on. */
@@ -597,7 +521,7 @@ public final class DiceLoss {
     }
 
     private Kernels kernels() {
-        return referenceKernels ? KernelProvider.scalar() : KernelProvider.get();
+        return options.referenceKernels() ? KernelProvider.scalar() : KernelProvider.get();
     }
 
     private StatisticsPass prepare(Tensor logits, Tensor target) {
@@ -634,13 +558,13 @@ public final class DiceLoss {
             throw new IllegalArgumentException("activation: SOFTMAX needs C > 1 (a softmax over one channel is"
                     + " constantly 1); use SIGMOID for a binary problem, got shape " + Arrays.toString(shape));
         }
-        if (!includeBackground && classes == 1) {
+        if (!options.includeBackground() && classes == 1) {
             throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class),"
                     + " got shape " + Arrays.toString(shape));
         }
-        if (classWeights != null && classWeights.length != classes) {
+        if (options.classWeights() != null && options.classWeights().length != classes) {
             throw new IllegalArgumentException("classWeights: expected length C = " + classes + ", got "
-                    + classWeights.length);
+                    + options.classWeights().length);
         }
         checkAlive("logits", logits);
         checkAlive("target", target);
@@ -656,8 +580,8 @@ public final class DiceLoss {
                         + Arrays.toString(shape) + " " + logits.layout() + ", got " + Arrays.toString(targetShape)
                         + " " + target.layout());
             }
-            if (hasIgnoreIndex) {
-                throw new IllegalArgumentException("ignoreIndex: " + ignoreIndex
+            if (options.ignoreIndex().isPresent()) {
+                throw new IllegalArgumentException("ignoreIndex: " + options.ignoreIndex().getAsLong()
                         + " needs an integer label-map target, got a dense float32 target");
             }
         } else {
@@ -679,7 +603,8 @@ public final class DiceLoss {
             }
         }
         return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
-                resolved, squared, softLabel, lambdaCrossEntropy > 0, hasIgnoreIndex, ignoreIndex, shape,
+                resolved, options.squared(), options.softLabel(), options.lambdaCrossEntropy() > 0,
+                options.ignoreIndex().isPresent(), options.ignoreIndex().orElse(0), shape,
                 channelsLast, logits.dtype(),
                 // Segments of a confined arena can only be read by the calling thread: the same bits, one thread.
                 parallelism.threads() > 1 && !Parallelism.shareable(logits.segment(), target.segment())
@@ -715,13 +640,13 @@ public final class DiceLoss {
 
     /** The loss as a function of the per-image statistics. */
     LossResult evaluate(Statistics statistics) {
-        int rows = batch ? 1 : statistics.images();
-        int firstClass = includeBackground ? 0 : 1;
+        int rows = options.batch() ? 1 : statistics.images();
+        int firstClass = options.includeBackground() ? 0 : 1;
         double[][] terms = new double[rows][termColumns(statistics.classes())];
         Scratch scratch = new Scratch();
         reduce(statistics.values(), statistics.images(), statistics.classes(), terms, scratch);
         double[] reduced = scratch.reduced;
-        return new LossResult(reduced[0], reduction, terms, firstClass, (int) reduced[1], reduced[3], reduced[4],
+        return new LossResult(reduced[0], options.reduction(), terms, firstClass, (int) reduced[1], reduced[3], reduced[4],
                 statistics);
     }
 
@@ -731,7 +656,7 @@ public final class DiceLoss {
      * of w·ℓ) when it is not null, into {@code scratch.reduced}.
      */
     private void reduce(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
-        if (generalized != null) {
+        if (options.generalized() != null) {
             reduceGeneralized(values, images, classes, terms, scratch, null, 0, null);
         } else {
             reduceTerms(values, images, classes, terms, scratch);
@@ -749,10 +674,10 @@ public final class DiceLoss {
         reduced[3] = dice;
         reduced[4] = Double.NaN;
         reduced[5] = 0;
-        if (lambdaCrossEntropy == 0) {
-            if (lambdaDice != 1.0) {
-                reduced[0] = lambdaDice * dice;
-                reduced[2] *= lambdaDice;
+        if (options.lambdaCrossEntropy() == 0) {
+            if (options.lambdaDice() != 1.0) {
+                reduced[0] = options.lambdaDice() * dice;
+                reduced[2] *= options.lambdaDice();
             }
             return;
         }
@@ -766,17 +691,17 @@ public final class DiceLoss {
         double count = activationFor(classes) == Activation.SIGMOID ? voxels * classes : voxels;
         double crossEntropy = count == 0 ? 0.0 : sum / count;
         reduced[4] = crossEntropy;
-        reduced[0] = lambdaDice * dice + lambdaCrossEntropy * crossEntropy;
-        reduced[2] *= lambdaDice;
-        reduced[5] = count == 0 ? 0.0 : lambdaCrossEntropy / count;
+        reduced[0] = options.lambdaDice() * dice + options.lambdaCrossEntropy() * crossEntropy;
+        reduced[2] *= options.lambdaDice();
+        reduced[5] = count == 0 ? 0.0 : options.lambdaCrossEntropy() / count;
     }
 
     /** The per-class Dice terms' part of {@link #reduce}. */
     private void reduceTerms(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
         double[] reduced = scratch.reduced;
         double[] sums = scratch.sums;
-        int rows = batch ? 1 : images;
-        int firstClass = includeBackground ? 0 : 1;
+        int rows = options.batch() ? 1 : images;
+        int firstClass = options.includeBackground() ? 0 : 1;
         double weightedSum = 0;
         double weightSum = 0;
         int counted = 0;
@@ -789,10 +714,10 @@ public final class DiceLoss {
                 double softIntersection = sums[StatisticsPass.SOFT_INTERSECTION];
                 double weightedTerm = Double.NaN;
                 if (counts(targetSum)) {
-                    double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
+                    double term = targetSum == 0 && options.emptyPolicy() == EmptyPolicy.ZERO
                             ? 0.0
                             : term(intersection, predSum, targetSum, softIntersection, scratch.parts);
-                    double weight = classWeights == null ? 1.0 : classWeights[c];
+                    double weight = options.classWeights() == null ? 1.0 : options.classWeights()[c];
                     weightedTerm = weight * term;
                     weightedSum += weightedTerm;
                     weightSum += weight;
@@ -803,15 +728,15 @@ public final class DiceLoss {
                 }
             }
         }
-        double denominator = weightNormalization == WeightNormalization.COUNT ? counted : weightSum;
-        reduced[0] = switch (reduction) {
+        double denominator = options.weightNormalization() == WeightNormalization.COUNT ? counted : weightSum;
+        reduced[0] = switch (options.reduction()) {
             case SUM -> weightedSum;
             case MEAN -> counted == 0 || denominator == 0 ? 0.0 : weightedSum / denominator;
             case NONE -> Double.NaN;
         };
         reduced[1] = counted;
         // ∂L/∂(w·ℓ) of every counted term: MEAN divides by a denominator that does not depend on the logits.
-        reduced[2] = switch (reduction) {
+        reduced[2] = switch (options.reduction()) {
             case SUM, NONE -> 1.0;
             case MEAN -> counted == 0 || denominator == 0 ? 0.0 : 1.0 / denominator;
         };
@@ -819,7 +744,7 @@ public final class DiceLoss {
 
     /** Columns of the terms matrix: one per class (without class 0 when excluded), or 1 for generalized Dice. */
     private int termColumns(int classes) {
-        return generalized != null ? 1 : classes - (includeBackground ? 0 : 1);
+        return options.generalized() != null ? 1 : classes - (options.includeBackground() ? 0 : 1);
     }
 
     /**
@@ -830,8 +755,8 @@ public final class DiceLoss {
      */
     private void reduceGeneralized(double[] values, int images, int classes, double[][] terms, Scratch scratch,
             double[] coefficients, double byTerm, double[][] upstreamTerms) {
-        int rows = batch ? 1 : images;
-        int firstClass = includeBackground ? 0 : 1;
+        int rows = options.batch() ? 1 : images;
+        int firstClass = options.includeBackground() ? 0 : 1;
         double[] sums = scratch.sums;
         double[] weights = scratch.weights(classes);
         double total = 0;
@@ -840,7 +765,7 @@ public final class DiceLoss {
             for (int c = firstClass; c < classes; c++) {
                 termStatistics(values, images, classes, row, c, sums);
                 double targetSum = sums[StatisticsPass.TARGET_SUM];
-                weights[c] = switch (generalized) {
+                weights[c] = switch (options.generalized()) {
                     case SQUARE -> 1 / (targetSum * targetSum);
                     case SIMPLE -> 1 / targetSum;
                     case UNIFORM -> 1;
@@ -849,19 +774,19 @@ public final class DiceLoss {
                     largestFinite = Math.max(largestFinite, weights[c]);
                 }
             }
-            double numerator = smoothNumerator;
-            double denominator = smoothDenominator;
+            double numerator = options.smoothNumerator();
+            double denominator = options.smoothDenominator();
             for (int c = firstClass; c < classes; c++) {
                 if (Double.isInfinite(weights[c])) {
                     weights[c] = largestFinite;
                 }
                 termStatistics(values, images, classes, row, c, sums);
-                double overlap = softLabel ? sums[StatisticsPass.SOFT_INTERSECTION] : sums[StatisticsPass.INTERSECTION];
+                double overlap = options.softLabel() ? sums[StatisticsPass.SOFT_INTERSECTION] : sums[StatisticsPass.INTERSECTION];
                 numerator += 2 * weights[c] * overlap;
                 denominator += weights[c] * (sums[StatisticsPass.PRED_SUM] + sums[StatisticsPass.TARGET_SUM]);
             }
-            boolean floored = denominatorFloor > 0 && denominator < denominatorFloor;
-            double used = floored ? denominatorFloor : denominator;
+            boolean floored = options.denominatorFloor() > 0 && denominator < options.denominatorFloor();
+            double used = floored ? options.denominatorFloor() : denominator;
             double term = 1 - numerator / used;
             total += term;
             if (terms != null) {
@@ -878,13 +803,13 @@ public final class DiceLoss {
             }
         }
         double[] reduced = scratch.reduced;
-        reduced[0] = switch (reduction) {
+        reduced[0] = switch (options.reduction()) {
             case SUM -> total;
             case MEAN -> total / rows;
             case NONE -> Double.NaN;
         };
         reduced[1] = rows;
-        reduced[2] = reduction == Reduction.MEAN ? 1.0 / rows : 1.0;
+        reduced[2] = options.reduction() == Reduction.MEAN ? 1.0 / rows : 1.0;
     }
 
     /** a, b, e of (image, class) for every image of {@code row}, from ∂L/∂I (or the soft overlap) and ∂L/∂P. */
@@ -893,18 +818,18 @@ public final class DiceLoss {
         double a;
         double b;
         double e;
-        if (softLabel) {
+        if (options.softLabel()) {
             // I = Σ min(p, g) = (P + G − A)/2: ∂I/∂p = (1 − sign(p − g))/2.
             a = 0;
             b = byPredSum + byOverlap / 2;
             e = -byOverlap / 2;
         } else {
             a = byOverlap;
-            b = squared ? 2 * byPredSum : byPredSum;
+            b = options.squared() ? 2 * byPredSum : byPredSum;
             e = 0;
         }
-        int from = batch ? 0 : row;
-        int to = batch ? images : row + 1;
+        int from = options.batch() ? 0 : row;
+        int to = options.batch() ? images : row + 1;
         for (int n = from; n < to; n++) {
             int base = (n * classes + c) * GradientPass.COEFFICIENTS;
             coefficients[base + GradientPass.TARGET] = a;
@@ -915,14 +840,14 @@ public final class DiceLoss {
 
     /** Whether a term with target sum G enters the reduction (EXCLUDE leaves empty ones out). */
     private boolean counts(double targetSum) {
-        return targetSum != 0 || emptyPolicy != EmptyPolicy.EXCLUDE;
+        return targetSum != 0 || options.emptyPolicy() != EmptyPolicy.EXCLUDE;
     }
 
     /** Fills {@code sums} with the statistics of term (row, c): image row's, or their sum over images with batch. */
     private void termStatistics(double[] values, int images, int classes, int row, int c, double[] sums) {
         Arrays.fill(sums, 0.0);
-        int from = batch ? 0 : row;
-        int to = batch ? images : row + 1;
+        int from = options.batch() ? 0 : row;
+        int to = options.batch() ? images : row + 1;
         for (int n = from; n < to; n++) {
             int base = (n * classes + c) * StatisticsPass.STATS;
             for (int k = 0; k < StatisticsPass.STATS; k++) {
@@ -939,7 +864,7 @@ public final class DiceLoss {
      * @throws IllegalArgumentException as {@link #forward}
      */
     public double lossValue(Tensor logits, Tensor target) {
-        if (reduction == Reduction.NONE) {
+        if (options.reduction() == Reduction.NONE) {
             throw new IllegalStateException("reduction NONE has no scalar loss: use forward(…).terms()");
         }
         StatisticsPass pass = prepare(logits, target);
@@ -995,74 +920,62 @@ public final class DiceLoss {
         scoreParts(intersection, predSum, targetSum, softIntersection, parts);
         double denominator = parts[DENOMINATOR];
         // A floor of 0 is off: denominators may be negative when inputs are not probabilities (MONAI's log_softmax cases).
-        double score = parts[NUMERATOR] / (denominatorFloor > 0 ? Math.max(denominator, denominatorFloor) : denominator);
-        if (logLoss) {
+        double score = parts[NUMERATOR] / (options.denominatorFloor() > 0 ? Math.max(denominator, options.denominatorFloor()) : denominator);
+        if (options.logLoss()) {
             return -Math.log(Math.max(score, LOG_LOSS_MIN_SCORE));
         }
-        return focalGamma == 1.0 ? 1.0 - score : Math.pow(1.0 - score, focalGamma);
+        return options.focalGamma() == 1.0 ? 1.0 - score : Math.pow(1.0 - score, options.focalGamma());
     }
 
     @Override
     public String toString() {
-        return "DiceLoss[" + (generalized != null ? "GENERALIZED(" + generalized + ")" : variant)
-                + (variant == Variant.TVERSKY ? "(α=" + alpha + ", β=" + beta + ")" : "")
-                + ", activation=" + (activation == null ? "auto" : activation) + ", γ=" + focalGamma
-                + (logLoss ? ", log" : "") + (squared ? ", squared" : "") + (softLabel ? ", softLabel" : "")
-                + ", smooth=" + smoothNumerator + "/" + smoothDenominator
-                + (denominatorFloor > 0 ? ", floor=" + denominatorFloor : "") + (batch ? ", batch" : "")
-                + (includeBackground ? "" : ", no background")
-                + (classWeights == null ? "" : ", weights=" + Arrays.toString(classWeights) + "/" + weightNormalization)
-                + ", empty=" + emptyPolicy + ", reduction=" + reduction
-                + (hasIgnoreIndex ? ", ignoreIndex=" + ignoreIndex : "")
-                + (lambdaDice != 1.0 ? ", λ_dice=" + lambdaDice : "")
-                + (lambdaCrossEntropy > 0 ? ", λ_ce=" + lambdaCrossEntropy : "")
-                + (parallelism.threads() > 1 ? ", threads=" + parallelism.threads() : "") + "]";
+        return "DiceLoss[" + options.summary() + "]";
     }
 
     /** λ_dice: the weight of the Dice part (default 1). */
     public double lambdaDice() {
-        return lambdaDice;
+        return options.lambdaDice();
     }
 
     /** λ_ce: the weight of the cross-entropy part (default 0: none). */
     public double lambdaCrossEntropy() {
-        return lambdaCrossEntropy;
+        return options.lambdaCrossEntropy();
     }
 
     public Activation activation() {
-        return activation;
+        return options.activation();
     }
 
     public Variant variant() {
-        return variant;
+        return options.variant();
     }
 
     public Reduction reduction() {
-        return reduction;
+        return options.reduction();
     }
 
     public EmptyPolicy emptyPolicy() {
-        return emptyPolicy;
+        return options.emptyPolicy();
     }
 
     public boolean softLabel() {
-        return softLabel;
+        return options.softLabel();
     }
 
     public boolean squared() {
-        return squared;
+        return options.squared();
     }
 
     public boolean batch() {
-        return batch;
+        return options.batch();
     }
 
     public boolean includeBackground() {
-        return includeBackground;
+        return options.includeBackground();
     }
 
     public OptionalLong ignoreIndex() {
-        return hasIgnoreIndex ? OptionalLong.of(ignoreIndex) : OptionalLong.empty();
+        return options.ignoreIndex();
     }
 
     /**
@@ -1071,32 +984,57 @@ public final class DiceLoss {
      */
     public static final class Builder {
         private Activation activation;
-        private Variant variant = Variant.DICE;
-        private double alpha = 0.5;
-        private double beta = 0.5;
-        private double focalGamma = 1.0;
+        private Variant variant;
+        private double alpha;
+        private double beta;
+        private double focalGamma;
         private boolean logLoss;
         private boolean squared;
         private boolean softLabel;
-        private double smoothNumerator = 1e-5;
-        private double smoothDenominator = 1e-5;
+        private double smoothNumerator;
+        private double smoothDenominator;
         private double denominatorFloor;
         private boolean batch;
-        private boolean includeBackground = true;
+        private boolean includeBackground;
         private double[] classWeights;
-        private WeightNormalization weightNormalization = WeightNormalization.COUNT;
-        private EmptyPolicy emptyPolicy = EmptyPolicy.INCLUDE;
-        private Reduction reduction = Reduction.MEAN;
-        private boolean hasIgnoreIndex;
-        private long ignoreIndex;
+        private WeightNormalization weightNormalization;
+        private EmptyPolicy emptyPolicy;
+        private Reduction reduction;
+        private OptionalLong ignoreIndex;
         private boolean referenceKernels;
         private GeneralizedWeight generalized;
-        private double lambdaDice = 1.0;
+        private double lambdaDice;
         private double lambdaCrossEntropy;
-        private int threads = 1;
+        private int threads;
         private java.util.concurrent.Executor executor;
 
-        private Builder() {}
+        /** A builder starting from {@code options} (LossOptions.DEFAULTS: every default of the specification). */
+        private Builder(LossOptions options) {
+            activation = options.activation();
+            variant = options.variant();
+            alpha = options.alpha();
+            beta = options.beta();
+            focalGamma = options.focalGamma();
+            logLoss = options.logLoss();
+            squared = options.squared();
+            softLabel = options.softLabel();
+            smoothNumerator = options.smoothNumerator();
+            smoothDenominator = options.smoothDenominator();
+            denominatorFloor = options.denominatorFloor();
+            batch = options.batch();
+            includeBackground = options.includeBackground();
+            classWeights = options.classWeights();
+            weightNormalization = options.weightNormalization();
+            emptyPolicy = options.emptyPolicy();
+            reduction = options.reduction();
+            ignoreIndex = options.ignoreIndex();
+            referenceKernels = options.referenceKernels();
+            generalized = options.generalized();
+            lambdaDice = options.lambdaDice();
+            lambdaCrossEntropy = options.lambdaCrossEntropy();
+            threads = options.threads();
+            executor = options.executor();
+        }
 
         /**
          * Threads a call may use (default 1: the calling thread only). Results have the same bits for any count: the
@@ -1256,14 +1194,13 @@ public final class DiceLoss {
 
         /** Voxels whose label equals {@code ignoreIndex} count in no sum (label-map targets only). */
         public Builder ignoreIndex(long ignoreIndex) {
-            this.hasIgnoreIndex = true;
-            this.ignoreIndex = ignoreIndex;
+            this.ignoreIndex = OptionalLong.of(ignoreIndex);
             return this;
         }
 
         /** No ignore index (default). */
         public Builder noIgnoreIndex() {
-            this.hasIgnoreIndex = false;
+            this.ignoreIndex = OptionalLong.empty();
             return this;
         }
 
@@ -1273,40 +1210,12 @@ public final class DiceLoss {
             return this;
         }
 
+        /** The loss of these options; throws IllegalArgumentException for a combination that does not fit. */
         public DiceLoss build() {
-            if (squared && variant == Variant.TVERSKY) {
-                throw new IllegalArgumentException("squared: the Tversky score is defined for q = 1 only");
-            }
-            if (squared && softLabel) {
-                throw new IllegalArgumentException("softLabel: the soft-label formulation needs q = 1, not squared");
-            }
-            if (generalized != null) {
-                String conflict = variant != Variant.DICE ? "variant " + variant
-                        : focalGamma != 1.0 ? "focalGamma " + focalGamma
-                        : logLoss ? "logLoss"
-                        : squared ? "squared (its weights use G = Σ g)"
-                        : classWeights != null ? "classWeights (its weights come from the target volumes)"
-                        : emptyPolicy != EmptyPolicy.INCLUDE ? "emptyPolicy " + emptyPolicy
-                        : null;
-                if (conflict != null) {
-                    throw new IllegalArgumentException("generalized: generalized Dice (1 − weighted Dice score) does"
-                            + " not combine with " + conflict);
-                }
-            }
-            if (lambdaCrossEntropy > 0 && activation == Activation.NONE) {
-                throw new IllegalArgumentException("lambdaCrossEntropy: " + lambdaCrossEntropy + " needs logits: the"
-                        + " cross-entropy is defined for the SOFTMAX and SIGMOID activations, not NONE");
-            }
-            if (reduction == Reduction.NONE && (lambdaCrossEntropy > 0 || lambdaDice != 1.0)) {
-                throw new IllegalArgumentException("reduction: NONE returns the Dice terms alone; lambdaDice "
-                        + lambdaDice + " and lambdaCrossEntropy " + lambdaCrossEntropy
-                        + " need reduction MEAN or SUM (expected lambdaDice 1 and lambdaCrossEntropy 0 with NONE)");
-            }
-            if (logLoss && focalGamma != 1.0) {
-                throw new IllegalArgumentException("focalGamma: " + focalGamma
-                        + " has no effect with logLoss; use one or the other");
-            }
-            return new DiceLoss(this);
+            return new DiceLoss(new LossOptions(activation, variant, alpha, beta, focalGamma, logLoss, squared,
+                    softLabel, smoothNumerator, smoothDenominator, denominatorFloor, batch, includeBackground,
+                    classWeights, weightNormalization, emptyPolicy, reduction, ignoreIndex, referenceKernels,
+                    generalized, lambdaDice, lambdaCrossEntropy, threads, executor));
         }
 
         private static double nonNegative(String name, double value) {

@@ -3,6 +3,7 @@ package org.dice4j;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.dice4j.internal.ArenaClosedDuringCall;
 import org.dice4j.internal.CountPass;
 import org.dice4j.internal.CountTable;
 import org.dice4j.internal.KernelProvider;
