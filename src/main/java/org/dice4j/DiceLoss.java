@@ -6,7 +6,11 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import org.dice4j.internal.ArenaClosedDuringCall;
 import org.dice4j.internal.GradientPass;
+import org.dice4j.internal.GradientCoefficients;
+import org.dice4j.internal.LossArithmetic;
 import org.dice4j.internal.LossOptions;
+import org.dice4j.internal.LossScratch;
+import org.dice4j.internal.LossValue;
 import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.Kernels;
@@ -26,7 +30,7 @@ import org.dice4j.internal.StatisticsTable;
  */
 public final class DiceLoss {
     /** Smallest score {@code −ln} is applied to with {@link Builder#logLoss}. */
-    static final double LOG_LOSS_MIN_SCORE = 1e-7;
+    static final double LOG_LOSS_MIN_SCORE = LossArithmetic.LOG_LOSS_MIN_SCORE;
     /** Most terms N × C of one call (see the class comment). */
     static final int MAX_TERMS = 1 << 16;
     /** Most classes of one call (see the class comment). */
@@ -34,10 +38,14 @@ public final class DiceLoss {
 
     private final LossOptions options;
     private final Parallelism parallelism;
+    private final LossArithmetic arithmetic;
+    private final GradientCoefficients coefficients;
 
     private DiceLoss(LossOptions options) {
         this.options = options;
         this.parallelism = options.parallelism();
+        this.arithmetic = new LossArithmetic(options);
+        this.coefficients = new GradientCoefficients(options);
     }
 
     /** A builder with every default of the specification. */
@@ -182,12 +190,12 @@ public final class DiceLoss {
                     + " of the tile are outside the statistics' 0 … " + (whole.images() - 1));
         }
         int classes = whole.classes();
-        Scratch scratch = new Scratch();
-        reduce(whole.values(), whole.images(), classes, null, scratch);
-        double[] all = new double[whole.images() * classes * GradientPass.COEFFICIENTS];
-        coefficients(whole.values(), whole.images(), classes, upstream, null, all, scratch);
-        double[] coefficients = Arrays.copyOfRange(all, firstImage * classes * GradientPass.COEFFICIENTS,
-                (int) (firstImage + pass.images()) * classes * GradientPass.COEFFICIENTS);
+        LossScratch scratch = new LossScratch();
+        LossValue value = arithmetic.evaluate(whole.table(), null, scratch);
+        double[] all = new double[GradientCoefficients.length(whole.images(), classes)];
+        this.coefficients.fill(whole.table(), value, upstream, null, all, scratch);
+        double[] coefficients = Arrays.copyOfRange(all, GradientCoefficients.length(firstImage, classes),
+                GradientCoefficients.length(firstImage + (int) pass.images(), classes));
         Kernels kernels = kernels();
         boolean interrupted = Thread.currentThread().isInterrupted();
         try {
@@ -252,7 +260,7 @@ public final class DiceLoss {
         }
         StatisticsPass pass = forGradient(prepare(logits, target), gradient);
         checkGradient(gradient, logits, target);
-        Scratch scratch = SCRATCH.get();
+        LossScratch scratch = LossScratch.perThread();
         double[] values = scratch.values(pass.outputLength());
         Kernels kernels = kernels();
         double loss;
@@ -260,11 +268,11 @@ public final class DiceLoss {
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
             int images = (int) pass.images();
-            reduce(values, images, pass.classes(), null, scratch);
-            // Read now: the coefficients of generalized Dice reduce again into the same scratch.
-            loss = scratch.reduced[0];
-            double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
-            coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
+            StatisticsTable table = new StatisticsTable(images, pass.classes(), values);
+            LossValue value = arithmetic.evaluate(table, null, scratch);
+            loss = value.loss();
+            double[] coefficients = scratch.coefficients(GradientCoefficients.length(images, pass.classes()));
+            this.coefficients.fill(table, value, 1.0, null, coefficients, scratch);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
         } catch (RuntimeException e) {
             // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
@@ -280,18 +288,21 @@ public final class DiceLoss {
         int images = (int) pass.images();
         int classes = pass.classes();
         if (upstreamTerms != null) {
-            checkUpstreamTerms(upstreamTerms, options.batch() ? 1 : images, termColumns(classes));
+            checkUpstreamTerms(upstreamTerms, options.rows(images), options.termColumns(classes));
         }
         double[] values = new double[pass.outputLength()];
         Kernels kernels = kernels();
         boolean interrupted = Thread.currentThread().isInterrupted();
         try {
             boolean stored = statisticsForGradient(kernels, pass, values, gradient);
-            LossResult result = evaluate(new Statistics(new StatisticsTable(images, classes, values), kind(pass)));
-            double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
-            Scratch scratch = new Scratch();
-            reduce(values, images, classes, null, scratch);
-            coefficients(values, images, classes, upstream, upstreamTerms, coefficients, scratch);
+            StatisticsTable table = new StatisticsTable(images, classes, values);
+            double[][] terms = new double[options.rows(images)][options.termColumns(classes)];
+            LossScratch scratch = new LossScratch();
+            LossValue value = arithmetic.evaluate(table, terms, scratch);
+            LossResult result = new LossResult(value.loss(), options.reduction(), terms, options.firstClass(),
+                    value.countedTerms(), value.diceLoss(), value.crossEntropy(), new Statistics(table, kind(pass)));
+            double[] coefficients = new double[GradientCoefficients.length(images, classes)];
+            this.coefficients.fill(table, value, upstream, upstreamTerms, coefficients, scratch);
             kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
             return result;
         } catch (RuntimeException e) {
@@ -338,111 +349,6 @@ public final class DiceLoss {
             }
         }
         return failure;
-    }
-
-    /**
-     * The coefficients a, b, e, κ of ∂L/∂p per (image, class) (GradientPass), after {@link #reduce} filled
-     * {@code scratch.reduced}: every counted term's ∂L/∂(w·ℓ) is {@code upstream}·reduced[2], times
-     * {@code upstreamTerms[row][column]} when given (reduction NONE); κ is {@code upstream}·reduced[5].
-     */
-    private void coefficients(double[] values, int images, int classes, double upstream,
-            double[][] upstreamTerms, double[] coefficients, Scratch scratch) {
-        Arrays.fill(coefficients, 0, images * classes * GradientPass.COEFFICIENTS, 0.0);
-        double crossEntropy = upstream * scratch.reduced[5];
-        if (crossEntropy != 0) {
-            for (int i = 0; i < images * classes; i++) {
-                coefficients[i * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY] = crossEntropy;
-            }
-        }
-        double byWeightedTerm = upstream * scratch.reduced[2];
-        if (options.generalized() != null) {
-            reduceGeneralized(values, images, classes, null, scratch, coefficients, byWeightedTerm, upstreamTerms);
-            return;
-        }
-        int rows = options.batch() ? 1 : images;
-        int firstClass = options.includeBackground() ? 0 : 1;
-        double[] sums = scratch.sums;
-        double[] termGradient = scratch.termGradient;
-        double[] parts = scratch.parts;
-        for (int row = 0; row < rows; row++) {
-            for (int c = firstClass; c < classes; c++) {
-                termStatistics(values, images, classes, row, c, sums);
-                double targetSum = sums[StatisticsPass.TARGET_SUM];
-                if (!counts(targetSum) || (targetSum == 0 && options.emptyPolicy() == EmptyPolicy.ZERO)) {
-                    continue;
-                }
-                double weight = options.classWeights() == null ? 1.0 : options.classWeights()[c];
-                double byTerm = byWeightedTerm * weight
-                        * (upstreamTerms == null ? 1.0 : upstreamTerms[row][c - firstClass]);
-                termGradient(sums[StatisticsPass.INTERSECTION], sums[StatisticsPass.PRED_SUM], targetSum,
-                        sums[StatisticsPass.SOFT_INTERSECTION], parts, termGradient);
-                writeCoefficients(coefficients, images, classes, row, c, byTerm * termGradient[0],
-                        byTerm * termGradient[1]);
-            }
-        }
-    }
-
-    /** {∂ℓ/∂I, ∂ℓ/∂P} of one term (I: the soft overlap with softLabel); a floored denominator is a constant. */
-    private void termGradient(double intersection, double predSum, double targetSum, double softIntersection,
-            double[] parts, double[] out) {
-        scoreParts(intersection, predSum, targetSum, softIntersection, parts);
-        double numerator = parts[NUMERATOR];
-        boolean floored = options.denominatorFloor() > 0 && parts[DENOMINATOR] < options.denominatorFloor();
-        double used = floored ? options.denominatorFloor() : parts[DENOMINATOR];
-        double score = numerator / used;
-        double scoreByOverlap = parts[NUMERATOR_BY_OVERLAP] / used
-                - (floored ? 0 : numerator * parts[DENOMINATOR_BY_OVERLAP] / (used * used));
-        double scoreByPredSum = floored ? 0 : -numerator * parts[DENOMINATOR_BY_PRED_SUM] / (used * used);
-        double termByScore;
-        if (options.logLoss()) {
-            termByScore = score >= LOG_LOSS_MIN_SCORE ? -1 / score : 0;
-        } else {
-            termByScore = options.focalGamma() == 1.0 ? -1 : -options.focalGamma() * Math.pow(1 - score, options.focalGamma() - 1);
-        }
-        out[0] = termByScore * scoreByOverlap;
-        out[1] = termByScore * scoreByPredSum;
-    }
-
-    private static final int NUMERATOR = 0;
-    private static final int DENOMINATOR = 1;
-    private static final int NUMERATOR_BY_OVERLAP = 2;
-    private static final int DENOMINATOR_BY_OVERLAP = 3;
-    private static final int DENOMINATOR_BY_PRED_SUM = 4;
-    private static final int SCORE_PARTS = 5;
-
-    /**
-     * The score's numerator and denominator (before any floor) and their derivatives by the overlap and by P, into
-     * {@code parts} at NUMERATOR… DENOMINATOR_BY_PRED_SUM.
-     */
-    private void scoreParts(double intersection, double predSum, double targetSum, double softIntersection,
-            double[] parts) {
-        // The spec's (P + G − A)/2 equals Σ min(p, g) for any reals; summing min directly avoids the cancellation.
-        double overlap = options.softLabel() ? softIntersection : intersection;
-        switch (options.variant()) {
-            case DICE -> {
-                parts[NUMERATOR] = 2 * overlap + options.smoothNumerator();
-                parts[DENOMINATOR] = predSum + targetSum + options.smoothDenominator();
-                parts[NUMERATOR_BY_OVERLAP] = 2;
-                parts[DENOMINATOR_BY_OVERLAP] = 0;
-                parts[DENOMINATOR_BY_PRED_SUM] = 1;
-            }
-            case JACCARD -> {
-                parts[NUMERATOR] = overlap + options.smoothNumerator();
-                parts[DENOMINATOR] = predSum + targetSum - overlap + options.smoothDenominator();
-                parts[NUMERATOR_BY_OVERLAP] = 1;
-                parts[DENOMINATOR_BY_OVERLAP] = -1;
-                parts[DENOMINATOR_BY_PRED_SUM] = 1;
-            }
-            case TVERSKY -> {
-                parts[NUMERATOR] = overlap + options.smoothNumerator();
-                parts[DENOMINATOR] = overlap + options.alpha() * (predSum - overlap) + options.beta() * (targetSum - overlap)
-                        + options.smoothDenominator();
-                parts[NUMERATOR_BY_OVERLAP] = 1;
-                parts[DENOMINATOR_BY_OVERLAP] = 1 - options.alpha() - options.beta();
-                parts[DENOMINATOR_BY_PRED_SUM] = options.alpha();
-            }
-            default -> throw new AssertionError(options.variant());
-        }
     }
 
     private static void checkUpstream(double upstream, String name) {
@@ -638,224 +544,6 @@ public final class DiceLoss {
         }
     }
 
-    /** The loss as a function of the per-image statistics. */
-    LossResult evaluate(Statistics statistics) {
-        int rows = options.batch() ? 1 : statistics.images();
-        int firstClass = options.includeBackground() ? 0 : 1;
-        double[][] terms = new double[rows][termColumns(statistics.classes())];
-        Scratch scratch = new Scratch();
-        reduce(statistics.values(), statistics.images(), statistics.classes(), terms, scratch);
-        double[] reduced = scratch.reduced;
-        return new LossResult(reduced[0], options.reduction(), terms, firstClass, (int) reduced[1], reduced[3], reduced[4],
-                statistics);
-    }
-
-    /**
-     * Reduces per-image statistics ({@code values}, laid out as the kernels write them) into
-     * {@code reduced = {loss, counted terms, ∂L/∂(w·ℓ) of a counted term}}, filling {@code terms} (rows × columns
-     * of w·ℓ) when it is not null, into {@code scratch.reduced}.
-     */
-    private void reduce(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
-        if (options.generalized() != null) {
-            reduceGeneralized(values, images, classes, terms, scratch, null, 0, null);
-        } else {
-            reduceTerms(values, images, classes, terms, scratch);
-        }
-        addCrossEntropy(values, images, classes, scratch.reduced);
-    }
-
-    /**
-     * Turns the Dice part in {@code reduced} into {@code L = λ_dice·L_dice + λ_ce·L_ce}: reduced[0] the total,
-     * reduced[2] ∂L/∂(w·ℓ) times λ_dice, reduced[3] L_dice, reduced[4] L_ce (NaN without cross-entropy), reduced[5]
-     * ∂L/∂(one voxel's or element's cross-entropy) = λ_ce / (unmasked voxels, or elements for sigmoid).
-     */
-    private void addCrossEntropy(double[] values, int images, int classes, double[] reduced) {
-        double dice = reduced[0];
-        reduced[3] = dice;
-        reduced[4] = Double.NaN;
-        reduced[5] = 0;
-        if (options.lambdaCrossEntropy() == 0) {
-            if (options.lambdaDice() != 1.0) {
-                reduced[0] = options.lambdaDice() * dice;
-                reduced[2] *= options.lambdaDice();
-            }
-            return;
-        }
-        double sum = 0;
-        double voxels = 0;
-        for (int n = 0; n < images; n++) {
-            voxels += values[n * classes * StatisticsPass.STATS + StatisticsPass.VOXELS];
-            sum += values[n * classes * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY];
-        }
-        // Sigmoid: a binary cross-entropy per element; softmax: one cross-entropy per voxel. All masked: 0.
-        double count = activationFor(classes) == Activation.SIGMOID ? voxels * classes : voxels;
-        double crossEntropy = count == 0 ? 0.0 : sum / count;
-        reduced[4] = crossEntropy;
-        reduced[0] = options.lambdaDice() * dice + options.lambdaCrossEntropy() * crossEntropy;
-        reduced[2] *= options.lambdaDice();
-        reduced[5] = count == 0 ? 0.0 : options.lambdaCrossEntropy() / count;
-    }
-
-    /** The per-class Dice terms' part of {@link #reduce}. */
-    private void reduceTerms(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
-        double[] reduced = scratch.reduced;
-        double[] sums = scratch.sums;
-        int rows = options.batch() ? 1 : images;
-        int firstClass = options.includeBackground() ? 0 : 1;
-        double weightedSum = 0;
-        double weightSum = 0;
-        int counted = 0;
-        for (int row = 0; row < rows; row++) {
-            for (int c = firstClass; c < classes; c++) {
-                termStatistics(values, images, classes, row, c, sums);
-                double intersection = sums[StatisticsPass.INTERSECTION];
-                double predSum = sums[StatisticsPass.PRED_SUM];
-                double targetSum = sums[StatisticsPass.TARGET_SUM];
-                double softIntersection = sums[StatisticsPass.SOFT_INTERSECTION];
-                double weightedTerm = Double.NaN;
-                if (counts(targetSum)) {
-                    double term = targetSum == 0 && options.emptyPolicy() == EmptyPolicy.ZERO
-                            ? 0.0
-                            : term(intersection, predSum, targetSum, softIntersection, scratch.parts);
-                    double weight = options.classWeights() == null ? 1.0 : options.classWeights()[c];
-                    weightedTerm = weight * term;
-                    weightedSum += weightedTerm;
-                    weightSum += weight;
-                    counted++;
-                }
-                if (terms != null) {
-                    terms[row][c - firstClass] = weightedTerm;
-                }
-            }
-        }
-        double denominator = options.weightNormalization() == WeightNormalization.COUNT ? counted : weightSum;
-        reduced[0] = switch (options.reduction()) {
-            case SUM -> weightedSum;
-            case MEAN -> counted == 0 || denominator == 0 ? 0.0 : weightedSum / denominator;
-            case NONE -> Double.NaN;
-        };
-        reduced[1] = counted;
-        // ∂L/∂(w·ℓ) of every counted term: MEAN divides by a denominator that does not depend on the logits.
-        reduced[2] = switch (options.reduction()) {
-            case SUM, NONE -> 1.0;
-            case MEAN -> counted == 0 || denominator == 0 ? 0.0 : 1.0 / denominator;
-        };
-    }
-
-    /** Columns of the terms matrix: one per class (without class 0 when excluded), or 1 for generalized Dice. */
-    private int termColumns(int classes) {
-        return options.generalized() != null ? 1 : classes - (options.includeBackground() ? 0 : 1);
-    }
-
-    /**
-     * Generalized Dice: one term per row (image, or the batch), {@code 1 − (2·Σ_c w_c I_c + s_nr)/(Σ_c w_c (P_c + G_c)
-     * + s_dr)} over the classes from firstClass, with w_c from G_c and an infinite weight (G_c = 0) replaced by the
-     * row's largest finite weight (0 if none). Fills {@code terms} and {@code scratch.reduced} as {@link #reduce};
-     * with {@code coefficients}, writes instead the a, b, e of every (image, class), the weights held constant.
-     */
-    private void reduceGeneralized(double[] values, int images, int classes, double[][] terms, Scratch scratch,
-            double[] coefficients, double byTerm, double[][] upstreamTerms) {
-        int rows = options.batch() ? 1 : images;
-        int firstClass = options.includeBackground() ? 0 : 1;
-        double[] sums = scratch.sums;
-        double[] weights = scratch.weights(classes);
-        double total = 0;
-        for (int row = 0; row < rows; row++) {
-            double largestFinite = 0;
-            for (int c = firstClass; c < classes; c++) {
-                termStatistics(values, images, classes, row, c, sums);
-                double targetSum = sums[StatisticsPass.TARGET_SUM];
-                weights[c] = switch (options.generalized()) {
-                    case SQUARE -> 1 / (targetSum * targetSum);
-                    case SIMPLE -> 1 / targetSum;
-                    case UNIFORM -> 1;
-                };
-                if (Double.isFinite(weights[c])) {
-                    largestFinite = Math.max(largestFinite, weights[c]);
-                }
-            }
-            double numerator = options.smoothNumerator();
-            double denominator = options.smoothDenominator();
-            for (int c = firstClass; c < classes; c++) {
-                if (Double.isInfinite(weights[c])) {
-                    weights[c] = largestFinite;
-                }
-                termStatistics(values, images, classes, row, c, sums);
-                double overlap = options.softLabel() ? sums[StatisticsPass.SOFT_INTERSECTION] : sums[StatisticsPass.INTERSECTION];
-                numerator += 2 * weights[c] * overlap;
-                denominator += weights[c] * (sums[StatisticsPass.PRED_SUM] + sums[StatisticsPass.TARGET_SUM]);
-            }
-            boolean floored = options.denominatorFloor() > 0 && denominator < options.denominatorFloor();
-            double used = floored ? options.denominatorFloor() : denominator;
-            double term = 1 - numerator / used;
-            total += term;
-            if (terms != null) {
-                terms[row][0] = term;
-            }
-            if (coefficients != null) {
-                double factor = byTerm * (upstreamTerms == null ? 1 : upstreamTerms[row][0]);
-                for (int c = firstClass; c < classes; c++) {
-                    // ℓ = 1 − N/D: ∂ℓ/∂I_c = −2w_c/D, ∂ℓ/∂P_c = N·w_c/D² (0 through a floored denominator).
-                    double byOverlap = factor * (-2 * weights[c] / used);
-                    double byPredSum = floored ? 0 : factor * numerator * weights[c] / (used * used);
-                    writeCoefficients(coefficients, images, classes, row, c, byOverlap, byPredSum);
-                }
-            }
-        }
-        double[] reduced = scratch.reduced;
-        reduced[0] = switch (options.reduction()) {
-            case SUM -> total;
-            case MEAN -> total / rows;
-            case NONE -> Double.NaN;
-        };
-        reduced[1] = rows;
-        reduced[2] = options.reduction() == Reduction.MEAN ? 1.0 / rows : 1.0;
-    }
-
-    /** a, b, e of (image, class) for every image of {@code row}, from ∂L/∂I (or the soft overlap) and ∂L/∂P. */
-    private void writeCoefficients(double[] coefficients, int images, int classes, int row, int c, double byOverlap,
-            double byPredSum) {
-        double a;
-        double b;
-        double e;
-        if (options.softLabel()) {
-            // I = Σ min(p, g) = (P + G − A)/2: ∂I/∂p = (1 − sign(p − g))/2.
-            a = 0;
-            b = byPredSum + byOverlap / 2;
-            e = -byOverlap / 2;
-        } else {
-            a = byOverlap;
-            b = options.squared() ? 2 * byPredSum : byPredSum;
-            e = 0;
-        }
-        int from = options.batch() ? 0 : row;
-        int to = options.batch() ? images : row + 1;
-        for (int n = from; n < to; n++) {
-            int base = (n * classes + c) * GradientPass.COEFFICIENTS;
-            coefficients[base + GradientPass.TARGET] = a;
-            coefficients[base + GradientPass.PREDICTION] = b;
-            coefficients[base + GradientPass.SIGN] = e;
-        }
-    }
-
-    /** Whether a term with target sum G enters the reduction (EXCLUDE leaves empty ones out). */
-    private boolean counts(double targetSum) {
-        return targetSum != 0 || options.emptyPolicy() != EmptyPolicy.EXCLUDE;
-    }
-
-    /** Fills {@code sums} with the statistics of term (row, c): image row's, or their sum over images with batch. */
-    private void termStatistics(double[] values, int images, int classes, int row, int c, double[] sums) {
-        Arrays.fill(sums, 0.0);
-        int from = options.batch() ? 0 : row;
-        int to = options.batch() ? images : row + 1;
-        for (int n = from; n < to; n++) {
-            int base = (n * classes + c) * StatisticsPass.STATS;
-            for (int k = 0; k < StatisticsPass.STATS; k++) {
-                sums[k] += values[base + k];
-            }
-        }
-    }
-
     /**
      * The reduced loss alone, as {@link #forward}{@code (logits, target).loss()}, without allocating: the
      * statistics go to a per-thread buffer. For training loops that only need the number.
@@ -868,7 +556,7 @@ public final class DiceLoss {
             throw new IllegalStateException("reduction NONE has no scalar loss: use forward(…).terms()");
         }
         StatisticsPass pass = prepare(logits, target);
-        Scratch scratch = SCRATCH.get();
+        LossScratch scratch = LossScratch.perThread();
         double[] values = scratch.values(pass.outputLength());
         boolean interrupted = Thread.currentThread().isInterrupted();
         try {
@@ -876,55 +564,16 @@ public final class DiceLoss {
         } catch (IllegalStateException e) {
             throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
         }
-        reduce(values, (int) pass.images(), pass.classes(), null, scratch);
-        return scratch.reduced[0];
+        return arithmetic.evaluate(new StatisticsTable((int) pass.images(), pass.classes(), values), null, scratch)
+                .loss();
     }
 
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Per-thread buffers of {@link #lossValue}, grown to the largest N × C seen. */
-    private static final class Scratch {
-        private double[] values = new double[0];
-        private double[] coefficients = new double[0];
-        final double[] reduced = new double[6];
-        final double[] sums = new double[StatisticsPass.STATS];
-        final double[] termGradient = new double[2];
-        final double[] parts = new double[SCORE_PARTS];
-        private double[] weights = new double[0];
-
-        double[] weights(int classes) {
-            if (weights.length < classes) {
-                weights = new double[classes];
-            }
-            return weights;
-        }
-
-        double[] values(int length) {
-            if (values.length < length) {
-                values = new double[length];
-            }
-            return values;
-        }
-
-        double[] coefficients(int length) {
-            if (coefficients.length < length) {
-                coefficients = new double[length];
-            }
-            return coefficients;
-        }
-    }
-
-    /** ℓ of one (row, class) from its statistics; {@code parts} is scratch of length SCORE_PARTS. */
-    private double term(double intersection, double predSum, double targetSum, double softIntersection,
-            double[] parts) {
-        scoreParts(intersection, predSum, targetSum, softIntersection, parts);
-        double denominator = parts[DENOMINATOR];
-        // A floor of 0 is off: denominators may be negative when inputs are not probabilities (MONAI's log_softmax cases).
-        double score = parts[NUMERATOR] / (options.denominatorFloor() > 0 ? Math.max(denominator, options.denominatorFloor()) : denominator);
-        if (options.logLoss()) {
-            return -Math.log(Math.max(score, LOG_LOSS_MIN_SCORE));
-        }
-        return options.focalGamma() == 1.0 ? 1.0 - score : Math.pow(1.0 - score, options.focalGamma());
+    /** The loss as a function of the per-image statistics. */
+    LossResult evaluate(Statistics statistics) {
+        double[][] terms = new double[options.rows(statistics.images())][options.termColumns(statistics.classes())];
+        LossValue value = arithmetic.evaluate(statistics.table(), terms, new LossScratch());
+        return new LossResult(value.loss(), options.reduction(), terms, options.firstClass(), value.countedTerms(),
+                value.diceLoss(), value.crossEntropy(), statistics);
     }
 
     @Override
