@@ -1,19 +1,15 @@
 package org.dice4j;
 
-import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
-import org.dice4j.internal.ArenaClosedDuringCall;
-import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.GradientCoefficients;
 import org.dice4j.internal.LossArithmetic;
+import org.dice4j.internal.LossInputs;
 import org.dice4j.internal.LossOptions;
+import org.dice4j.internal.LossPasses;
 import org.dice4j.internal.LossScratch;
 import org.dice4j.internal.LossValue;
-import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Parallelism;
-import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
 import org.dice4j.internal.StatisticsTable;
 
@@ -32,20 +28,22 @@ public final class DiceLoss {
     /** Smallest score {@code −ln} is applied to with {@link Builder#logLoss}. */
     static final double LOG_LOSS_MIN_SCORE = LossArithmetic.LOG_LOSS_MIN_SCORE;
     /** Most terms N × C of one call (see the class comment). */
-    static final int MAX_TERMS = 1 << 16;
+    static final int MAX_TERMS = LossInputs.MAX_TERMS;
     /** Most classes of one call (see the class comment). */
-    static final int MAX_CLASSES = 1 << 12;
+    static final int MAX_CLASSES = LossInputs.MAX_CLASSES;
 
     private final LossOptions options;
     private final Parallelism parallelism;
     private final LossArithmetic arithmetic;
-    private final GradientCoefficients coefficients;
+    private final GradientCoefficients gradientCoefficients;
+    private final LossPasses passes;
 
     private DiceLoss(LossOptions options) {
         this.options = options;
         this.parallelism = options.parallelism();
         this.arithmetic = new LossArithmetic(options);
-        this.coefficients = new GradientCoefficients(options);
+        this.gradientCoefficients = new GradientCoefficients(options);
+        this.passes = new LossPasses(options.referenceKernels());
     }
 
     /** A builder with every default of the specification. */
@@ -90,25 +88,7 @@ public final class DiceLoss {
      *     before the failure (the exception's cause is then a {@code CancellationException})
      */
     public LossResult forward(Tensor logits, Tensor target) {
-        StatisticsPass pass = prepare(logits, target);
-        double[] values = new double[pass.outputLength()];
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            kernels().statistics(pass, values);
-        } catch (IllegalStateException e) {
-            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
-        }
-        return evaluate(new Statistics(new StatisticsTable((int) pass.images(), pass.classes(), values), kind(pass)));
-    }
-
-    /** The kind of statistics a pass produces (see Statistics.Kind). */
-    private static Statistics.Kind kind(StatisticsPass pass) {
-        return new Statistics.Kind(pass.activation(), pass.squared(), pass.softIntersection(), pass.crossEntropy());
-    }
-
-    /** The kind of statistics this loss computes for C classes. */
-    Statistics.Kind kindFor(int classes) {
-        return new Statistics.Kind(activationFor(classes), options.squared(), options.softLabel(), options.lambdaCrossEntropy() > 0);
+        return evaluate(statistics(logits, target));
     }
 
     /**
@@ -120,15 +100,25 @@ public final class DiceLoss {
      * @throws IllegalArgumentException as {@link #forward}
      */
     public Statistics statistics(Tensor logits, Tensor target) {
-        StatisticsPass pass = prepare(logits, target);
-        double[] values = new double[pass.outputLength()];
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            kernels().statistics(pass, values);
-        } catch (IllegalStateException e) {
-            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
+        StatisticsPass pass = LossInputs.statisticsPass(options, parallelism, logits, target);
+        return new Statistics(passes.statistics(pass, new double[pass.outputLength()], logits, target), kind(pass));
+    }
+
+    /**
+     * The reduced loss alone, as {@link #forward}{@code (logits, target).loss()}, without allocating: the
+     * statistics go to a per-thread buffer. For training loops that only need the number.
+     *
+     * @throws IllegalStateException with {@link Reduction#NONE}, which has no scalar loss
+     * @throws IllegalArgumentException as {@link #forward}
+     */
+    public double lossValue(Tensor logits, Tensor target) {
+        if (options.reduction() == Reduction.NONE) {
+            throw new IllegalStateException("reduction NONE has no scalar loss: use forward(…).terms()");
         }
-        return new Statistics(new StatisticsTable((int) pass.images(), pass.classes(), values), kind(pass));
+        StatisticsPass pass = LossInputs.statisticsPass(options, parallelism, logits, target);
+        LossScratch scratch = LossScratch.perThread();
+        StatisticsTable table = passes.statistics(pass, scratch.values(pass.outputLength()), logits, target);
+        return arithmetic.evaluate(table, null, scratch).loss();
     }
 
     /** An accumulator of the statistics of {@code images × classes} terms, filled tile by tile. */
@@ -147,63 +137,41 @@ public final class DiceLoss {
         return evaluate(statistics);
     }
 
+    /** The loss as a function of the per-image statistics. */
+    LossResult evaluate(Statistics statistics) {
+        double[][] terms = terms(statistics.images(), statistics.classes());
+        return result(arithmetic.evaluate(statistics.table(), terms, new LossScratch()), terms, statistics);
+    }
+
+    private double[][] terms(int images, int classes) {
+        return new double[options.rows(images)][options.termColumns(classes)];
+    }
+
+    private LossResult result(LossValue value, double[][] terms, Statistics statistics) {
+        return new LossResult(value.loss(), options.reduction(), terms, options.firstClass(), value.countedTerms(),
+                value.diceLoss(), value.crossEntropy(), statistics);
+    }
+
+    /** The kind of statistics a pass produces (see Statistics.Kind). */
+    private static Statistics.Kind kind(StatisticsPass pass) {
+        return new Statistics.Kind(pass.activation(), pass.squared(), pass.softIntersection(), pass.crossEntropy());
+    }
+
+    /** The kind of statistics this loss computes for C classes. */
+    Statistics.Kind kindFor(int classes) {
+        return new Statistics.Kind(activationFor(classes), options.squared(), options.softLabel(),
+                options.crossEntropy());
+    }
+
     private void checkKind(Statistics statistics) {
         Statistics.Kind expected = kindFor(statistics.classes());
         if (!expected.equals(statistics.kind())) {
             throw new IllegalArgumentException("statistics: expected sums of kind [" + expected + "] for this loss, got ["
                     + statistics.kind() + "]");
         }
-        if (options.classWeights() != null && options.classWeights().length != statistics.classes()) {
-            throw new IllegalArgumentException("classWeights: expected length C = " + statistics.classes() + ", got "
-                    + options.classWeights().length);
-        }
+        LossInputs.checkClassWeights(options, statistics.classes());
         if (!options.includeBackground() && statistics.classes() == 1) {
             throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class)");
-        }
-    }
-
-    /**
-     * ∂L/∂logits of one tile, where L is the loss of {@code whole} (the accumulated statistics of every tile) and the
-     * tile holds images {@code firstImage … firstImage + N_tile − 1} of it: written into {@code gradient} as
-     * {@link #forwardBackward(Tensor, Tensor, Tensor, double)} would for the whole input, restricted to the tile.
-     * The tile is read twice (its labels are checked before anything is written, and the activation is computed in
-     * the statistics pass that stores it, as in forwardBackward).
-     *
-     * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor, double)}, for statistics
-     *     of another kind or class count, or a tile outside {@code whole}'s images; nothing is written then
-     */
-    public void tileGradient(Statistics whole, int firstImage, Tensor logits, Tensor target, Tensor gradient,
-            double upstream) {
-        if (options.reduction() == Reduction.NONE) {
-            throw new IllegalArgumentException("reduction: NONE has no scalar loss; a tile's gradient needs MEAN or SUM");
-        }
-        checkUpstream(upstream, "upstream");
-        checkKind(Objects.requireNonNull(whole, "whole"));
-        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
-        checkGradient(gradient, logits, target);
-        if (pass.classes() != whole.classes()) {
-            throw new IllegalArgumentException("logits: the tile has C = " + pass.classes() + ", the statistics "
-                    + whole.classes());
-        }
-        if (firstImage < 0 || firstImage + pass.images() > whole.images()) {
-            throw new IllegalArgumentException("firstImage: images " + firstImage + " … " + (firstImage + pass.images() - 1)
-                    + " of the tile are outside the statistics' 0 … " + (whole.images() - 1));
-        }
-        int classes = whole.classes();
-        LossScratch scratch = new LossScratch();
-        LossValue value = arithmetic.evaluate(whole.table(), null, scratch);
-        double[] all = new double[GradientCoefficients.length(whole.images(), classes)];
-        this.coefficients.fill(whole.table(), value, upstream, null, all, scratch);
-        double[] coefficients = Arrays.copyOfRange(all, GradientCoefficients.length(firstImage, classes),
-                GradientCoefficients.length(firstImage + (int) pass.images(), classes));
-        Kernels kernels = kernels();
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            boolean stored = statisticsForGradient(kernels, pass, new double[pass.outputLength()], gradient);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
-        } catch (RuntimeException e) {
-            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
-            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
     }
 
@@ -229,8 +197,8 @@ public final class DiceLoss {
             throw new IllegalArgumentException("upstream: reduction NONE has one term per (image, class) and needs"
                     + " an upstream gradient per term: use forwardBackward(logits, target, gradient, double[][])");
         }
-        checkUpstream(upstream, "upstream");
-        return runForwardBackward(logits, target, gradient, upstream, null);
+        LossInputs.checkUpstream(upstream, "upstream");
+        return forwardBackward(logits, target, gradient, upstream, null);
     }
 
     /**
@@ -244,7 +212,27 @@ public final class DiceLoss {
                     + options.reduction() + "; use forwardBackward(logits, target, gradient, double)");
         }
         Objects.requireNonNull(upstream, "upstream");
-        return runForwardBackward(logits, target, gradient, 1.0, upstream);
+        return forwardBackward(logits, target, gradient, 1.0, upstream);
+    }
+
+    private LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream,
+            double[][] upstreamTerms) {
+        StatisticsPass pass = gradientPass(logits, target, gradient);
+        int images = (int) pass.images();
+        int classes = pass.classes();
+        if (upstreamTerms != null) {
+            LossInputs.checkUpstreamTerms(upstreamTerms, options.rows(images), options.termColumns(classes));
+        }
+        double[] values = new double[pass.outputLength()];
+        double[] coefficients = new double[GradientCoefficients.length(images, classes)];
+        double[][] terms = terms(images, classes);
+        LossScratch scratch = new LossScratch();
+        LossValue value = passes.withGradient(pass, values, coefficients, logits, target, gradient, table -> {
+            LossValue loss = arithmetic.evaluate(table, terms, scratch);
+            gradientCoefficients.fill(table, loss, upstream, upstreamTerms, coefficients, scratch);
+            return loss;
+        });
+        return result(value, terms, new Statistics(new StatisticsTable(images, classes, values), kind(pass)));
     }
 
     /**
@@ -258,162 +246,47 @@ public final class DiceLoss {
             throw new IllegalArgumentException("upstream: reduction NONE has no scalar loss and needs an upstream"
                     + " gradient per term: use forwardBackward(logits, target, gradient, double[][])");
         }
-        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
-        checkGradient(gradient, logits, target);
+        StatisticsPass pass = gradientPass(logits, target, gradient);
         LossScratch scratch = LossScratch.perThread();
         double[] values = scratch.values(pass.outputLength());
-        Kernels kernels = kernels();
-        double loss;
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            boolean stored = statisticsForGradient(kernels, pass, values, gradient);
-            int images = (int) pass.images();
-            StatisticsTable table = new StatisticsTable(images, pass.classes(), values);
-            LossValue value = arithmetic.evaluate(table, null, scratch);
-            loss = value.loss();
-            double[] coefficients = scratch.coefficients(GradientCoefficients.length(images, pass.classes()));
-            this.coefficients.fill(table, value, 1.0, null, coefficients, scratch);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
-        } catch (RuntimeException e) {
-            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
-            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
-        }
-        return loss;
-    }
-
-    private LossResult runForwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream,
-            double[][] upstreamTerms) {
-        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
-        checkGradient(gradient, logits, target);
-        int images = (int) pass.images();
-        int classes = pass.classes();
-        if (upstreamTerms != null) {
-            checkUpstreamTerms(upstreamTerms, options.rows(images), options.termColumns(classes));
-        }
-        double[] values = new double[pass.outputLength()];
-        Kernels kernels = kernels();
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            boolean stored = statisticsForGradient(kernels, pass, values, gradient);
-            StatisticsTable table = new StatisticsTable(images, classes, values);
-            double[][] terms = new double[options.rows(images)][options.termColumns(classes)];
-            LossScratch scratch = new LossScratch();
-            LossValue value = arithmetic.evaluate(table, terms, scratch);
-            LossResult result = new LossResult(value.loss(), options.reduction(), terms, options.firstClass(),
-                    value.countedTerms(), value.diceLoss(), value.crossEntropy(), new Statistics(table, kind(pass)));
-            double[] coefficients = new double[GradientCoefficients.length(images, classes)];
-            this.coefficients.fill(table, value, upstream, upstreamTerms, coefficients, scratch);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
-            return result;
-        } catch (RuntimeException e) {
-            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
-            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
-        }
+        double[] coefficients = scratch.coefficients(GradientCoefficients.length((int) pass.images(), pass.classes()));
+        return passes.withGradient(pass, values, coefficients, logits, target, gradient, table -> {
+            LossValue loss = arithmetic.evaluate(table, null, scratch);
+            gradientCoefficients.fill(table, loss, 1.0, null, coefficients, scratch);
+            return loss;
+        }).loss();
     }
 
     /**
-     * The statistics pass ahead of a gradient pass: it may store p in a float32 gradient buffer; a half-precision one
-     * cannot hold them, and the gradient pass then computes the activation again (labels are checked either way before
-     * anything is written).
+     * ∂L/∂logits of one tile, where L is the loss of {@code whole} (the accumulated statistics of every tile) and the
+     * tile holds images {@code firstImage … firstImage + N_tile − 1} of it: written into {@code gradient} as
+     * {@link #forwardBackward(Tensor, Tensor, Tensor, double)} would for the whole input, restricted to the tile.
+     * The tile is read twice (its labels are checked before anything is written, and the activation is computed in
+     * the statistics pass that stores it, as in forwardBackward).
+     *
+     * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor, double)}, for statistics
+     *     of another kind or class count, or a tile outside {@code whole}'s images; nothing is written then
      */
-    private static boolean statisticsForGradient(Kernels kernels, StatisticsPass pass, double[] values, Tensor gradient) {
-        if (gradient.dtype() == DType.FLOAT32) {
-            return kernels.statisticsForGradient(pass, values, gradient.segment());
+    public void tileGradient(Statistics whole, int firstImage, Tensor logits, Tensor target, Tensor gradient,
+            double upstream) {
+        if (options.reduction() == Reduction.NONE) {
+            throw new IllegalArgumentException("reduction: NONE has no scalar loss; a tile's gradient needs MEAN or SUM");
         }
-        kernels.statistics(pass, values);
-        return false;
+        LossInputs.checkUpstream(upstream, "upstream");
+        checkKind(Objects.requireNonNull(whole, "whole"));
+        StatisticsPass pass = gradientPass(logits, target, gradient);
+        LossInputs.checkTile(pass, whole.table(), firstImage);
+        double[] coefficients = gradientCoefficients.ofTile(whole.table(), firstImage, (int) pass.images(), upstream);
+        passes.withGradient(pass, new double[pass.outputLength()], coefficients, logits, target, gradient,
+                table -> null);
     }
 
-    /**
-     * {@code failure}, explained when it is the FFM API's report of an arena closed during the call (the interrupt
-     * status put back to {@code interruptedBefore}: ArenaClosedDuringCall).
-     */
-    private static RuntimeException closedDuringCall(RuntimeException failure, boolean interruptedBefore,
-            Tensor logits, Tensor target, Tensor gradient) {
-        return failure instanceof IllegalStateException state ? ArenaClosedDuringCall.explain(state,
-                interruptedBefore, "logits", logits, "target", target, "gradient", gradient) : failure;
-    }
-
-    /**
-     * {@code failure}, after filling the gradient with NaN if the passes may have written part of it: an interrupt, a
-     * rejecting executor or a failing worker must not leave a partial gradient that looks valid. A bad label is found
-     * before anything is written ({@link IllegalArgumentException}: the buffer is left as it was).
-     */
-    private static RuntimeException poisoned(Tensor gradient, RuntimeException failure) {
-        if (!(failure instanceof IllegalArgumentException)) {
-            try {
-                // Every byte 0xFF: every float is a NaN.
-                gradient.segment().asSlice(0, gradient.byteSize()).fill((byte) 0xFF);
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e); // a closed arena: nothing can be written, nor read
-            }
-        }
-        return failure;
-    }
-
-    private static void checkUpstream(double upstream, String name) {
-        if (!Double.isFinite(upstream)) {
-            throw new IllegalArgumentException(name + ": expected a finite value, got " + upstream);
-        }
-    }
-
-    private static void checkUpstreamTerms(double[][] upstream, int rows, int columns) {
-        if (upstream.length != rows) {
-            throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
-                    + " values (the terms' shape), got " + upstream.length + " rows");
-        }
-        for (int row = 0; row < rows; row++) {
-            if (upstream[row] == null || upstream[row].length != columns) {
-                throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
-                        + " values (the terms' shape), got " + (upstream[row] == null ? "null" : upstream[row].length)
-                        + " in row " + row);
-            }
-            for (int column = 0; column < columns; column++) {
-                checkUpstream(upstream[row][column], "upstream[" + row + "][" + column + "]");
-            }
-        }
-    }
-
-    /** The pass, on the calling thread only when the gradient's arena is confined to it. */
-    private static StatisticsPass forGradient(StatisticsPass pass, Tensor gradient) {
-        return pass.parallelism().threads() > 1 && gradient != null && gradient.segment().scope().isAlive()
-                && !Parallelism.shareable(gradient.segment()) ? pass.sequential() : pass;
-    }
-
-    /** Whether the bytes of two tensors overlap; off-heap ones by address, without allocating. */
-    private static boolean overlap(Tensor first, Tensor second) {
-        MemorySegment a = first.segment();
-        MemorySegment b = second.segment();
-        if (first.byteSize() == 0 || second.byteSize() == 0) {
-            return false;
-        }
-        if (a.isNative() && b.isNative()) {
-            return a.address() < b.address() + second.byteSize() && b.address() < a.address() + first.byteSize();
-        }
-        return a.asSlice(0, first.byteSize()).asOverlappingSlice(b.asSlice(0, second.byteSize())).isPresent();
-    }
-
-    /** The gradient tensor: float32, the logits' shape, alive, writable, sharing no byte with the inputs. */
-    private static void checkGradient(Tensor gradient, Tensor logits, Tensor target) {
-        Objects.requireNonNull(gradient, "gradient");
-        if (gradient.dtype() != DType.FLOAT32 && gradient.dtype() != logits.dtype()) {
-            throw new IllegalArgumentException("gradient: expected dtype FLOAT32" + (logits.dtype() == DType.FLOAT32 ? ""
-                    : " or the logits' " + logits.dtype()) + ", got " + gradient.dtype());
-        }
-        if (gradient.layout() != logits.layout() || !Arrays.equals(gradient.shapeArray(), logits.shapeArray())) {
-            throw new IllegalArgumentException("gradient: expected the logits' shape " + Arrays.toString(logits.shapeArray())
-                    + " " + logits.layout() + ", got " + Arrays.toString(gradient.shapeArray()) + " " + gradient.layout());
-        }
-        checkAlive("gradient", gradient);
-        if (gradient.segment().isReadOnly()) {
-            throw new IllegalArgumentException("gradient: the segment is read-only");
-        }
-        if (overlap(gradient, logits)) {
-            throw new IllegalArgumentException("gradient: its memory overlaps the logits'; give it a buffer of its own");
-        }
-        if (overlap(gradient, target)) {
-            throw new IllegalArgumentException("gradient: its memory overlaps the target's; give it a buffer of its own");
-        }
+    /** The statistics pass of a call that writes {@code gradient}, every input checked. */
+    private StatisticsPass gradientPass(Tensor logits, Tensor target, Tensor gradient) {
+        StatisticsPass pass = LossInputs.forGradient(LossInputs.statisticsPass(options, parallelism, logits, target),
+                gradient);
+        LossInputs.checkGradient(gradient, logits, target);
+        return pass;
     }
 
     /** The activation this loss applies to logits with {@code classes} channels. */
@@ -423,157 +296,7 @@ public final class DiceLoss {
 
     /** "vector" or "scalar": the kernels {@link #forward} runs on. */
     public String kernelName() {
-        return kernels().name();
-    }
-
-    private Kernels kernels() {
-        return options.referenceKernels() ? KernelProvider.scalar() : KernelProvider.get();
-    }
-
-    private StatisticsPass prepare(Tensor logits, Tensor target) {
-        Objects.requireNonNull(logits, "logits");
-        Objects.requireNonNull(target, "target");
-        long[] shape = logits.shapeArray();
-        if (!logits.dtype().isLogitType()) {
-            throw new IllegalArgumentException("logits: expected dtype FLOAT32, FLOAT16 or BFLOAT16, got "
-                    + logits.dtype());
-        }
-        boolean channelsLast = logits.layout() == Layout.CHANNELS_LAST;
-        String expectedShape = channelsLast ? "(N, spatial…, C)" : "(N, C, spatial…)";
-        if (shape.length < 3) {
-            throw new IllegalArgumentException("logits: expected shape " + expectedShape + " with at least one spatial"
-                    + " axis, got " + Arrays.toString(shape) + " " + logits.layout());
-        }
-        long images = shape[0];
-        long classes = shape[channelsLast ? shape.length - 1 : 1];
-        if (images < 1 || classes < 1) {
-            throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
-        }
-        // Each factor within the limit first, so that the product cannot overflow (with an empty axis it could).
-        if (images > MAX_TERMS || classes > MAX_TERMS || images * classes > MAX_TERMS) {
-            throw new IllegalArgumentException("logits: N × C terms for shape " + Arrays.toString(shape)
-                    + " exceed the " + MAX_TERMS + " supported");
-        }
-        if (classes > MAX_CLASSES) {
-            throw new IllegalArgumentException("logits: C = " + classes + " classes for shape " + Arrays.toString(shape)
-                    + " exceed the " + MAX_CLASSES + " supported");
-        }
-        long voxels = logits.elementCount() / (images * classes);
-        Activation resolved = activationFor(classes);
-        if (resolved == Activation.SOFTMAX && classes == 1) {
-            throw new IllegalArgumentException("activation: SOFTMAX needs C > 1 (a softmax over one channel is"
-                    + " constantly 1); use SIGMOID for a binary problem, got shape " + Arrays.toString(shape));
-        }
-        if (!options.includeBackground() && classes == 1) {
-            throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class),"
-                    + " got shape " + Arrays.toString(shape));
-        }
-        if (options.classWeights() != null && options.classWeights().length != classes) {
-            throw new IllegalArgumentException("classWeights: expected length C = " + classes + ", got "
-                    + options.classWeights().length);
-        }
-        checkAlive("logits", logits);
-        checkAlive("target", target);
-        DType targetType = target.dtype();
-        long[] targetShape = target.shapeArray();
-        if (targetType != DType.FLOAT32 && !targetType.isInteger()) {
-            throw new IllegalArgumentException("target: expected a FLOAT32 dense target or an integer label map, got "
-                    + targetType);
-        }
-        if (targetType == DType.FLOAT32) {
-            if (!Arrays.equals(targetShape, shape) || target.layout() != logits.layout()) {
-                throw new IllegalArgumentException("target: a dense float32 target must have the logits' shape "
-                        + Arrays.toString(shape) + " " + logits.layout() + ", got " + Arrays.toString(targetShape)
-                        + " " + target.layout());
-            }
-            if (options.ignoreIndex().isPresent()) {
-                throw new IllegalArgumentException("ignoreIndex: " + options.ignoreIndex().getAsLong()
-                        + " needs an integer label-map target, got a dense float32 target");
-            }
-        } else {
-            // A label map has no channel axis, so its own layout does not matter; a singleton channel axis, if any,
-            // sits where the logits have theirs.
-            int channelAxis = channelsLast ? shape.length - 1 : 1;
-            if (!isLabelMapShape(targetShape, shape, channelAxis)) {
-                long[] withoutChannel = new long[shape.length - 1];
-                for (int axis = 0, to = 0; axis < shape.length; axis++) {
-                    if (axis != channelAxis) {
-                        withoutChannel[to++] = shape[axis];
-                    }
-                }
-                long[] withChannel = shape.clone();
-                withChannel[channelAxis] = 1;
-                throw new IllegalArgumentException("target: a " + targetType + " label map must have shape "
-                        + Arrays.toString(withoutChannel) + " or " + Arrays.toString(withChannel) + ", got "
-                        + Arrays.toString(targetShape));
-            }
-        }
-        return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
-                resolved, options.squared(), options.softLabel(), options.lambdaCrossEntropy() > 0,
-                options.ignoreIndex().isPresent(), options.ignoreIndex().orElse(0), shape,
-                channelsLast, logits.dtype(),
-                // Segments of a confined arena can only be read by the calling thread: the same bits, one thread.
-                parallelism.threads() > 1 && !Parallelism.shareable(logits.segment(), target.segment())
-                        ? Parallelism.SEQUENTIAL : parallelism);
-    }
-
-    /** The logits' shape without its channel axis, or with a channel axis of size 1 there. */
-    private static boolean isLabelMapShape(long[] target, long[] logits, int channelAxis) {
-        if (target.length == logits.length - 1) {
-            for (int axis = 0, at = 0; axis < logits.length; axis++) {
-                if (axis != channelAxis && target[at++] != logits[axis]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (target.length != logits.length || target[channelAxis] != 1) {
-            return false;
-        }
-        for (int axis = 0; axis < logits.length; axis++) {
-            if (axis != channelAxis && target[axis] != logits[axis]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void checkAlive(String name, Tensor tensor) {
-        if (!tensor.segment().scope().isAlive()) {
-            throw new IllegalArgumentException(name + ": the segment's arena is closed");
-        }
-    }
-
-    /**
-     * The reduced loss alone, as {@link #forward}{@code (logits, target).loss()}, without allocating: the
-     * statistics go to a per-thread buffer. For training loops that only need the number.
-     *
-     * @throws IllegalStateException with {@link Reduction#NONE}, which has no scalar loss
-     * @throws IllegalArgumentException as {@link #forward}
-     */
-    public double lossValue(Tensor logits, Tensor target) {
-        if (options.reduction() == Reduction.NONE) {
-            throw new IllegalStateException("reduction NONE has no scalar loss: use forward(…).terms()");
-        }
-        StatisticsPass pass = prepare(logits, target);
-        LossScratch scratch = LossScratch.perThread();
-        double[] values = scratch.values(pass.outputLength());
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            kernels().statistics(pass, values);
-        } catch (IllegalStateException e) {
-            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
-        }
-        return arithmetic.evaluate(new StatisticsTable((int) pass.images(), pass.classes(), values), null, scratch)
-                .loss();
-    }
-
-    /** The loss as a function of the per-image statistics. */
-    LossResult evaluate(Statistics statistics) {
-        double[][] terms = new double[options.rows(statistics.images())][options.termColumns(statistics.classes())];
-        LossValue value = arithmetic.evaluate(statistics.table(), terms, new LossScratch());
-        return new LossResult(value.loss(), options.reduction(), terms, options.firstClass(), value.countedTerms(),
-                value.diceLoss(), value.crossEntropy(), statistics);
+        return passes.kernelName();
     }
 
     @Override

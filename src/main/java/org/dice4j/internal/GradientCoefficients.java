@@ -57,6 +57,19 @@ public final class GradientCoefficients {
         }
     }
 
+    /**
+     * The coefficients of a tile of {@code tileImages} images from {@code firstImage}, where L is the loss of
+     * {@code whole} (the statistics of every tile): those of the whole input, restricted to the tile.
+     */
+    public double[] ofTile(StatisticsTable whole, int firstImage, int tileImages, double upstream) {
+        LossScratch scratch = new LossScratch();
+        LossValue value = arithmetic.evaluate(whole, null, scratch);
+        double[] all = new double[length(whole.images(), whole.classes())];
+        fill(whole, value, upstream, null, all, scratch);
+        return Arrays.copyOfRange(all, length(firstImage, whole.classes()),
+                length(firstImage + tileImages, whole.classes()));
+    }
+
     private void fillPerClass(StatisticsTable statistics, double byWeightedTerm, double[][] upstreamTerms,
             double[] out) {
         int firstClass = options.firstClass();
