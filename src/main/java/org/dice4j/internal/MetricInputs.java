@@ -81,10 +81,12 @@ public final class MetricInputs {
             throw new IllegalArgumentException("prediction: expected a label map (N, spatial…) or (N, 1, spatial…),"
                     + " got " + Arrays.toString(predictionShape));
         }
-        // (N, spatial…) or (N, 1, spatial…): both have the same voxels; a dense target's shape decides below.
+        // The spatial shape: a dense target's, else the shorter label map's (the other may have a channel axis of 1).
         long[] spatial = denseTarget && targetShape.length >= 2
                 ? Arrays.copyOfRange(targetShape, 2, targetShape.length)
-                : Arrays.copyOfRange(predictionShape, 1, predictionShape.length);
+                : !denseTarget && targetShape.length >= 1 && targetShape.length < predictionShape.length
+                        ? Arrays.copyOfRange(targetShape, 1, targetShape.length)
+                        : Arrays.copyOfRange(predictionShape, 1, predictionShape.length);
         if (!isLabelMap(predictionShape, predictionShape[0], spatial)) {
             throw new IllegalArgumentException("prediction: a label map of shape " + Arrays.toString(predictionShape)
                     + " does not match the target's " + Arrays.toString(targetShape));
@@ -113,17 +115,9 @@ public final class MetricInputs {
         }
     }
 
-    /**
-     * Whether {@code shape} is (images, spatial…) up to axes of size 1, such as a channel axis (N, 1, spatial…): they
-     * change neither the voxel count nor the voxels' order.
-     */
+    /** Whether {@code shape} is a label map of (images, spatial…): the label-map rule of InputChecks.isLabelMap. */
     private static boolean isLabelMap(long[] shape, long images, long[] spatial) {
-        return shape.length >= 1 && shape[0] == images
-                && Arrays.equals(withoutOnes(Arrays.copyOfRange(shape, 1, shape.length)), withoutOnes(spatial));
-    }
-
-    private static long[] withoutOnes(long[] sizes) {
-        return Arrays.stream(sizes).filter(size -> size != 1).toArray();
+        return InputChecks.isLabelMap(shape, dense(images, 1, spatial), 1);
     }
 
     private static long[] dense(long images, long classes, long[] spatial) {
