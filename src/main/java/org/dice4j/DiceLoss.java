@@ -1,14 +1,17 @@
 package org.dice4j;
 
-import java.lang.foreign.MemorySegment;
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
-import org.dice4j.internal.GradientPass;
-import org.dice4j.internal.KernelProvider;
+import org.dice4j.internal.GradientCoefficients;
+import org.dice4j.internal.LossArithmetic;
+import org.dice4j.internal.LossInputs;
+import org.dice4j.internal.LossOptions;
+import org.dice4j.internal.LossPasses;
+import org.dice4j.internal.LossScratch;
+import org.dice4j.internal.LossValue;
 import org.dice4j.internal.Parallelism;
-import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
+import org.dice4j.internal.StatisticsTable;
 
 /**
  * A soft Dice-family loss: Dice, Jaccard or Tversky scores per (image, class), with the options of
@@ -23,72 +26,29 @@ import org.dice4j.internal.StatisticsPass;
  */
 public final class DiceLoss {
     /** Smallest score {@code −ln} is applied to with {@link Builder#logLoss}. */
-    static final double LOG_LOSS_MIN_SCORE = 1e-7;
+    static final double LOG_LOSS_MIN_SCORE = LossArithmetic.LOG_LOSS_MIN_SCORE;
     /** Most terms N × C of one call (see the class comment). */
-    static final int MAX_TERMS = 1 << 16;
+    static final int MAX_TERMS = LossInputs.MAX_TERMS;
     /** Most classes of one call (see the class comment). */
-    static final int MAX_CLASSES = 1 << 12;
+    static final int MAX_CLASSES = LossInputs.MAX_CLASSES;
 
-    private final Activation activation;
-    private final Variant variant;
-    private final double alpha;
-    private final double beta;
-    private final double focalGamma;
-    private final boolean logLoss;
-    private final boolean squared;
-    private final boolean softLabel;
-    private final double smoothNumerator;
-    private final double smoothDenominator;
-    private final double denominatorFloor;
-    private final boolean batch;
-    private final boolean includeBackground;
-    private final double[] classWeights;
-    private final WeightNormalization weightNormalization;
-    private final EmptyPolicy emptyPolicy;
-    private final Reduction reduction;
-    private final boolean hasIgnoreIndex;
-    private final long ignoreIndex;
-    private final boolean referenceKernels;
-    /** Generalized Dice weights, or null for per-class terms. */
-    private final GeneralizedWeight generalized;
-    /** λ_dice and λ_ce of L = λ_dice·L_dice + λ_ce·L_ce; the cross-entropy is computed only when λ_ce > 0. */
-    private final double lambdaDice;
-    private final double lambdaCrossEntropy;
+    private final LossOptions options;
     private final Parallelism parallelism;
-    /** The builder's executor, or null for the default. */
-    private final java.util.concurrent.Executor executor;
+    private final LossArithmetic arithmetic;
+    private final GradientCoefficients gradientCoefficients;
+    private final LossPasses passes;
 
-    private DiceLoss(Builder b) {
-        activation = b.activation;
-        variant = b.variant;
-        alpha = b.alpha;
-        beta = b.beta;
-        focalGamma = b.focalGamma;
-        logLoss = b.logLoss;
-        squared = b.squared;
-        softLabel = b.softLabel;
-        smoothNumerator = b.smoothNumerator;
-        smoothDenominator = b.smoothDenominator;
-        denominatorFloor = b.denominatorFloor;
-        batch = b.batch;
-        includeBackground = b.includeBackground;
-        classWeights = b.classWeights == null ? null : b.classWeights.clone();
-        weightNormalization = b.weightNormalization;
-        emptyPolicy = b.emptyPolicy;
-        reduction = b.reduction;
-        hasIgnoreIndex = b.hasIgnoreIndex;
-        ignoreIndex = b.ignoreIndex;
-        referenceKernels = b.referenceKernels;
-        generalized = b.generalized;
-        lambdaDice = b.lambdaDice;
-        lambdaCrossEntropy = b.lambdaCrossEntropy;
-        executor = b.executor;
-        parallelism = b.executor == null ? Parallelism.of(b.threads) : new Parallelism(b.threads, b.executor);
+    private DiceLoss(LossOptions options) {
+        this.options = options;
+        this.parallelism = options.parallelism();
+        this.arithmetic = new LossArithmetic(options);
+        this.gradientCoefficients = new GradientCoefficients(options);
+        this.passes = new LossPasses(options.referenceKernels());
     }
 
     /** A builder with every default of the specification. */
     public static Builder builder() {
-        return new Builder();
+        return new Builder(LossOptions.DEFAULTS);
     }
 
     /**
@@ -109,33 +69,7 @@ public final class DiceLoss {
 
     /** A builder holding this loss's options. */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.activation = activation;
-        b.variant = variant;
-        b.alpha = alpha;
-        b.beta = beta;
-        b.focalGamma = focalGamma;
-        b.logLoss = logLoss;
-        b.squared = squared;
-        b.softLabel = softLabel;
-        b.smoothNumerator = smoothNumerator;
-        b.smoothDenominator = smoothDenominator;
-        b.denominatorFloor = denominatorFloor;
-        b.batch = batch;
-        b.includeBackground = includeBackground;
-        b.classWeights = classWeights == null ? null : classWeights.clone();
-        b.weightNormalization = weightNormalization;
-        b.emptyPolicy = emptyPolicy;
-        b.reduction = reduction;
-        b.hasIgnoreIndex = hasIgnoreIndex;
-        b.ignoreIndex = ignoreIndex;
-        b.referenceKernels = referenceKernels;
-        b.generalized = generalized;
-        b.lambdaDice = lambdaDice;
-        b.lambdaCrossEntropy = lambdaCrossEntropy;
-        b.threads = parallelism.threads();
-        b.executor = executor;
-        return b;
+        return new Builder(options);
     }
 
     /**
@@ -154,25 +88,7 @@ public final class DiceLoss {
      *     before the failure (the exception's cause is then a {@code CancellationException})
      */
     public LossResult forward(Tensor logits, Tensor target) {
-        StatisticsPass pass = prepare(logits, target);
-        double[] values = new double[pass.outputLength()];
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            kernels().statistics(pass, values);
-        } catch (IllegalStateException e) {
-            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
-        }
-        return evaluate(new Statistics((int) pass.images(), pass.classes(), values, kind(pass)));
-    }
-
-    /** The kind of statistics a pass produces (see Statistics.Kind). */
-    private static Statistics.Kind kind(StatisticsPass pass) {
-        return new Statistics.Kind(pass.activation(), pass.squared(), pass.softIntersection(), pass.crossEntropy());
-    }
-
-    /** The kind of statistics this loss computes for C classes. */
-    Statistics.Kind kindFor(int classes) {
-        return new Statistics.Kind(activationFor(classes), squared, softLabel, lambdaCrossEntropy > 0);
+        return evaluate(statistics(logits, target));
     }
 
     /**
@@ -184,15 +100,25 @@ public final class DiceLoss {
      * @throws IllegalArgumentException as {@link #forward}
      */
     public Statistics statistics(Tensor logits, Tensor target) {
-        StatisticsPass pass = prepare(logits, target);
-        double[] values = new double[pass.outputLength()];
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            kernels().statistics(pass, values);
-        } catch (IllegalStateException e) {
-            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
+        StatisticsPass pass = LossInputs.statisticsPass(options, parallelism, logits, target);
+        return new Statistics(passes.statistics(pass, new double[pass.outputLength()], logits, target), kind(pass));
+    }
+
+    /**
+     * The reduced loss alone, as {@link #forward}{@code (logits, target).loss()}, without allocating: the
+     * statistics go to a per-thread buffer. For training loops that only need the number.
+     *
+     * @throws IllegalStateException with {@link Reduction#NONE}, which has no scalar loss
+     * @throws IllegalArgumentException as {@link #forward}
+     */
+    public double lossValue(Tensor logits, Tensor target) {
+        if (options.reduction() == Reduction.NONE) {
+            throw new IllegalStateException("reduction NONE has no scalar loss: use forward(…).terms()");
         }
-        return new Statistics((int) pass.images(), pass.classes(), values, kind(pass));
+        StatisticsPass pass = LossInputs.statisticsPass(options, parallelism, logits, target);
+        LossScratch scratch = LossScratch.perThread();
+        StatisticsTable table = passes.statistics(pass, scratch.values(pass.outputLength()), logits, target);
+        return arithmetic.evaluate(table, null, scratch).loss();
     }
 
     /** An accumulator of the statistics of {@code images × classes} terms, filled tile by tile. */
@@ -211,63 +137,41 @@ public final class DiceLoss {
         return evaluate(statistics);
     }
 
+    /** The loss as a function of the per-image statistics. */
+    LossResult evaluate(Statistics statistics) {
+        double[][] terms = terms(statistics.images(), statistics.classes());
+        return result(arithmetic.evaluate(statistics.table(), terms, new LossScratch()), terms, statistics);
+    }
+
+    private double[][] terms(int images, int classes) {
+        return new double[options.rows(images)][options.termColumns(classes)];
+    }
+
+    private LossResult result(LossValue value, double[][] terms, Statistics statistics) {
+        return new LossResult(value.loss(), options.reduction(), terms, options.firstClass(), value.countedTerms(),
+                value.diceLoss(), value.crossEntropy(), statistics);
+    }
+
+    /** The kind of statistics a pass produces (see Statistics.Kind). */
+    private static Statistics.Kind kind(StatisticsPass pass) {
+        return new Statistics.Kind(pass.activation(), pass.squared(), pass.softIntersection(), pass.crossEntropy());
+    }
+
+    /** The kind of statistics this loss computes for C classes. */
+    Statistics.Kind kindFor(int classes) {
+        return new Statistics.Kind(activationFor(classes), options.squared(), options.softLabel(),
+                options.crossEntropy());
+    }
+
     private void checkKind(Statistics statistics) {
         Statistics.Kind expected = kindFor(statistics.classes());
         if (!expected.equals(statistics.kind())) {
             throw new IllegalArgumentException("statistics: expected sums of kind [" + expected + "] for this loss, got ["
                     + statistics.kind() + "]");
         }
-        if (classWeights != null && classWeights.length != statistics.classes()) {
-            throw new IllegalArgumentException("classWeights: expected length C = " + statistics.classes() + ", got "
-                    + classWeights.length);
-        }
-        if (!includeBackground && statistics.classes() == 1) {
+        LossInputs.checkClassWeights(options, statistics.classes());
+        if (!options.includeBackground() && statistics.classes() == 1) {
             throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class)");
-        }
-    }
-
-    /**
-     * ∂L/∂logits of one tile, where L is the loss of {@code whole} (the accumulated statistics of every tile) and the
-     * tile holds images {@code firstImage … firstImage + N_tile − 1} of it: written into {@code gradient} as
-     * {@link #forwardBackward(Tensor, Tensor, Tensor, double)} would for the whole input, restricted to the tile.
-     * The tile is read twice (its labels are checked before anything is written, and the activation is computed in
-     * the statistics pass that stores it, as in forwardBackward).
-     *
-     * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor, double)}, for statistics
-     *     of another kind or class count, or a tile outside {@code whole}'s images; nothing is written then
-     */
-    public void tileGradient(Statistics whole, int firstImage, Tensor logits, Tensor target, Tensor gradient,
-            double upstream) {
-        if (reduction == Reduction.NONE) {
-            throw new IllegalArgumentException("reduction: NONE has no scalar loss; a tile's gradient needs MEAN or SUM");
-        }
-        checkUpstream(upstream, "upstream");
-        checkKind(Objects.requireNonNull(whole, "whole"));
-        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
-        checkGradient(gradient, logits, target);
-        if (pass.classes() != whole.classes()) {
-            throw new IllegalArgumentException("logits: the tile has C = " + pass.classes() + ", the statistics "
-                    + whole.classes());
-        }
-        if (firstImage < 0 || firstImage + pass.images() > whole.images()) {
-            throw new IllegalArgumentException("firstImage: images " + firstImage + " … " + (firstImage + pass.images() - 1)
-                    + " of the tile are outside the statistics' 0 … " + (whole.images() - 1));
-        }
-        int classes = whole.classes();
-        Scratch scratch = new Scratch();
-        reduce(whole.values(), whole.images(), classes, null, scratch);
-        double[] all = new double[whole.images() * classes * GradientPass.COEFFICIENTS];
-        coefficients(whole.values(), whole.images(), classes, upstream, null, all, scratch);
-        double[] coefficients = Arrays.copyOfRange(all, firstImage * classes * GradientPass.COEFFICIENTS,
-                (int) (firstImage + pass.images()) * classes * GradientPass.COEFFICIENTS);
-        Kernels kernels = kernels();
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            boolean stored = statisticsForGradient(kernels, pass, new double[pass.outputLength()], gradient);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
-        } catch (RuntimeException e) {
-            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
-            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
         }
     }
 
@@ -289,12 +193,12 @@ public final class DiceLoss {
      * objective with respect to this loss), for {@link Reduction#MEAN} and {@link Reduction#SUM}.
      */
     public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream) {
-        if (reduction == Reduction.NONE) {
+        if (options.reduction() == Reduction.NONE) {
             throw new IllegalArgumentException("upstream: reduction NONE has one term per (image, class) and needs"
                     + " an upstream gradient per term: use forwardBackward(logits, target, gradient, double[][])");
         }
-        checkUpstream(upstream, "upstream");
-        return runForwardBackward(logits, target, gradient, upstream, null);
+        LossInputs.checkUpstream(upstream, "upstream");
+        return forwardBackward(logits, target, gradient, upstream, null);
     }
 
     /**
@@ -303,12 +207,32 @@ public final class DiceLoss {
      * classes, without class 0 when the background is excluded). Entries of excluded terms are not used.
      */
     public LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double[][] upstream) {
-        if (reduction != Reduction.NONE) {
+        if (options.reduction() != Reduction.NONE) {
             throw new IllegalArgumentException("upstream: a per-term upstream gradient needs reduction NONE, got "
-                    + reduction + "; use forwardBackward(logits, target, gradient, double)");
+                    + options.reduction() + "; use forwardBackward(logits, target, gradient, double)");
         }
         Objects.requireNonNull(upstream, "upstream");
-        return runForwardBackward(logits, target, gradient, 1.0, upstream);
+        return forwardBackward(logits, target, gradient, 1.0, upstream);
+    }
+
+    private LossResult forwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream,
+            double[][] upstreamTerms) {
+        StatisticsPass pass = gradientPass(logits, target, gradient);
+        int images = (int) pass.images();
+        int classes = pass.classes();
+        if (upstreamTerms != null) {
+            LossInputs.checkUpstreamTerms(upstreamTerms, options.rows(images), options.termColumns(classes));
+        }
+        double[] values = new double[pass.outputLength()];
+        double[] coefficients = new double[GradientCoefficients.length(images, classes)];
+        double[][] terms = terms(images, classes);
+        LossScratch scratch = new LossScratch();
+        LossValue value = passes.withGradient(pass, values, coefficients, logits, target, gradient, table -> {
+            LossValue loss = arithmetic.evaluate(table, terms, scratch);
+            gradientCoefficients.fill(table, loss, upstream, upstreamTerms, coefficients, scratch);
+            return loss;
+        });
+        return result(value, terms, new Statistics(new StatisticsTable(images, classes, values), kind(pass)));
     }
 
     /**
@@ -318,750 +242,112 @@ public final class DiceLoss {
      * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor)}
      */
     public double lossValueAndGradient(Tensor logits, Tensor target, Tensor gradient) {
-        if (reduction == Reduction.NONE) {
+        if (options.reduction() == Reduction.NONE) {
             throw new IllegalArgumentException("upstream: reduction NONE has no scalar loss and needs an upstream"
                     + " gradient per term: use forwardBackward(logits, target, gradient, double[][])");
         }
-        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
-        checkGradient(gradient, logits, target);
-        Scratch scratch = SCRATCH.get();
+        StatisticsPass pass = gradientPass(logits, target, gradient);
+        LossScratch scratch = LossScratch.perThread();
         double[] values = scratch.values(pass.outputLength());
-        Kernels kernels = kernels();
-        double loss;
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            boolean stored = statisticsForGradient(kernels, pass, values, gradient);
-            int images = (int) pass.images();
-            reduce(values, images, pass.classes(), null, scratch);
-            // Read now: the coefficients of generalized Dice reduce again into the same scratch.
-            loss = scratch.reduced[0];
-            double[] coefficients = scratch.coefficients(images * pass.classes() * GradientPass.COEFFICIENTS);
-            coefficients(values, images, pass.classes(), 1.0, null, coefficients, scratch);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
-        } catch (RuntimeException e) {
-            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
-            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
-        }
-        return loss;
-    }
-
-    private LossResult runForwardBackward(Tensor logits, Tensor target, Tensor gradient, double upstream,
-            double[][] upstreamTerms) {
-        StatisticsPass pass = forGradient(prepare(logits, target), gradient);
-        checkGradient(gradient, logits, target);
-        int images = (int) pass.images();
-        int classes = pass.classes();
-        if (upstreamTerms != null) {
-            checkUpstreamTerms(upstreamTerms, batch ? 1 : images, termColumns(classes));
-        }
-        double[] values = new double[pass.outputLength()];
-        Kernels kernels = kernels();
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            boolean stored = statisticsForGradient(kernels, pass, values, gradient);
-            LossResult result = evaluate(new Statistics(images, classes, values, kind(pass)));
-            double[] coefficients = new double[images * classes * GradientPass.COEFFICIENTS];
-            Scratch scratch = new Scratch();
-            reduce(values, images, classes, null, scratch);
-            coefficients(values, images, classes, upstream, upstreamTerms, coefficients, scratch);
-            kernels.gradient(new GradientPass(pass, gradient.segment(), coefficients, stored, gradient.dtype()));
-            return result;
-        } catch (RuntimeException e) {
-            // Explained after the NaN fill: an access HotSpot stops in the fill sets the interrupt status as well.
-            throw closedDuringCall(poisoned(gradient, e), interrupted, logits, target, gradient);
-        }
+        double[] coefficients = scratch.coefficients(GradientCoefficients.length((int) pass.images(), pass.classes()));
+        return passes.withGradient(pass, values, coefficients, logits, target, gradient, table -> {
+            LossValue loss = arithmetic.evaluate(table, null, scratch);
+            gradientCoefficients.fill(table, loss, 1.0, null, coefficients, scratch);
+            return loss;
+        }).loss();
     }
 
     /**
-     * The statistics pass ahead of a gradient pass: it may store p in a float32 gradient buffer; a half-precision one
-     * cannot hold them, and the gradient pass then computes the activation again (labels are checked either way before
-     * anything is written).
+     * ∂L/∂logits of one tile, where L is the loss of {@code whole} (the accumulated statistics of every tile) and the
+     * tile holds images {@code firstImage … firstImage + N_tile − 1} of it: written into {@code gradient} as
+     * {@link #forwardBackward(Tensor, Tensor, Tensor, double)} would for the whole input, restricted to the tile.
+     * The tile is read twice (its labels are checked before anything is written, and the activation is computed in
+     * the statistics pass that stores it, as in forwardBackward).
+     *
+     * @throws IllegalArgumentException as {@link #forwardBackward(Tensor, Tensor, Tensor, double)}, for statistics
+     *     of another kind or class count, or a tile outside {@code whole}'s images; nothing is written then
      */
-    private static boolean statisticsForGradient(Kernels kernels, StatisticsPass pass, double[] values, Tensor gradient) {
-        if (gradient.dtype() == DType.FLOAT32) {
-            return kernels.statisticsForGradient(pass, values, gradient.segment());
+    public void tileGradient(Statistics whole, int firstImage, Tensor logits, Tensor target, Tensor gradient,
+            double upstream) {
+        if (options.reduction() == Reduction.NONE) {
+            throw new IllegalArgumentException("reduction: NONE has no scalar loss; a tile's gradient needs MEAN or SUM");
         }
-        kernels.statistics(pass, values);
-        return false;
+        LossInputs.checkUpstream(upstream, "upstream");
+        checkKind(Objects.requireNonNull(whole, "whole"));
+        StatisticsPass pass = gradientPass(logits, target, gradient);
+        LossInputs.checkTile(pass, whole.table(), firstImage);
+        double[] coefficients = gradientCoefficients.ofTile(whole.table(), firstImage, (int) pass.images(), upstream);
+        passes.withGradient(pass, new double[pass.outputLength()], coefficients, logits, target, gradient,
+                table -> null);
     }
 
-    /**
-     * {@code failure}, explained when it is the FFM API's report of an arena closed during the call (the interrupt
-     * status put back to {@code interruptedBefore}: ArenaClosedDuringCall).
-     */
-    private static RuntimeException closedDuringCall(RuntimeException failure, boolean interruptedBefore,
-            Tensor logits, Tensor target, Tensor gradient) {
-        return failure instanceof IllegalStateException state ? ArenaClosedDuringCall.explain(state,
-                interruptedBefore, "logits", logits, "target", target, "gradient", gradient) : failure;
-    }
-
-    /**
-     * {@code failure}, after filling the gradient with NaN if the passes may have written part of it: an interrupt, a
-     * rejecting executor or a failing worker must not leave a partial gradient that looks valid. A bad label is found
-     * before anything is written ({@link IllegalArgumentException}: the buffer is left as it was).
-     */
-    private static RuntimeException poisoned(Tensor gradient, RuntimeException failure) {
-        if (!(failure instanceof IllegalArgumentException)) {
-            try {
-                // Every byte 0xFF: every float is a NaN.
-                gradient.segment().asSlice(0, gradient.byteSize()).fill((byte) 0xFF);
-            } catch (RuntimeException e) {
-                failure.addSuppressed(e); // a closed arena: nothing can be written, nor read
-            }
-        }
-        return failure;
-    }
-
-    /**
-     * The coefficients a, b, e, κ of ∂L/∂p per (image, class) (GradientPass), after {@link #reduce} filled
-     * {@code scratch.reduced}: every counted term's ∂L/∂(w·ℓ) is {@code upstream}·reduced[2], times
-     * {@code upstreamTerms[row][column]} when given (reduction NONE); κ is {@code upstream}·reduced[5].
-     */
-    private void coefficients(double[] values, int images, int classes, double upstream,
-            double[][] upstreamTerms, double[] coefficients, Scratch scratch) {
-        Arrays.fill(coefficients, 0, images * classes * GradientPass.COEFFICIENTS, 0.0);
-        double crossEntropy = upstream * scratch.reduced[5];
-        if (crossEntropy != 0) {
-            for (int i = 0; i < images * classes; i++) {
-                coefficients[i * GradientPass.COEFFICIENTS + GradientPass.CROSS_ENTROPY] = crossEntropy;
-            }
-        }
-        double byWeightedTerm = upstream * scratch.reduced[2];
-        if (generalized != null) {
-            reduceGeneralized(values, images, classes, null, scratch, coefficients, byWeightedTerm, upstreamTerms);
-            return;
-        }
-        int rows = batch ? 1 : images;
-        int firstClass = includeBackground ? 0 : 1;
-        double[] sums = scratch.sums;
-        double[] termGradient = scratch.termGradient;
-        double[] parts = scratch.parts;
-        for (int row = 0; row < rows; row++) {
-            for (int c = firstClass; c < classes; c++) {
-                termStatistics(values, images, classes, row, c, sums);
-                double targetSum = sums[StatisticsPass.TARGET_SUM];
-                if (!counts(targetSum) || (targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO)) {
-                    continue;
-                }
-                double weight = classWeights == null ? 1.0 : classWeights[c];
-                double byTerm = byWeightedTerm * weight
-                        * (upstreamTerms == null ? 1.0 : upstreamTerms[row][c - firstClass]);
-                termGradient(sums[StatisticsPass.INTERSECTION], sums[StatisticsPass.PRED_SUM], targetSum,
-                        sums[StatisticsPass.SOFT_INTERSECTION], parts, termGradient);
-                writeCoefficients(coefficients, images, classes, row, c, byTerm * termGradient[0],
-                        byTerm * termGradient[1]);
-            }
-        }
-    }
-
-    /** {∂ℓ/∂I, ∂ℓ/∂P} of one term (I: the soft overlap with softLabel); a floored denominator is a constant. */
-    private void termGradient(double intersection, double predSum, double targetSum, double softIntersection,
-            double[] parts, double[] out) {
-        scoreParts(intersection, predSum, targetSum, softIntersection, parts);
-        double numerator = parts[NUMERATOR];
-        boolean floored = denominatorFloor > 0 && parts[DENOMINATOR] < denominatorFloor;
-        double used = floored ? denominatorFloor : parts[DENOMINATOR];
-        double score = numerator / used;
-        double scoreByOverlap = parts[NUMERATOR_BY_OVERLAP] / used
-                - (floored ? 0 : numerator * parts[DENOMINATOR_BY_OVERLAP] / (used * used));
-        double scoreByPredSum = floored ? 0 : -numerator * parts[DENOMINATOR_BY_PRED_SUM] / (used * used);
-        double termByScore;
-        if (logLoss) {
-            termByScore = score >= LOG_LOSS_MIN_SCORE ? -1 / score : 0;
-        } else {
-            termByScore = focalGamma == 1.0 ? -1 : -focalGamma * Math.pow(1 - score, focalGamma - 1);
-        }
-        out[0] = termByScore * scoreByOverlap;
-        out[1] = termByScore * scoreByPredSum;
-    }
-
-    private static final int NUMERATOR = 0;
-    private static final int DENOMINATOR = 1;
-    private static final int NUMERATOR_BY_OVERLAP = 2;
-    private static final int DENOMINATOR_BY_OVERLAP = 3;
-    private static final int DENOMINATOR_BY_PRED_SUM = 4;
-    private static final int SCORE_PARTS = 5;
-
-    /**
-     * The score's numerator and denominator (before any floor) and their derivatives by the overlap and by P, into
-     * {@code parts} at NUMERATOR… DENOMINATOR_BY_PRED_SUM.
-     */
-    private void scoreParts(double intersection, double predSum, double targetSum, double softIntersection,
-            double[] parts) {
-        // The spec's (P + G − A)/2 equals Σ min(p, g) for any reals; summing min directly avoids the cancellation.
-        double overlap = softLabel ? softIntersection : intersection;
-        switch (variant) {
-            case DICE -> {
-                parts[NUMERATOR] = 2 * overlap + smoothNumerator;
-                parts[DENOMINATOR] = predSum + targetSum + smoothDenominator;
-                parts[NUMERATOR_BY_OVERLAP] = 2;
-                parts[DENOMINATOR_BY_OVERLAP] = 0;
-                parts[DENOMINATOR_BY_PRED_SUM] = 1;
-            }
-            case JACCARD -> {
-                parts[NUMERATOR] = overlap + smoothNumerator;
-                parts[DENOMINATOR] = predSum + targetSum - overlap + smoothDenominator;
-                parts[NUMERATOR_BY_OVERLAP] = 1;
-                parts[DENOMINATOR_BY_OVERLAP] = -1;
-                parts[DENOMINATOR_BY_PRED_SUM] = 1;
-            }
-            case TVERSKY -> {
-                parts[NUMERATOR] = overlap + smoothNumerator;
-                parts[DENOMINATOR] = overlap + alpha * (predSum - overlap) + beta * (targetSum - overlap)
-                        + smoothDenominator;
-                parts[NUMERATOR_BY_OVERLAP] = 1;
-                parts[DENOMINATOR_BY_OVERLAP] = 1 - alpha - beta;
-                parts[DENOMINATOR_BY_PRED_SUM] = alpha;
-            }
-            default -> throw new AssertionError(variant);
-        }
-    }
-
-    private static void checkUpstream(double upstream, String name) {
-        if (!Double.isFinite(upstream)) {
-            throw new IllegalArgumentException(name + ": expected a finite value, got " + upstream);
-        }
-    }
-
-    private static void checkUpstreamTerms(double[][] upstream, int rows, int columns) {
-        if (upstream.length != rows) {
-            throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
-                    + " values (the terms' shape), got " + upstream.length + " rows");
-        }
-        for (int row = 0; row < rows; row++) {
-            if (upstream[row] == null || upstream[row].length != columns) {
-                throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
-                        + " values (the terms' shape), got " + (upstream[row] == null ? "null" : upstream[row].length)
-                        + " in row " + row);
-            }
-            for (int column = 0; column < columns; column++) {
-                checkUpstream(upstream[row][column], "upstream[" + row + "][" + column + "]");
-            }
-        }
-    }
-
-    /** The pass, on the calling thread only when the gradient's arena is confined to it. */
-    private static StatisticsPass forGradient(StatisticsPass pass, Tensor gradient) {
-        return pass.parallelism().threads() > 1 && gradient != null && gradient.segment().scope().isAlive()
-                && !Parallelism.shareable(gradient.segment()) ? pass.sequential() : pass;
-    }
-
-    /** Whether the bytes of two tensors overlap; off-heap ones by address, without allocating. */
-    private static boolean overlap(Tensor first, Tensor second) {
-        MemorySegment a = first.segment();
-        MemorySegment b = second.segment();
-        if (first.byteSize() == 0 || second.byteSize() == 0) {
-            return false;
-        }
-        if (a.isNative() && b.isNative()) {
-            return a.address() < b.address() + second.byteSize() && b.address() < a.address() + first.byteSize();
-        }
-        return a.asSlice(0, first.byteSize()).asOverlappingSlice(b.asSlice(0, second.byteSize())).isPresent();
-    }
-
-    /** The gradient tensor: float32, the logits' shape, alive, writable, sharing no byte with the inputs. */
-    private static void checkGradient(Tensor gradient, Tensor logits, Tensor target) {
-        Objects.requireNonNull(gradient, "gradient");
-        if (gradient.dtype() != DType.FLOAT32 && gradient.dtype() != logits.dtype()) {
-            throw new IllegalArgumentException("gradient: expected dtype FLOAT32" + (logits.dtype() == DType.FLOAT32 ? ""
-                    : " or the logits' " + logits.dtype()) + ", got " + gradient.dtype());
-        }
-        if (gradient.layout() != logits.layout() || !Arrays.equals(gradient.shapeArray(), logits.shapeArray())) {
-            throw new IllegalArgumentException("gradient: expected the logits' shape " + Arrays.toString(logits.shapeArray())
-                    + " " + logits.layout() + ", got " + Arrays.toString(gradient.shapeArray()) + " " + gradient.layout());
-        }
-        checkAlive("gradient", gradient);
-        if (gradient.segment().isReadOnly()) {
-            throw new IllegalArgumentException("gradient: the segment is read-only");
-        }
-        if (overlap(gradient, logits)) {
-            throw new IllegalArgumentException("gradient: its memory overlaps the logits'; give it a buffer of its own");
-        }
-        if (overlap(gradient, target)) {
-            throw new IllegalArgumentException("gradient: its memory overlaps the target's; give it a buffer of its own");
-        }
+    /** The statistics pass of a call that writes {@code gradient}, every input checked. */
+    private StatisticsPass gradientPass(Tensor logits, Tensor target, Tensor gradient) {
+        StatisticsPass pass = LossInputs.forGradient(LossInputs.statisticsPass(options, parallelism, logits, target),
+                gradient);
+        LossInputs.checkGradient(gradient, logits, target);
+        return pass;
     }
 
     /** The activation this loss applies to logits with {@code classes} channels. */
     public Activation activationFor(long classes) {
-        if (activation != null) {
-            return activation;
-        }
-        return classes > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
+        return options.activationFor(classes);
     }
 
     /** "vector" or "scalar": the kernels {@link #forward} runs on. */
     public String kernelName() {
-        return kernels().name();
-    }
-
-    private Kernels kernels() {
-        return referenceKernels ? KernelProvider.scalar() : KernelProvider.get();
-    }
-
-    private StatisticsPass prepare(Tensor logits, Tensor target) {
-        Objects.requireNonNull(logits, "logits");
-        Objects.requireNonNull(target, "target");
-        long[] shape = logits.shapeArray();
-        if (!logits.dtype().isLogitType()) {
-            throw new IllegalArgumentException("logits: expected dtype FLOAT32, FLOAT16 or BFLOAT16, got "
-                    + logits.dtype());
-        }
-        boolean channelsLast = logits.layout() == Layout.CHANNELS_LAST;
-        String expectedShape = channelsLast ? "(N, spatial…, C)" : "(N, C, spatial…)";
-        if (shape.length < 3) {
-            throw new IllegalArgumentException("logits: expected shape " + expectedShape + " with at least one spatial"
-                    + " axis, got " + Arrays.toString(shape) + " " + logits.layout());
-        }
-        long images = shape[0];
-        long classes = shape[channelsLast ? shape.length - 1 : 1];
-        if (images < 1 || classes < 1) {
-            throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
-        }
-        // Each factor within the limit first, so that the product cannot overflow (with an empty axis it could).
-        if (images > MAX_TERMS || classes > MAX_TERMS || images * classes > MAX_TERMS) {
-            throw new IllegalArgumentException("logits: N × C terms for shape " + Arrays.toString(shape)
-                    + " exceed the " + MAX_TERMS + " supported");
-        }
-        if (classes > MAX_CLASSES) {
-            throw new IllegalArgumentException("logits: C = " + classes + " classes for shape " + Arrays.toString(shape)
-                    + " exceed the " + MAX_CLASSES + " supported");
-        }
-        long voxels = logits.elementCount() / (images * classes);
-        Activation resolved = activationFor(classes);
-        if (resolved == Activation.SOFTMAX && classes == 1) {
-            throw new IllegalArgumentException("activation: SOFTMAX needs C > 1 (a softmax over one channel is"
-                    + " constantly 1); use SIGMOID for a binary problem, got shape " + Arrays.toString(shape));
-        }
-        if (!includeBackground && classes == 1) {
-            throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class),"
-                    + " got shape " + Arrays.toString(shape));
-        }
-        if (classWeights != null && classWeights.length != classes) {
-            throw new IllegalArgumentException("classWeights: expected length C = " + classes + ", got "
-                    + classWeights.length);
-        }
-        checkAlive("logits", logits);
-        checkAlive("target", target);
-        DType targetType = target.dtype();
-        long[] targetShape = target.shapeArray();
-        if (targetType != DType.FLOAT32 && !targetType.isInteger()) {
-            throw new IllegalArgumentException("target: expected a FLOAT32 dense target or an integer label map, got "
-                    + targetType);
-        }
-        if (targetType == DType.FLOAT32) {
-            if (!Arrays.equals(targetShape, shape) || target.layout() != logits.layout()) {
-                throw new IllegalArgumentException("target: a dense float32 target must have the logits' shape "
-                        + Arrays.toString(shape) + " " + logits.layout() + ", got " + Arrays.toString(targetShape)
-                        + " " + target.layout());
-            }
-            if (hasIgnoreIndex) {
-                throw new IllegalArgumentException("ignoreIndex: " + ignoreIndex
-                        + " needs an integer label-map target, got a dense float32 target");
-            }
-        } else {
-            // A label map has no channel axis, so its own layout does not matter; a singleton channel axis, if any,
-            // sits where the logits have theirs.
-            int channelAxis = channelsLast ? shape.length - 1 : 1;
-            if (!isLabelMapShape(targetShape, shape, channelAxis)) {
-                long[] withoutChannel = new long[shape.length - 1];
-                for (int axis = 0, to = 0; axis < shape.length; axis++) {
-                    if (axis != channelAxis) {
-                        withoutChannel[to++] = shape[axis];
-                    }
-                }
-                long[] withChannel = shape.clone();
-                withChannel[channelAxis] = 1;
-                throw new IllegalArgumentException("target: a " + targetType + " label map must have shape "
-                        + Arrays.toString(withoutChannel) + " or " + Arrays.toString(withChannel) + ", got "
-                        + Arrays.toString(targetShape));
-            }
-        }
-        return new StatisticsPass(logits.segment(), target.segment(), targetType, images, (int) classes, voxels,
-                resolved, squared, softLabel, lambdaCrossEntropy > 0, hasIgnoreIndex, ignoreIndex, shape,
-                channelsLast, logits.dtype(),
-                // Segments of a confined arena can only be read by the calling thread: the same bits, one thread.
-                parallelism.threads() > 1 && !Parallelism.shareable(logits.segment(), target.segment())
-                        ? Parallelism.SEQUENTIAL : parallelism);
-    }
-
-    /** The logits' shape without its channel axis, or with a channel axis of size 1 there. */
-    private static boolean isLabelMapShape(long[] target, long[] logits, int channelAxis) {
-        if (target.length == logits.length - 1) {
-            for (int axis = 0, at = 0; axis < logits.length; axis++) {
-                if (axis != channelAxis && target[at++] != logits[axis]) {
-                    return false;
-                }
-            }
-            return true;
-        }
-        if (target.length != logits.length || target[channelAxis] != 1) {
-            return false;
-        }
-        for (int axis = 0; axis < logits.length; axis++) {
-            if (axis != channelAxis && target[axis] != logits[axis]) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static void checkAlive(String name, Tensor tensor) {
-        if (!tensor.segment().scope().isAlive()) {
-            throw new IllegalArgumentException(name + ": the segment's arena is closed");
-        }
-    }
-
-    /** The loss as a function of the per-image statistics. */
-    LossResult evaluate(Statistics statistics) {
-        int rows = batch ? 1 : statistics.images();
-        int firstClass = includeBackground ? 0 : 1;
-        double[][] terms = new double[rows][termColumns(statistics.classes())];
-        Scratch scratch = new Scratch();
-        reduce(statistics.values(), statistics.images(), statistics.classes(), terms, scratch);
-        double[] reduced = scratch.reduced;
-        return new LossResult(reduced[0], reduction, terms, firstClass, (int) reduced[1], reduced[3], reduced[4],
-                statistics);
-    }
-
-    /**
-     * Reduces per-image statistics ({@code values}, laid out as the kernels write them) into
-     * {@code reduced = {loss, counted terms, ∂L/∂(w·ℓ) of a counted term}}, filling {@code terms} (rows × columns
-     * of w·ℓ) when it is not null, into {@code scratch.reduced}.
-     */
-    private void reduce(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
-        if (generalized != null) {
-            reduceGeneralized(values, images, classes, terms, scratch, null, 0, null);
-        } else {
-            reduceTerms(values, images, classes, terms, scratch);
-        }
-        addCrossEntropy(values, images, classes, scratch.reduced);
-    }
-
-    /**
-     * Turns the Dice part in {@code reduced} into {@code L = λ_dice·L_dice + λ_ce·L_ce}: reduced[0] the total,
-     * reduced[2] ∂L/∂(w·ℓ) times λ_dice, reduced[3] L_dice, reduced[4] L_ce (NaN without cross-entropy), reduced[5]
-     * ∂L/∂(one voxel's or element's cross-entropy) = λ_ce / (unmasked voxels, or elements for sigmoid).
-     */
-    private void addCrossEntropy(double[] values, int images, int classes, double[] reduced) {
-        double dice = reduced[0];
-        reduced[3] = dice;
-        reduced[4] = Double.NaN;
-        reduced[5] = 0;
-        if (lambdaCrossEntropy == 0) {
-            if (lambdaDice != 1.0) {
-                reduced[0] = lambdaDice * dice;
-                reduced[2] *= lambdaDice;
-            }
-            return;
-        }
-        double sum = 0;
-        double voxels = 0;
-        for (int n = 0; n < images; n++) {
-            voxels += values[n * classes * StatisticsPass.STATS + StatisticsPass.VOXELS];
-            sum += values[n * classes * StatisticsPass.STATS + StatisticsPass.CROSS_ENTROPY];
-        }
-        // Sigmoid: a binary cross-entropy per element; softmax: one cross-entropy per voxel. All masked: 0.
-        double count = activationFor(classes) == Activation.SIGMOID ? voxels * classes : voxels;
-        double crossEntropy = count == 0 ? 0.0 : sum / count;
-        reduced[4] = crossEntropy;
-        reduced[0] = lambdaDice * dice + lambdaCrossEntropy * crossEntropy;
-        reduced[2] *= lambdaDice;
-        reduced[5] = count == 0 ? 0.0 : lambdaCrossEntropy / count;
-    }
-
-    /** The per-class Dice terms' part of {@link #reduce}. */
-    private void reduceTerms(double[] values, int images, int classes, double[][] terms, Scratch scratch) {
-        double[] reduced = scratch.reduced;
-        double[] sums = scratch.sums;
-        int rows = batch ? 1 : images;
-        int firstClass = includeBackground ? 0 : 1;
-        double weightedSum = 0;
-        double weightSum = 0;
-        int counted = 0;
-        for (int row = 0; row < rows; row++) {
-            for (int c = firstClass; c < classes; c++) {
-                termStatistics(values, images, classes, row, c, sums);
-                double intersection = sums[StatisticsPass.INTERSECTION];
-                double predSum = sums[StatisticsPass.PRED_SUM];
-                double targetSum = sums[StatisticsPass.TARGET_SUM];
-                double softIntersection = sums[StatisticsPass.SOFT_INTERSECTION];
-                double weightedTerm = Double.NaN;
-                if (counts(targetSum)) {
-                    double term = targetSum == 0 && emptyPolicy == EmptyPolicy.ZERO
-                            ? 0.0
-                            : term(intersection, predSum, targetSum, softIntersection, scratch.parts);
-                    double weight = classWeights == null ? 1.0 : classWeights[c];
-                    weightedTerm = weight * term;
-                    weightedSum += weightedTerm;
-                    weightSum += weight;
-                    counted++;
-                }
-                if (terms != null) {
-                    terms[row][c - firstClass] = weightedTerm;
-                }
-            }
-        }
-        double denominator = weightNormalization == WeightNormalization.COUNT ? counted : weightSum;
-        reduced[0] = switch (reduction) {
-            case SUM -> weightedSum;
-            case MEAN -> counted == 0 || denominator == 0 ? 0.0 : weightedSum / denominator;
-            case NONE -> Double.NaN;
-        };
-        reduced[1] = counted;
-        // ∂L/∂(w·ℓ) of every counted term: MEAN divides by a denominator that does not depend on the logits.
-        reduced[2] = switch (reduction) {
-            case SUM, NONE -> 1.0;
-            case MEAN -> counted == 0 || denominator == 0 ? 0.0 : 1.0 / denominator;
-        };
-    }
-
-    /** Columns of the terms matrix: one per class (without class 0 when excluded), or 1 for generalized Dice. */
-    private int termColumns(int classes) {
-        return generalized != null ? 1 : classes - (includeBackground ? 0 : 1);
-    }
-
-    /**
-     * Generalized Dice: one term per row (image, or the batch), {@code 1 − (2·Σ_c w_c I_c + s_nr)/(Σ_c w_c (P_c + G_c)
-     * + s_dr)} over the classes from firstClass, with w_c from G_c and an infinite weight (G_c = 0) replaced by the
-     * row's largest finite weight (0 if none). Fills {@code terms} and {@code scratch.reduced} as {@link #reduce};
-     * with {@code coefficients}, writes instead the a, b, e of every (image, class), the weights held constant.
-     */
-    private void reduceGeneralized(double[] values, int images, int classes, double[][] terms, Scratch scratch,
-            double[] coefficients, double byTerm, double[][] upstreamTerms) {
-        int rows = batch ? 1 : images;
-        int firstClass = includeBackground ? 0 : 1;
-        double[] sums = scratch.sums;
-        double[] weights = scratch.weights(classes);
-        double total = 0;
-        for (int row = 0; row < rows; row++) {
-            double largestFinite = 0;
-            for (int c = firstClass; c < classes; c++) {
-                termStatistics(values, images, classes, row, c, sums);
-                double targetSum = sums[StatisticsPass.TARGET_SUM];
-                weights[c] = switch (generalized) {
-                    case SQUARE -> 1 / (targetSum * targetSum);
-                    case SIMPLE -> 1 / targetSum;
-                    case UNIFORM -> 1;
-                };
-                if (Double.isFinite(weights[c])) {
-                    largestFinite = Math.max(largestFinite, weights[c]);
-                }
-            }
-            double numerator = smoothNumerator;
-            double denominator = smoothDenominator;
-            for (int c = firstClass; c < classes; c++) {
-                if (Double.isInfinite(weights[c])) {
-                    weights[c] = largestFinite;
-                }
-                termStatistics(values, images, classes, row, c, sums);
-                double overlap = softLabel ? sums[StatisticsPass.SOFT_INTERSECTION] : sums[StatisticsPass.INTERSECTION];
-                numerator += 2 * weights[c] * overlap;
-                denominator += weights[c] * (sums[StatisticsPass.PRED_SUM] + sums[StatisticsPass.TARGET_SUM]);
-            }
-            boolean floored = denominatorFloor > 0 && denominator < denominatorFloor;
-            double used = floored ? denominatorFloor : denominator;
-            double term = 1 - numerator / used;
-            total += term;
-            if (terms != null) {
-                terms[row][0] = term;
-            }
-            if (coefficients != null) {
-                double factor = byTerm * (upstreamTerms == null ? 1 : upstreamTerms[row][0]);
-                for (int c = firstClass; c < classes; c++) {
-                    // ℓ = 1 − N/D: ∂ℓ/∂I_c = −2w_c/D, ∂ℓ/∂P_c = N·w_c/D² (0 through a floored denominator).
-                    double byOverlap = factor * (-2 * weights[c] / used);
-                    double byPredSum = floored ? 0 : factor * numerator * weights[c] / (used * used);
-                    writeCoefficients(coefficients, images, classes, row, c, byOverlap, byPredSum);
-                }
-            }
-        }
-        double[] reduced = scratch.reduced;
-        reduced[0] = switch (reduction) {
-            case SUM -> total;
-            case MEAN -> total / rows;
-            case NONE -> Double.NaN;
-        };
-        reduced[1] = rows;
-        reduced[2] = reduction == Reduction.MEAN ? 1.0 / rows : 1.0;
-    }
-
-    /** a, b, e of (image, class) for every image of {@code row}, from ∂L/∂I (or the soft overlap) and ∂L/∂P. */
-    private void writeCoefficients(double[] coefficients, int images, int classes, int row, int c, double byOverlap,
-            double byPredSum) {
-        double a;
-        double b;
-        double e;
-        if (softLabel) {
-            // I = Σ min(p, g) = (P + G − A)/2: ∂I/∂p = (1 − sign(p − g))/2.
-            a = 0;
-            b = byPredSum + byOverlap / 2;
-            e = -byOverlap / 2;
-        } else {
-            a = byOverlap;
-            b = squared ? 2 * byPredSum : byPredSum;
-            e = 0;
-        }
-        int from = batch ? 0 : row;
-        int to = batch ? images : row + 1;
-        for (int n = from; n < to; n++) {
-            int base = (n * classes + c) * GradientPass.COEFFICIENTS;
-            coefficients[base + GradientPass.TARGET] = a;
-            coefficients[base + GradientPass.PREDICTION] = b;
-            coefficients[base + GradientPass.SIGN] = e;
-        }
-    }
-
-    /** Whether a term with target sum G enters the reduction (EXCLUDE leaves empty ones out). */
-    private boolean counts(double targetSum) {
-        return targetSum != 0 || emptyPolicy != EmptyPolicy.EXCLUDE;
-    }
-
-    /** Fills {@code sums} with the statistics of term (row, c): image row's, or their sum over images with batch. */
-    private void termStatistics(double[] values, int images, int classes, int row, int c, double[] sums) {
-        Arrays.fill(sums, 0.0);
-        int from = batch ? 0 : row;
-        int to = batch ? images : row + 1;
-        for (int n = from; n < to; n++) {
-            int base = (n * classes + c) * StatisticsPass.STATS;
-            for (int k = 0; k < StatisticsPass.STATS; k++) {
-                sums[k] += values[base + k];
-            }
-        }
-    }
-
-    /**
-     * The reduced loss alone, as {@link #forward}{@code (logits, target).loss()}, without allocating: the
-     * statistics go to a per-thread buffer. For training loops that only need the number.
-     *
-     * @throws IllegalStateException with {@link Reduction#NONE}, which has no scalar loss
-     * @throws IllegalArgumentException as {@link #forward}
-     */
-    public double lossValue(Tensor logits, Tensor target) {
-        if (reduction == Reduction.NONE) {
-            throw new IllegalStateException("reduction NONE has no scalar loss: use forward(…).terms()");
-        }
-        StatisticsPass pass = prepare(logits, target);
-        Scratch scratch = SCRATCH.get();
-        double[] values = scratch.values(pass.outputLength());
-        boolean interrupted = Thread.currentThread().isInterrupted();
-        try {
-            kernels().statistics(pass, values);
-        } catch (IllegalStateException e) {
-            throw ArenaClosedDuringCall.explain(e, interrupted, "logits", logits, "target", target);
-        }
-        reduce(values, (int) pass.images(), pass.classes(), null, scratch);
-        return scratch.reduced[0];
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /** Per-thread buffers of {@link #lossValue}, grown to the largest N × C seen. */
-    private static final class Scratch {
-        private double[] values = new double[0];
-        private double[] coefficients = new double[0];
-        final double[] reduced = new double[6];
-        final double[] sums = new double[StatisticsPass.STATS];
-        final double[] termGradient = new double[2];
-        final double[] parts = new double[SCORE_PARTS];
-        private double[] weights = new double[0];
-
-        double[] weights(int classes) {
-            if (weights.length < classes) {
-                weights = new double[classes];
-            }
-            return weights;
-        }
-
-        double[] values(int length) {
-            if (values.length < length) {
-                values = new double[length];
-            }
-            return values;
-        }
-
-        double[] coefficients(int length) {
-            if (coefficients.length < length) {
-                coefficients = new double[length];
-            }
-            return coefficients;
-        }
-    }
-
-    /** ℓ of one (row, class) from its statistics; {@code parts} is scratch of length SCORE_PARTS. */
-    private double term(double intersection, double predSum, double targetSum, double softIntersection,
-            double[] parts) {
-        scoreParts(intersection, predSum, targetSum, softIntersection, parts);
-        double denominator = parts[DENOMINATOR];
-        // A floor of 0 is off: denominators may be negative when inputs are not probabilities (MONAI's log_softmax cases).
-        double score = parts[NUMERATOR] / (denominatorFloor > 0 ? Math.max(denominator, denominatorFloor) : denominator);
-        if (logLoss) {
-            return -Math.log(Math.max(score, LOG_LOSS_MIN_SCORE));
-        }
-        return focalGamma == 1.0 ? 1.0 - score : Math.pow(1.0 - score, focalGamma);
+        return passes.kernelName();
     }
 
     @Override
     public String toString() {
-        return "DiceLoss[" + (generalized != null ? "GENERALIZED(" + generalized + ")" : variant)
-                + (variant == Variant.TVERSKY ? "(α=" + alpha + ", β=" + beta + ")" : "")
-                + ", activation=" + (activation == null ? "auto" : activation) + ", γ=" + focalGamma
-                + (logLoss ? ", log" : "") + (squared ? ", squared" : "") + (softLabel ? ", softLabel" : "")
-                + ", smooth=" + smoothNumerator + "/" + smoothDenominator
-                + (denominatorFloor > 0 ? ", floor=" + denominatorFloor : "") + (batch ? ", batch" : "")
-                + (includeBackground ? "" : ", no background")
-                + (classWeights == null ? "" : ", weights=" + Arrays.toString(classWeights) + "/" + weightNormalization)
-                + ", empty=" + emptyPolicy + ", reduction=" + reduction
-                + (hasIgnoreIndex ? ", ignoreIndex=" + ignoreIndex : "")
-                + (lambdaDice != 1.0 ? ", λ_dice=" + lambdaDice : "")
-                + (lambdaCrossEntropy > 0 ? ", λ_ce=" + lambdaCrossEntropy : "")
-                + (parallelism.threads() > 1 ? ", threads=" + parallelism.threads() : "") + "]";
+        return "DiceLoss[" + options.summary() + "]";
     }
 
     /** λ_dice: the weight of the Dice part (default 1). */
     public double lambdaDice() {
-        return lambdaDice;
+        return options.lambdaDice();
     }
 
     /** λ_ce: the weight of the cross-entropy part (default 0: none). */
     public double lambdaCrossEntropy() {
-        return lambdaCrossEntropy;
+        return options.lambdaCrossEntropy();
     }
 
     public Activation activation() {
-        return activation;
+        return options.activation();
     }
 
     public Variant variant() {
-        return variant;
+        return options.variant();
     }
 
     public Reduction reduction() {
-        return reduction;
+        return options.reduction();
     }
 
     public EmptyPolicy emptyPolicy() {
-        return emptyPolicy;
+        return options.emptyPolicy();
     }
 
     public boolean softLabel() {
-        return softLabel;
+        return options.softLabel();
     }
 
     public boolean squared() {
-        return squared;
+        return options.squared();
     }
 
     public boolean batch() {
-        return batch;
+        return options.batch();
     }
 
     public boolean includeBackground() {
-        return includeBackground;
+        return options.includeBackground();
     }
 
     public OptionalLong ignoreIndex() {
-        return hasIgnoreIndex ? OptionalLong.of(ignoreIndex) : OptionalLong.empty();
+        return options.ignoreIndex();
     }
 
     /**
@@ -1070,32 +356,57 @@ public final class DiceLoss {
      */
     public static final class Builder {
         private Activation activation;
-        private Variant variant = Variant.DICE;
-        private double alpha = 0.5;
-        private double beta = 0.5;
-        private double focalGamma = 1.0;
+        private Variant variant;
+        private double alpha;
+        private double beta;
+        private double focalGamma;
         private boolean logLoss;
         private boolean squared;
         private boolean softLabel;
-        private double smoothNumerator = 1e-5;
-        private double smoothDenominator = 1e-5;
+        private double smoothNumerator;
+        private double smoothDenominator;
         private double denominatorFloor;
         private boolean batch;
-        private boolean includeBackground = true;
+        private boolean includeBackground;
         private double[] classWeights;
-        private WeightNormalization weightNormalization = WeightNormalization.COUNT;
-        private EmptyPolicy emptyPolicy = EmptyPolicy.INCLUDE;
-        private Reduction reduction = Reduction.MEAN;
-        private boolean hasIgnoreIndex;
-        private long ignoreIndex;
+        private WeightNormalization weightNormalization;
+        private EmptyPolicy emptyPolicy;
+        private Reduction reduction;
+        private OptionalLong ignoreIndex;
         private boolean referenceKernels;
         private GeneralizedWeight generalized;
-        private double lambdaDice = 1.0;
+        private double lambdaDice;
         private double lambdaCrossEntropy;
-        private int threads = 1;
+        private int threads;
         private java.util.concurrent.Executor executor;
 
-        private Builder() {}
+        /** A builder starting from {@code options} (LossOptions.DEFAULTS: every default of the specification). */
+        private Builder(LossOptions options) {
+            activation = options.activation();
+            variant = options.variant();
+            alpha = options.alpha();
+            beta = options.beta();
+            focalGamma = options.focalGamma();
+            logLoss = options.logLoss();
+            squared = options.squared();
+            softLabel = options.softLabel();
+            smoothNumerator = options.smoothNumerator();
+            smoothDenominator = options.smoothDenominator();
+            denominatorFloor = options.denominatorFloor();
+            batch = options.batch();
+            includeBackground = options.includeBackground();
+            classWeights = options.classWeights();
+            weightNormalization = options.weightNormalization();
+            emptyPolicy = options.emptyPolicy();
+            reduction = options.reduction();
+            ignoreIndex = options.ignoreIndex();
+            referenceKernels = options.referenceKernels();
+            generalized = options.generalized();
+            lambdaDice = options.lambdaDice();
+            lambdaCrossEntropy = options.lambdaCrossEntropy();
+            threads = options.threads();
+            executor = options.executor();
+        }
 
         /**
          * Threads a call may use (default 1: the calling thread only). Results have the same bits for any count: the
@@ -1255,14 +566,13 @@ public final class DiceLoss {
 
         /** Voxels whose label equals {@code ignoreIndex} count in no sum (label-map targets only). */
         public Builder ignoreIndex(long ignoreIndex) {
-            this.hasIgnoreIndex = true;
-            this.ignoreIndex = ignoreIndex;
+            this.ignoreIndex = OptionalLong.of(ignoreIndex);
             return this;
         }
 
         /** No ignore index (default). */
         public Builder noIgnoreIndex() {
-            this.hasIgnoreIndex = false;
+            this.ignoreIndex = OptionalLong.empty();
             return this;
         }
 
@@ -1272,40 +582,12 @@ public final class DiceLoss {
             return this;
         }
 
+        /** The loss of these options; throws IllegalArgumentException for a combination that does not fit. */
         public DiceLoss build() {
-            if (squared && variant == Variant.TVERSKY) {
-                throw new IllegalArgumentException("squared: the Tversky score is defined for q = 1 only");
-            }
-            if (squared && softLabel) {
-                throw new IllegalArgumentException("softLabel: the soft-label formulation needs q = 1, not squared");
-            }
-            if (generalized != null) {
-                String conflict = variant != Variant.DICE ? "variant " + variant
-                        : focalGamma != 1.0 ? "focalGamma " + focalGamma
-                        : logLoss ? "logLoss"
-                        : squared ? "squared (its weights use G = Σ g)"
-                        : classWeights != null ? "classWeights (its weights come from the target volumes)"
-                        : emptyPolicy != EmptyPolicy.INCLUDE ? "emptyPolicy " + emptyPolicy
-                        : null;
-                if (conflict != null) {
-                    throw new IllegalArgumentException("generalized: generalized Dice (1 − weighted Dice score) does"
-                            + " not combine with " + conflict);
-                }
-            }
-            if (lambdaCrossEntropy > 0 && activation == Activation.NONE) {
-                throw new IllegalArgumentException("lambdaCrossEntropy: " + lambdaCrossEntropy + " needs logits: the"
-                        + " cross-entropy is defined for the SOFTMAX and SIGMOID activations, not NONE");
-            }
-            if (reduction == Reduction.NONE && (lambdaCrossEntropy > 0 || lambdaDice != 1.0)) {
-                throw new IllegalArgumentException("reduction: NONE returns the Dice terms alone; lambdaDice "
-                        + lambdaDice + " and lambdaCrossEntropy " + lambdaCrossEntropy
-                        + " need reduction MEAN or SUM (expected lambdaDice 1 and lambdaCrossEntropy 0 with NONE)");
-            }
-            if (logLoss && focalGamma != 1.0) {
-                throw new IllegalArgumentException("focalGamma: " + focalGamma
-                        + " has no effect with logLoss; use one or the other");
-            }
-            return new DiceLoss(this);
+            return new DiceLoss(new LossOptions(activation, variant, alpha, beta, focalGamma, logLoss, squared,
+                    softLabel, smoothNumerator, smoothDenominator, denominatorFloor, batch, includeBackground,
+                    classWeights, weightNormalization, emptyPolicy, reduction, ignoreIndex, referenceKernels,
+                    generalized, lambdaDice, lambdaCrossEntropy, threads, executor));
         }
 
         private static double nonNegative(String name, double value) {

@@ -1,12 +1,14 @@
 package org.dice4j;
 
-import java.util.Arrays;
 import java.util.Objects;
 import java.util.OptionalLong;
+import org.dice4j.internal.ArenaClosedDuringCall;
 import org.dice4j.internal.CountPass;
+import org.dice4j.internal.CountTable;
 import org.dice4j.internal.KernelProvider;
-import org.dice4j.internal.Parallelism;
 import org.dice4j.internal.Kernels;
+import org.dice4j.internal.MetricInputs;
+import org.dice4j.internal.MetricOptions;
 
 /**
  * The hard Dice and IoU metric of evaluation (MONAI's {@code DiceMetric}): predictions are made hard (argmax over
@@ -27,52 +29,19 @@ import org.dice4j.internal.Kernels;
  */
 public final class DiceMetric {
     /** Most terms N × C of one call (see the class comment). */
-    static final int MAX_TERMS = 1 << 18;
-    private final Activation activation;
-    private final double threshold;
-    private final boolean includeBackground;
-    private final boolean ignoreEmpty;
-    private final boolean hasIgnoreIndex;
-    private final long ignoreIndex;
-    private final int numClasses;
-    private final MetricReduction reduction;
-    private final boolean referenceKernels;
-    private final int threads;
-    /** The builder's executor, or null for the common fork-join pool. */
-    private final java.util.concurrent.Executor executor;
+    static final int MAX_TERMS = MetricInputs.MAX_TERMS;
+    private final MetricOptions options;
 
-    private DiceMetric(Builder b) {
-        activation = b.activation;
-        threshold = b.threshold;
-        includeBackground = b.includeBackground;
-        ignoreEmpty = b.ignoreEmpty;
-        hasIgnoreIndex = b.hasIgnoreIndex;
-        ignoreIndex = b.ignoreIndex;
-        numClasses = b.numClasses;
-        reduction = b.reduction;
-        referenceKernels = b.referenceKernels;
-        threads = b.threads;
-        executor = b.executor;
+    private DiceMetric(MetricOptions options) {
+        this.options = options;
     }
 
     public static Builder builder() {
-        return new Builder();
+        return new Builder(MetricOptions.DEFAULTS);
     }
 
     public Builder toBuilder() {
-        Builder b = new Builder();
-        b.activation = activation;
-        b.threshold = threshold;
-        b.includeBackground = includeBackground;
-        b.ignoreEmpty = ignoreEmpty;
-        b.hasIgnoreIndex = hasIgnoreIndex;
-        b.ignoreIndex = ignoreIndex;
-        b.numClasses = numClasses;
-        b.reduction = reduction;
-        b.referenceKernels = referenceKernels;
-        b.threads = threads;
-        b.executor = executor;
-        return b;
+        return new Builder(options);
     }
 
     /** "vector" or "scalar": the kernels {@link #compute} runs on. */
@@ -81,15 +50,15 @@ public final class DiceMetric {
     }
 
     private Kernels kernels() {
-        return referenceKernels ? KernelProvider.scalar() : KernelProvider.get();
+        return options.referenceKernels() ? KernelProvider.scalar() : KernelProvider.get();
     }
 
     public MetricReduction reduction() {
-        return reduction;
+        return options.reduction();
     }
 
     public OptionalLong ignoreIndex() {
-        return hasIgnoreIndex ? OptionalLong.of(ignoreIndex) : OptionalLong.empty();
+        return options.ignoreIndex();
     }
 
     /**
@@ -101,7 +70,7 @@ public final class DiceMetric {
      *     the interrupt status left as the call found it (as {@link DiceLoss#forward})
      */
     public MetricResult compute(Tensor prediction, Tensor target) {
-        CountPass pass = prepare(prediction, target);
+        CountPass pass = MetricInputs.countPass(options, prediction, target);
         long[] counts = new long[pass.outputLength()];
         boolean interrupted = Thread.currentThread().isInterrupted();
         try {
@@ -109,170 +78,41 @@ public final class DiceMetric {
         } catch (IllegalStateException e) {
             throw ArenaClosedDuringCall.explain(e, interrupted, "prediction", prediction, "target", target);
         }
-        return MetricResult.of(counts, (int) pass.images(), pass.classes(), includeBackground ? 0 : 1, ignoreEmpty,
-                reduction);
-    }
-
-    private CountPass prepare(Tensor prediction, Tensor target) {
-        Objects.requireNonNull(prediction, "prediction");
-        Objects.requireNonNull(target, "target");
-        for (Tensor tensor : new Tensor[] {prediction, target}) {
-            String name = tensor == prediction ? "prediction" : "target";
-            if (tensor.layout() != Layout.CHANNELS_FIRST) {
-                throw new IllegalArgumentException(name + ": layout " + tensor.layout() + " is not supported yet");
-            }
-            if (!tensor.segment().scope().isAlive()) {
-                throw new IllegalArgumentException(name + ": the segment's arena is closed");
-            }
-            if (tensor.dtype() != DType.FLOAT32 && !tensor.dtype().isInteger()) {
-                throw new IllegalArgumentException(name + ": expected FLOAT32 " + (tensor == prediction ? "scores" : "values")
-                        + " or an integer label map, got " + tensor.dtype());
-            }
-        }
-        long[] predictionShape = prediction.shapeArray();
-        long[] targetShape = target.shapeArray();
-        boolean scores = prediction.dtype() == DType.FLOAT32;
-        boolean denseTarget = target.dtype() == DType.FLOAT32;
-        long classes;
-        long[] spatial;
-        if (scores) {
-            if (predictionShape.length < 3) {
-                throw new IllegalArgumentException("prediction: expected scores of shape (N, C, spatial…), got "
-                        + Arrays.toString(predictionShape));
-            }
-            classes = predictionShape[1];
-            spatial = Arrays.copyOfRange(predictionShape, 2, predictionShape.length);
-            if (numClasses != 0 && numClasses != classes) {
-                throw new IllegalArgumentException("numClasses: " + numClasses + " differs from the prediction's C = "
-                        + classes);
-            }
-        } else {
-            if (predictionShape.length < 2) {
-                throw new IllegalArgumentException("prediction: expected a label map (N, spatial…) or (N, 1, spatial…),"
-                        + " got " + Arrays.toString(predictionShape));
-            }
-            // (N, spatial…) or (N, 1, spatial…): both have the same voxels; a dense target's shape decides below.
-            spatial = denseTarget && targetShape.length >= 2
-                    ? Arrays.copyOfRange(targetShape, 2, targetShape.length)
-                    : Arrays.copyOfRange(predictionShape, 1, predictionShape.length);
-            if (!isLabelMap(predictionShape, predictionShape[0], spatial)) {
-                throw new IllegalArgumentException("prediction: a label map of shape " + Arrays.toString(predictionShape)
-                        + " does not match the target's " + Arrays.toString(targetShape));
-            }
-            if (denseTarget) {
-                classes = targetShape[1];
-            } else if (numClasses != 0) {
-                classes = numClasses;
-            } else {
-                throw new IllegalArgumentException("numClasses: required with a label-map prediction and a label-map"
-                        + " target (nothing else says how many classes there are)");
-            }
-        }
-        long images = predictionShape[0];
-        if (images < 1 || classes < 1) {
-            throw new IllegalArgumentException("prediction: expected N ≥ 1 and C ≥ 1, got N = " + images + ", C = "
-                    + classes);
-        }
-        // Each factor within the limit first, so that the product cannot overflow (with an empty axis it could).
-        if (images > MAX_TERMS || classes > MAX_TERMS || images * classes > MAX_TERMS) {
-            throw new IllegalArgumentException("prediction: N × C terms for shape " + Arrays.toString(predictionShape)
-                    + " (N = " + images + ", C = " + classes + ") exceed the " + MAX_TERMS + " supported");
-        }
-        long[] expectedDense = expectedDense(images, classes, spatial);
-        if (denseTarget) {
-            if (!Arrays.equals(targetShape, expectedDense)) {
-                throw new IllegalArgumentException("target: a dense float32 target must have shape "
-                        + Arrays.toString(expectedDense) + ", got " + Arrays.toString(targetShape));
-            }
-            if (hasIgnoreIndex) {
-                throw new IllegalArgumentException("ignoreIndex: " + ignoreIndex
-                        + " needs an integer label-map target, got a dense float32 target");
-            }
-        } else if (!isLabelMap(targetShape, images, spatial)) {
-            long[] expected = new long[spatial.length + 1];
-            expected[0] = images;
-            System.arraycopy(spatial, 0, expected, 1, spatial.length);
-            throw new IllegalArgumentException("target: a " + target.dtype() + " label map must have shape "
-                    + Arrays.toString(expected) + " or " + Arrays.toString(expectedDense(images, 1, spatial)) + ", got "
-                    + Arrays.toString(targetShape));
-        }
-        if (!includeBackground && classes == 1) {
-            throw new IllegalArgumentException("includeBackground: false needs C > 1, got C = 1");
-        }
-        CountPass.Mode mode;
-        float decision = 0;
-        if (!scores) {
-            mode = CountPass.Mode.LABELS;
-        } else {
-            Activation resolved = activation != null ? activation : classes > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
-            if (resolved == Activation.SIGMOID || (resolved == Activation.NONE && classes == 1)) {
-                mode = CountPass.Mode.THRESHOLD;
-                decision = floatBelow(resolved == Activation.SIGMOID ? Math.log(threshold / (1 - threshold)) : threshold);
-            } else if (classes == 1) {
-                throw new IllegalArgumentException("activation: SOFTMAX needs C > 1 (an argmax over one channel is"
-                        + " constantly 0); use SIGMOID or NONE with a threshold for a binary prediction");
-            } else {
-                mode = CountPass.Mode.ARGMAX;
-            }
-        }
-        long voxels = Arrays.stream(spatial).reduce(1, Math::multiplyExact);
-        return new CountPass(prediction.segment(), prediction.dtype(), mode, decision, target.segment(), target.dtype(),
-                images, (int) classes, voxels, hasIgnoreIndex, ignoreIndex, spatial,
-                threads > 1 && Parallelism.shareable(prediction.segment(), target.segment())
-                        ? (executor == null ? Parallelism.of(threads) : new Parallelism(threads, executor))
-                        : Parallelism.SEQUENTIAL);
-    }
-
-    /** The largest float ≤ x: a float score z satisfies z > x exactly when z > floatBelow(x). */
-    private static float floatBelow(double x) {
-        float rounded = (float) x;
-        return rounded > x ? Math.nextDown(rounded) : rounded;
-    }
-
-    /**
-     * Whether {@code shape} is (images, spatial…) up to axes of size 1, such as a channel axis (N, 1, spatial…): they
-     * change neither the voxel count nor the voxels' order.
-     */
-    private static boolean isLabelMap(long[] shape, long images, long[] spatial) {
-        return shape.length >= 1 && shape[0] == images
-                && Arrays.equals(withoutOnes(Arrays.copyOfRange(shape, 1, shape.length)), withoutOnes(spatial));
-    }
-
-    private static long[] withoutOnes(long[] sizes) {
-        return Arrays.stream(sizes).filter(size -> size != 1).toArray();
-    }
-
-    private static long[] expectedDense(long images, long classes, long[] spatial) {
-        long[] shape = new long[spatial.length + 2];
-        shape[0] = images;
-        shape[1] = classes;
-        System.arraycopy(spatial, 0, shape, 2, spatial.length);
-        return shape;
+        return MetricResult.of(new CountTable((int) pass.images(), pass.classes(), counts), options.firstClass(),
+                options.ignoreEmpty(), options.reduction());
     }
 
     @Override
     public String toString() {
-        return "DiceMetric[activation=" + (activation == null ? "auto" : activation) + ", threshold=" + threshold
-                + (includeBackground ? "" : ", no background") + (ignoreEmpty ? "" : ", keep empty")
-                + (hasIgnoreIndex ? ", ignoreIndex=" + ignoreIndex : "")
-                + (numClasses != 0 ? ", numClasses=" + numClasses : "") + ", reduction=" + reduction + "]";
+        return "DiceMetric[" + options.summary() + "]";
     }
 
     /** Options of a {@link DiceMetric}; every setter checks its argument. */
     public static final class Builder {
         private Activation activation;
-        private double threshold = 0.5;
-        private boolean includeBackground = true;
-        private boolean ignoreEmpty = true;
-        private boolean hasIgnoreIndex;
-        private long ignoreIndex;
+        private double threshold;
+        private boolean includeBackground;
+        private boolean ignoreEmpty;
+        private OptionalLong ignoreIndex;
         private int numClasses;
-        private MetricReduction reduction = MetricReduction.MEAN;
+        private MetricReduction reduction;
         private boolean referenceKernels;
-        private int threads = 1;
+        private int threads;
         private java.util.concurrent.Executor executor;
 
-        private Builder() {}
+        /** A builder starting from {@code options} (MetricOptions.DEFAULTS: every default). */
+        private Builder(MetricOptions options) {
+            activation = options.activation();
+            threshold = options.threshold();
+            includeBackground = options.includeBackground();
+            ignoreEmpty = options.ignoreEmpty();
+            ignoreIndex = options.ignoreIndex();
+            numClasses = options.numClasses();
+            reduction = options.reduction();
+            referenceKernels = options.referenceKernels();
+            threads = options.threads();
+            executor = options.executor();
+        }
 
         /**
          * Where the extra threads come from (default: the common fork-join pool); {@code null} for the default. An
@@ -320,8 +160,7 @@ public final class DiceMetric {
 
         /** Target voxels with this label count in no class (label-map targets only). */
         public Builder ignoreIndex(long ignoreIndex) {
-            this.hasIgnoreIndex = true;
-            this.ignoreIndex = ignoreIndex;
+            this.ignoreIndex = OptionalLong.of(ignoreIndex);
             return this;
         }
 
@@ -345,12 +184,10 @@ public final class DiceMetric {
             return this;
         }
 
+        /** The metric of these options; throws IllegalArgumentException for a threshold that does not fit. */
         public DiceMetric build() {
-            if (activation == Activation.SIGMOID && !(threshold > 0 && threshold < 1)) {
-                throw new IllegalArgumentException("threshold: a SIGMOID probability threshold must be in (0, 1), got "
-                        + threshold);
-            }
-            return new DiceMetric(this);
+            return new DiceMetric(new MetricOptions(activation, threshold, includeBackground, ignoreEmpty, ignoreIndex,
+                    numClasses, reduction, referenceKernels, threads, executor));
         }
     }
 }

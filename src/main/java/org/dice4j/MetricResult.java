@@ -1,6 +1,6 @@
 package org.dice4j;
 
-import org.dice4j.internal.CountPass;
+import org.dice4j.internal.CountTable;
 
 /**
  * The outcome of a {@link DiceMetric}: per (image, class) hard Dice and IoU (NaN for an empty target when empty
@@ -10,33 +10,39 @@ import org.dice4j.internal.CountPass;
 public final class MetricResult {
     private final double[][] dice;
     private final double[][] iou;
-    private final long[][][] counts;
+    private final long[][] intersection;
+    private final long[][] predicted;
+    private final long[][] target;
     private final int firstClass;
     private final MetricReduction reduction;
 
-    private MetricResult(double[][] dice, double[][] iou, long[][][] counts, int firstClass, MetricReduction reduction) {
+    private MetricResult(double[][] dice, double[][] iou, long[][] intersection, long[][] predicted, long[][] target,
+            int firstClass, MetricReduction reduction) {
         this.dice = dice;
         this.iou = iou;
-        this.counts = counts;
+        this.intersection = intersection;
+        this.predicted = predicted;
+        this.target = target;
         this.firstClass = firstClass;
         this.reduction = reduction;
     }
 
-    static MetricResult of(long[] values, int images, int classes, int firstClass, boolean ignoreEmpty,
-            MetricReduction reduction) {
-        int columns = classes - firstClass;
+    static MetricResult of(CountTable table, int firstClass, boolean ignoreEmpty, MetricReduction reduction) {
+        int images = table.images();
+        int columns = table.classes() - firstClass;
         double[][] dice = new double[images][columns];
         double[][] iou = new double[images][columns];
-        long[][][] counts = new long[CountPass.COUNTS][images][columns];
+        long[][] intersection = new long[images][columns];
+        long[][] predictedCounts = new long[images][columns];
+        long[][] targetCounts = new long[images][columns];
         for (int n = 0; n < images; n++) {
             for (int column = 0; column < columns; column++) {
-                int base = (n * classes + column + firstClass) * CountPass.COUNTS;
-                long both = values[base + CountPass.INTERSECTION];
-                long predicted = values[base + CountPass.PREDICTED];
-                long target = values[base + CountPass.TARGET];
-                counts[CountPass.INTERSECTION][n][column] = both;
-                counts[CountPass.PREDICTED][n][column] = predicted;
-                counts[CountPass.TARGET][n][column] = target;
+                long both = table.intersection(n, column + firstClass);
+                long predicted = table.predicted(n, column + firstClass);
+                long target = table.target(n, column + firstClass);
+                intersection[n][column] = both;
+                predictedCounts[n][column] = predicted;
+                targetCounts[n][column] = target;
                 if (target == 0) {
                     double empty = ignoreEmpty ? Double.NaN : predicted == 0 ? 1.0 : 0.0;
                     dice[n][column] = empty;
@@ -47,7 +53,7 @@ public final class MetricResult {
                 }
             }
         }
-        return new MetricResult(dice, iou, counts, firstClass, reduction);
+        return new MetricResult(dice, iou, intersection, predictedCounts, targetCounts, firstClass, reduction);
     }
 
     /** The per-(image, class) Dice matrix (a copy). */
@@ -87,17 +93,17 @@ public final class MetricResult {
 
     /** |A∩B| per (image, column). */
     public long[][] intersection() {
-        return copy(counts[CountPass.INTERSECTION]);
+        return copy(intersection);
     }
 
     /** |A| (predicted voxels) per (image, column). */
     public long[][] predicted() {
-        return copy(counts[CountPass.PREDICTED]);
+        return copy(predicted);
     }
 
     /** |B| (target voxels) per (image, column). */
     public long[][] target() {
-        return copy(counts[CountPass.TARGET]);
+        return copy(target);
     }
 
     /** The class of column 0: 0, or 1 when the background is excluded. */

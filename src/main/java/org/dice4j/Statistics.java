@@ -1,6 +1,6 @@
 package org.dice4j;
 
-import org.dice4j.internal.StatisticsPass;
+import org.dice4j.internal.StatisticsTable;
 
 /**
  * The sufficient statistics of one forward pass, per (image, class): intersection {@code I = Σ p·g}, prediction
@@ -9,9 +9,7 @@ import org.dice4j.internal.StatisticsPass;
  * cancellation occurs), over the unmasked voxels. Always per image, also when the loss uses batch statistics. Immutable.
  */
 public final class Statistics {
-    private final int images;
-    private final int classes;
-    private final double[] values;
+    private final StatisticsTable table;
     private final Kind kind;
 
     /**
@@ -26,10 +24,8 @@ public final class Statistics {
         }
     }
 
-    Statistics(int images, int classes, double[] values, Kind kind) {
-        this.images = images;
-        this.classes = classes;
-        this.values = values;
+    Statistics(StatisticsTable table, Kind kind) {
+        this.table = table;
         this.kind = kind;
     }
 
@@ -39,35 +35,44 @@ public final class Statistics {
 
     /** The raw values, as the kernels lay them out (not copied: package-private). */
     double[] values() {
-        return values;
+        return table.values();
+    }
+
+    /** The values with their layout (not copied). */
+    StatisticsTable table() {
+        return table;
     }
 
     public int images() {
-        return images;
+        return table.images();
     }
 
     public int classes() {
-        return classes;
+        return table.classes();
     }
 
     /** {@code I[n,c] = Σ p·g}. */
     public double intersection(int image, int c) {
-        return get(image, c, StatisticsPass.INTERSECTION);
+        checkTerm(image, c);
+        return table.intersection(image, c);
     }
 
     /** {@code P[n,c] = Σ p^q}. */
     public double predSum(int image, int c) {
-        return get(image, c, StatisticsPass.PRED_SUM);
+        checkTerm(image, c);
+        return table.predSum(image, c);
     }
 
     /** {@code G[n,c] = Σ g^q}. */
     public double targetSum(int image, int c) {
-        return get(image, c, StatisticsPass.TARGET_SUM);
+        checkTerm(image, c);
+        return table.targetSum(image, c);
     }
 
     /** {@code Σ min(p, g)} of (n, c); 0 unless the loss uses the soft-label formulation. */
     public double softIntersection(int image, int c) {
-        return get(image, c, StatisticsPass.SOFT_INTERSECTION);
+        checkTerm(image, c);
+        return table.softIntersection(image, c);
     }
 
     /**
@@ -75,49 +80,55 @@ public final class Statistics {
      * binary cross-entropy with logits of every element (sigmoid); 0 unless the loss has a cross-entropy part.
      */
     public double crossEntropy(int image) {
-        return get(image, 0, StatisticsPass.CROSS_ENTROPY);
+        checkTerm(image, 0);
+        return table.crossEntropy(image);
     }
 
     /** The unmasked voxels of an image; 0 unless the loss has a cross-entropy part (the only one that counts them). */
     public double countedVoxels(int image) {
-        return get(image, 0, StatisticsPass.VOXELS);
+        checkTerm(image, 0);
+        return table.voxels(image);
     }
 
     /** All intersections as an images × classes matrix. */
     public double[][] intersection() {
-        return matrix(StatisticsPass.INTERSECTION);
+        return matrix(table::intersection);
     }
 
     /** All prediction sums as an images × classes matrix. */
     public double[][] predSum() {
-        return matrix(StatisticsPass.PRED_SUM);
+        return matrix(table::predSum);
     }
 
     /** All target sums as an images × classes matrix. */
     public double[][] targetSum() {
-        return matrix(StatisticsPass.TARGET_SUM);
+        return matrix(table::targetSum);
     }
 
     /** All soft intersections as an images × classes matrix. */
     public double[][] softIntersection() {
-        return matrix(StatisticsPass.SOFT_INTERSECTION);
+        return matrix(table::softIntersection);
     }
 
-    private double get(int image, int c, int statistic) {
-        if (image < 0 || image >= images || c < 0 || c >= classes) {
-            throw new IndexOutOfBoundsException("(image, class) = (" + image + ", " + c + ") outside " + images
-                    + " × " + classes);
+    private void checkTerm(int image, int c) {
+        if (image < 0 || image >= images() || c < 0 || c >= classes()) {
+            throw new IndexOutOfBoundsException("(image, class) = (" + image + ", " + c + ") outside " + images()
+                    + " × " + classes());
         }
-        return values[(image * classes + c) * StatisticsPass.STATS + statistic];
     }
 
-    private double[][] matrix(int statistic) {
-        double[][] matrix = new double[images][classes];
-        for (int n = 0; n < images; n++) {
-            for (int c = 0; c < classes; c++) {
-                matrix[n][c] = values[(n * classes + c) * StatisticsPass.STATS + statistic];
+    private double[][] matrix(StatisticOf statistic) {
+        double[][] matrix = new double[images()][classes()];
+        for (int n = 0; n < images(); n++) {
+            for (int c = 0; c < classes(); c++) {
+                matrix[n][c] = statistic.of(n, c);
             }
         }
         return matrix;
+    }
+
+    /** One statistic of the table, by (image, class). */
+    private interface StatisticOf {
+        double of(int image, int c);
     }
 }

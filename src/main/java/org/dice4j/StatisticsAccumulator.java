@@ -1,7 +1,7 @@
 package org.dice4j;
 
 import java.util.Objects;
-import org.dice4j.internal.StatisticsPass;
+import org.dice4j.internal.StatisticsTable;
 
 /**
  * Statistics summed tile by tile: the tiles of a volume too large for one call (sliding-window inference), the
@@ -17,7 +17,7 @@ public final class StatisticsAccumulator {
     private final DiceLoss loss;
     private final int images;
     private final int classes;
-    private final double[] values;
+    private final StatisticsTable sums;
     private final Statistics.Kind kind;
 
     StatisticsAccumulator(DiceLoss loss, int images, int classes) {
@@ -30,7 +30,7 @@ public final class StatisticsAccumulator {
         this.loss = loss;
         this.images = images;
         this.classes = classes;
-        this.values = new double[images * classes * StatisticsPass.STATS];
+        this.sums = StatisticsTable.zeros(images, classes);
         this.kind = loss.kindFor(classes);
     }
 
@@ -56,17 +56,13 @@ public final class StatisticsAccumulator {
             throw new IllegalArgumentException("firstImage: images " + firstImage + " … " + (firstImage + tile.images() - 1)
                     + " of the tile are outside the accumulator's 0 … " + (images - 1));
         }
-        double[] added = tile.values();
-        int offset = firstImage * classes * StatisticsPass.STATS;
-        for (int i = 0; i < added.length; i++) {
-            values[offset + i] += added[i];
-        }
+        sums.add(tile.table(), firstImage);
         return this;
     }
 
     /** The statistics summed so far (a copy). */
     public Statistics statistics() {
-        return new Statistics(images, classes, values.clone(), kind);
+        return new Statistics(sums.copy(), kind);
     }
 
     /** The loss of the statistics summed so far: {@link DiceLoss#loss(Statistics)}. */

@@ -147,6 +147,28 @@ class DiceMetricTest {
     }
 
     @Test
+    void aLabelMapIsTheDenseShapeWithoutItsChannelAxisOrWithOneOfSizeOneAsForTheLoss() {
+        // Scores (1, 2, 2, 2): a label map (1, 2, 2) or (1, 1, 2, 2); (1, 2, 1, 2) has the voxels but not the shape.
+        Tensor scores = Tensor.of(new float[] {1, 0, 1, 0, 0, 1, 0, 1}, 1, 2, 2, 2);
+        DiceMetric metric = DiceMetric.builder().build();
+        int[] labels = {0, 1, 0, 1};
+        assertEquals(1.0, metric.compute(scores, Tensor.of(labels, 1, 2, 2)).reducedDice()[0]);
+        assertEquals(1.0, metric.compute(scores, Tensor.of(labels, 1, 1, 2, 2)).reducedDice()[0]);
+        IllegalArgumentException misplaced = assertThrows(IllegalArgumentException.class,
+                () -> metric.compute(scores, Tensor.of(labels, 1, 2, 1, 2)));
+        assertEquals("target: a INT32 label map must have shape [1, 2, 2] or [1, 1, 2, 2], got [1, 2, 1, 2]",
+                misplaced.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> DiceLoss.multiClass().forward(scores,
+                Tensor.of(labels, 1, 2, 1, 2)), "the loss has the same rule");
+        // Two label maps: either may have the channel axis of size 1, and nothing else of size 1 is dropped.
+        DiceMetric twoClasses = DiceMetric.builder().numClasses(2).build();
+        assertEquals(1.0, twoClasses.compute(Tensor.of(labels, 1, 1, 2, 2), Tensor.of(labels, 1, 2, 2)).reducedDice()[0]);
+        assertEquals(1.0, twoClasses.compute(Tensor.of(labels, 1, 2, 2), Tensor.of(labels, 1, 1, 2, 2)).reducedDice()[0]);
+        assertThrows(IllegalArgumentException.class,
+                () -> twoClasses.compute(Tensor.of(labels, 1, 2, 2, 1), Tensor.of(labels, 1, 2, 2)));
+    }
+
+    @Test
     void halfPrecisionScoresAreRefusedWithTheirType() {
         String message = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> DiceMetric.builder().build().compute(Tensor.of(java.lang.foreign.MemorySegment.ofArray(new short[32]),

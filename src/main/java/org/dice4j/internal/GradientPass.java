@@ -52,12 +52,13 @@ public record GradientPass(StatisticsPass statistics, MemorySegment gradient, do
         return (short) ((bits + 0x7FFF + ((bits >>> 16) & 1)) >>> 16);
     }
 
-    public static final int TARGET = 0;
-    public static final int PREDICTION = 1;
-    public static final int SIGN = 2;
-    public static final int CROSS_ENTROPY = 3;
+    // The layout is GradientCoefficients': the kernels read it by these names.
+    public static final int TARGET = GradientCoefficients.TARGET;
+    public static final int PREDICTION = GradientCoefficients.PREDICTION;
+    public static final int SIGN = GradientCoefficients.SIGN;
+    public static final int CROSS_ENTROPY = GradientCoefficients.CROSS_ENTROPY;
     /** Coefficients per (image, class). */
-    public static final int COEFFICIENTS = 4;
+    public static final int COEFFICIENTS = GradientCoefficients.COEFFICIENTS;
 
     public double coefficient(long n, int c, int k) {
         return coefficients[(int) ((n * statistics.classes() + c) * COEFFICIENTS + k)];

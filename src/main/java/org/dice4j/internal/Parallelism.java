@@ -30,6 +30,19 @@ public record Parallelism(int threads, Executor executor) {
         return threads == 1 ? SEQUENTIAL : new Parallelism(threads, ForkJoinPool.commonPool());
     }
 
+    /** {@code threads} threads from {@code executor}, or from the common fork-join pool when it is null. */
+    public static Parallelism of(int threads, Executor executor) {
+        return executor == null ? of(threads) : new Parallelism(threads, executor);
+    }
+
+    /**
+     * This parallelism for a pass over {@code segments}: one thread when a segment's arena is confined to the calling
+     * thread (the same bits, one thread).
+     */
+    public Parallelism over(java.lang.foreign.MemorySegment... segments) {
+        return threads > 1 && !shareable(segments) ? SEQUENTIAL : this;
+    }
+
     /** A thread that never runs: a segment it may access is not confined to the calling thread. */
     private static final Thread OTHER_THREAD = new Thread(() -> { });
 

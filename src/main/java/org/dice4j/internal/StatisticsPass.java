@@ -3,7 +3,10 @@ package org.dice4j.internal;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import org.dice4j.Activation;
+import java.util.OptionalLong;
 import org.dice4j.DType;
+import org.dice4j.Layout;
+import org.dice4j.Tensor;
 
 /**
  * One validated statistics pass: what the kernels read and which sums they produce. Logits are float32
@@ -46,6 +49,25 @@ public record StatisticsPass(
             boolean hasIgnore, long ignoreIndex, long[] logitShape) {
         this(logits, target, targetType, images, classes, voxels, activation, squared, softIntersection, crossEntropy,
                 hasIgnore, ignoreIndex, logitShape, false, DType.FLOAT32, Parallelism.SEQUENTIAL);
+    }
+
+    /** What a pass sums besides I, P and G, and through which activation: the kind of its statistics. */
+    public record Sums(Activation activation, boolean squared, boolean softIntersection, boolean crossEntropy) {}
+
+    /**
+     * The pass over checked tensors: logits of {@code shape} {@code (N, C, spatial…)}, or {@code (N, spatial…, C)}
+     * channels-last, and a dense target of their shape and layout or a label map; {@code ignoreIndex} for a label
+     * map's ignored voxels.
+     */
+    public static StatisticsPass of(Tensor logits, long[] shape, Tensor target, Sums sums, OptionalLong ignoreIndex,
+            Parallelism parallelism) {
+        boolean channelsLast = logits.layout() == Layout.CHANNELS_LAST;
+        long images = shape[0];
+        int classes = (int) shape[channelsLast ? shape.length - 1 : 1];
+        long voxels = logits.elementCount() / (images * classes);
+        return new StatisticsPass(logits.segment(), target.segment(), target.dtype(), images, classes, voxels,
+                sums.activation(), sums.squared(), sums.softIntersection(), sums.crossEntropy(),
+                ignoreIndex.isPresent(), ignoreIndex.orElse(0), shape, channelsLast, logits.dtype(), parallelism);
     }
 
     /** This pass on the calling thread only (same results: see Parallelism). */

@@ -1,6 +1,7 @@
-package org.dice4j;
+package org.dice4j.internal;
 
 import java.util.concurrent.CancellationException;
+import org.dice4j.Tensor;
 
 /**
  * The report of a call whose tensor's shared arena another thread closed while the call ran, and the calling
@@ -11,9 +12,9 @@ import java.util.concurrent.CancellationException;
  * error; the status is not an interrupt of the caller, so the call puts back the status it found when it began.
  * An interrupt the pass noticed between two tasks before the failure ({@link CancellationException}) is kept. One
  * that lands within the failing task (a task is well under a millisecond; an image on the reference kernels) cannot
- * be told apart from HotSpot's and is cleared with it.
+ * be told apart from HotSpot's and is cleared with it. Not an API: internal to dice4j.
  */
-final class ArenaClosedDuringCall {
+public final class ArenaClosedDuringCall {
     private ArenaClosedDuringCall() {}
 
     /**
@@ -22,7 +23,7 @@ final class ArenaClosedDuringCall {
      * case the interrupt status is put back to {@code interruptedBefore}, the status when the call began. Arguments
      * after it are (name, tensor) pairs.
      */
-    static IllegalStateException explain(IllegalStateException failure, boolean interruptedBefore,
+    public static IllegalStateException explain(IllegalStateException failure, boolean interruptedBefore,
             Object... namedTensors) {
         for (int i = 0; i < namedTensors.length; i += 2) {
             if (!((Tensor) namedTensors[i + 1]).segment().scope().isAlive()) {
