@@ -11,7 +11,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +29,6 @@ import org.junit.jupiter.api.Test;
  * default kernels: bits above 16 classes, where both read contiguous chunks.
  */
 class ChannelsLastTest {
-    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 2);
-
     /** (N, C, spatial…) → (N, spatial…, C). */
     static long[] channelsLastShape(long[] shape) {
         long[] last = new long[shape.length];
@@ -126,7 +126,7 @@ class ChannelsLastTest {
 
     @Test
     void channelsLastGivesTheResultsOfChannelsFirstForwardAndBackward() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((problem, optionSeed) -> {
+        qt().withExamples(Examples.scaled(1, 2)).forAll(Problems.problems(), longs().all()).checkAssert((problem, optionSeed) -> {
             Instance instance = problem.instance();
             long[] shape = problem.shape();
             long[] lastShape = channelsLastShape(shape);

@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.Problem;
 
 /**
  * What {@link GoldenBitsTest} records of one problem: one line per loss configuration (forward, forwardBackward,

@@ -9,8 +9,10 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
 import org.dice4j.internal.GradientPass;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +23,6 @@ import org.junit.jupiter.api.Test;
  * kernels, random shapes and options.
  */
 class HalfPrecisionTest {
-    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 3);
-
     private static short toHalf(float value, DType type) {
         return type == DType.FLOAT16 ? Float.floatToFloat16(value) : GradientPass.toBfloat16(value);
     }
@@ -37,7 +37,7 @@ class HalfPrecisionTest {
 
     @Test
     void halfPrecisionLogitsGiveTheBitsOfTheirFloat32Values() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((generated, seed) -> {
+        qt().withExamples(Examples.scaled(1, 3)).forAll(Problems.problems(), longs().all()).checkAssert((generated, seed) -> {
             SplittableRandom random = new SplittableRandom(seed);
             DType type = random.nextBoolean() ? DType.FLOAT16 : DType.BFLOAT16;
             // float16 ends at 65504: huge logits would be ±∞ (NonFiniteLogitsTest's cases); bfloat16 holds them.

@@ -6,9 +6,11 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
 import org.dice4j.internal.KernelProvider;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.Problem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +23,6 @@ import org.junit.jupiter.api.Test;
  * exact tests of the loss arithmetic.
  */
 class LossVectorVsReferenceTest {
-    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
-
     @BeforeEach
     void requireVectorKernels() {
         assumeTrue(KernelProvider.get().name().equals("vector"), "the default kernels are the reference here");
@@ -30,7 +30,7 @@ class LossVectorVsReferenceTest {
 
     @Test
     void everyOptionCombinationGivesTheReferenceLoss() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
+        qt().withExamples(Examples.standard()).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
             Instance instance = problem.instance();
             DiceLoss loss = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
             LossResult fast = loss.forward(instance.logits(), instance.target());

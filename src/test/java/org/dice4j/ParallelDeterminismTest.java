@@ -7,7 +7,9 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
-import org.dice4j.Problems.Instance;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +21,6 @@ import org.junit.jupiter.api.Test;
  * executors: CancellationTest).
  */
 class ParallelDeterminismTest {
-    private static final int EXAMPLES = Math.max(20, Integer.getInteger("dice4j.test.examples", 300) / 3);
     private static ForkJoinPool pool;
 
     @BeforeAll
@@ -34,7 +35,7 @@ class ParallelDeterminismTest {
 
     @Test
     void resultsHaveTheSameBitsForOneTwoThreeAndSevenThreads() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
+        qt().withExamples(Examples.scaled(1, 3)).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
             Instance instance = problem.instance();
             DiceLoss loss = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
             double[][] upstream = null;

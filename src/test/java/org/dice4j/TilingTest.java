@@ -11,7 +11,9 @@ import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import org.dice4j.Problems.Instance;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,14 +25,12 @@ import org.junit.jupiter.api.Test;
  * loss and terms, 1e-4 of the largest gradient element for each element (1e-9 on the reference).
  */
 class TilingTest {
-    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 3);
-
     /** A tile: images [n0, n1), voxels [v0, v1) of the flattened spatial axis. */
     private record Tile(int n0, int n1, int v0, int v1) {}
 
     @Test
     void anyTilingGivesTheWholeInputsLossAndGradient() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((problem, seed) -> {
+        qt().withExamples(Examples.scaled(1, 3)).forAll(Problems.problems(), longs().all()).checkAssert((problem, seed) -> {
             SplittableRandom random = new SplittableRandom(seed);
             Instance instance = problem.instance();
             int images = (int) problem.shape()[0];

@@ -9,12 +9,14 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
 import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.Problem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
@@ -35,7 +37,6 @@ import org.quicktheories.core.Gen;
  * κ·(p − g): at most max|κ|·(1 + Σ_k g_k + |p|) at a voxel, added to the bound.
  */
 class VectorGradientTest {
-    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
     static final double TOLERANCE = 1e-5;
 
     private Kernels vector;
@@ -48,36 +49,36 @@ class VectorGradientTest {
 
     @Test
     void sigmoidGradientAgainstDenseTargetsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SIGMOID, false));
+        checkAgainstReference(Problems.problemsWith(Activation.SIGMOID, false));
     }
 
     @Test
     void sigmoidGradientAgainstLabelMapsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SIGMOID, true));
+        checkAgainstReference(Problems.problemsWith(Activation.SIGMOID, true));
     }
 
     @Test
     void softmaxGradientAgainstDenseTargetsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SOFTMAX, false));
+        checkAgainstReference(Problems.problemsWith(Activation.SOFTMAX, false));
     }
 
     @Test
     void softmaxGradientAgainstLabelMapsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SOFTMAX, true));
+        checkAgainstReference(Problems.problemsWith(Activation.SOFTMAX, true));
     }
 
     @Test
     void identityGradientAgainstDenseTargetsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.NONE, false));
+        checkAgainstReference(Problems.problemsWith(Activation.NONE, false));
     }
 
     @Test
     void identityGradientAgainstLabelMapsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.NONE, true));
+        checkAgainstReference(Problems.problemsWith(Activation.NONE, true));
     }
 
     private void checkAgainstReference(Gen<Problem> problems) {
-        qt().withExamples(EXAMPLES).forAll(problems, booleans().all(), booleans().all(), longs().all())
+        qt().withExamples(Examples.standard()).forAll(problems, booleans().all(), booleans().all(), longs().all())
                 .checkAssert((problem, squared, soft, coefficientSeed) -> {
                     Instance instance = problem.instance();
                     boolean softLabel = soft && !squared;

@@ -7,11 +7,13 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 
 import java.util.Arrays;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
 import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.Problem;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
@@ -28,7 +30,6 @@ import org.quicktheories.core.Gen;
 class VectorStatisticsTest {
     static final double RELATIVE_TOLERANCE = 1e-5;
     static final double ABSOLUTE_TOLERANCE = 1e-30;
-    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
 
     private Kernels vector;
 
@@ -40,37 +41,37 @@ class VectorStatisticsTest {
 
     @Test
     void sigmoidStatisticsAgainstDenseTargetsEqualTheReference() {
-        checkAgainstReference(problemsWith(Activation.SIGMOID, false));
+        checkAgainstReference(Problems.problemsWith(Activation.SIGMOID, false));
     }
 
     @Test
     void sigmoidStatisticsAgainstLabelMapsEqualTheReference() {
-        checkAgainstReference(problemsWith(Activation.SIGMOID, true));
+        checkAgainstReference(Problems.problemsWith(Activation.SIGMOID, true));
     }
 
     @Test
     void softmaxStatisticsAgainstDenseTargetsEqualTheReference() {
-        checkAgainstReference(problemsWith(Activation.SOFTMAX, false));
+        checkAgainstReference(Problems.problemsWith(Activation.SOFTMAX, false));
     }
 
     @Test
     void softmaxStatisticsAgainstLabelMapsEqualTheReference() {
-        checkAgainstReference(problemsWith(Activation.SOFTMAX, true));
+        checkAgainstReference(Problems.problemsWith(Activation.SOFTMAX, true));
     }
 
     @Test
     void identityStatisticsAgainstDenseTargetsEqualTheReference() {
-        checkAgainstReference(problemsWith(Activation.NONE, false));
+        checkAgainstReference(Problems.problemsWith(Activation.NONE, false));
     }
 
     @Test
     void identityStatisticsAgainstLabelMapsEqualTheReference() {
-        checkAgainstReference(problemsWith(Activation.NONE, true));
+        checkAgainstReference(Problems.problemsWith(Activation.NONE, true));
     }
 
     @Test
     void anOutOfRangeLabelIsReportedAtTheSameVoxelAsByTheReference() {
-        qt().withExamples(EXAMPLES / 3).forAll(labelProblems(), booleans().all())
+        qt().withExamples(Examples.scaled(1, 3)).forAll(Problems.labelProblems(), booleans().all())
                 .checkAssert((problem, nearEnd) -> {
                     Instance instance = problem.instance();
                     long labels = instance.target().elementCount();
@@ -94,7 +95,7 @@ class VectorStatisticsTest {
     }
 
     private void checkAgainstReference(Gen<Problem> problems) {
-        qt().withExamples(EXAMPLES).forAll(problems, booleans().all(), booleans().all(), booleans().all())
+        qt().withExamples(Examples.standard()).forAll(problems, booleans().all(), booleans().all(), booleans().all())
                 .checkAssert((problem, squared, softIntersection, crossEntropy) -> {
                     StatisticsPass pass = pass(problem.instance(), squared, softIntersection, crossEntropy);
                     double[] expected = new double[pass.outputLength()];
@@ -133,40 +134,6 @@ class VectorStatisticsTest {
                         + "\nactual   " + Arrays.toString(actual));
             }
         }
-    }
-
-    /** Problems whose target is a label map (a dense kind is replaced by one of the label kinds). */
-    static Gen<Problem> labelProblems() {
-        return Problems.problems().map(p -> withTargetFamily(p, true)).describedAs(Problem::toString);
-    }
-
-    /** Problems with the given activation and a label-map or a dense target. */
-    static Gen<Problem> problemsWith(Activation activation, boolean labels) {
-        return Problems.problems().map(p -> withTargetFamily(new Problem(softmaxReady(p.shape(), activation),
-                activation, p.kind(), p.ignore(), p.offHeap(), p.seed(), p.scale()), labels))
-                .describedAs(Problem::toString);
-    }
-
-    private static Problem withTargetFamily(Problem p, boolean labels) {
-        if (p.kind().labels() == labels) {
-            return p;
-        }
-        Problems.TargetKind[] kinds = labels
-                ? new Problems.TargetKind[] {Problems.TargetKind.UINT8, Problems.TargetKind.INT32, Problems.TargetKind.INT64}
-                : new Problems.TargetKind[] {Problems.TargetKind.DENSE_ONE_HOT, Problems.TargetKind.DENSE_SOFT};
-        Problems.TargetKind kind = kinds[(int) Math.floorMod(p.seed(), (long) kinds.length)];
-        // Ignore modes only exist for label maps; a problem turned into one takes a mode from its seed.
-        Problems.IgnoreMode ignore = labels ? Problems.IgnoreMode.values()[(int) Math.floorMod(p.seed() >> 3, 3L)]
-                : Problems.IgnoreMode.NONE;
-        return new Problem(p.shape(), p.activation(), kind, ignore, p.offHeap(), p.seed(), p.scale());
-    }
-
-    private static long[] softmaxReady(long[] shape, Activation activation) {
-        long[] fixed = shape.clone();
-        if (activation == Activation.SOFTMAX && fixed[1] == 1) {
-            fixed[1] = 2;
-        }
-        return fixed;
     }
 
     static StatisticsPass pass(Instance instance, boolean squared, boolean softIntersection) {
