@@ -123,7 +123,8 @@ class NpyHeaderTest {
 
     @Test
     void mutationsGetTheVerdictNumpyGivesThem() {
-        qt().withExamples(Examples.scaled(10, 1)).forAll(integers().between(0, Mutation.values().length - 1), longs().all())
+        qt().withExamples(Examples.scaled(10, 1))
+                .forAll(integers().between(0, Mutation.values().length - 1), longs().all())
                 .checkAssert((mutation, seed) -> {
                     Generated generated = generate(new SplittableRandom(seed), Mutation.values()[mutation]);
                     if (generated.expected() == null) {
