@@ -1,4 +1,4 @@
-package org.dice4j;
+package org.dice4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.util.List;
-import org.dice4j.internal.KernelProvider;
+import org.dice4j.LossResult;
 import org.dice4j.testing.ChildJvm;
 import org.dice4j.testing.FallbackProbe;
 import org.junit.jupiter.api.Test;

@@ -1,11 +1,10 @@
-package org.dice4j;
+package org.dice4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.util.List;
-import org.dice4j.internal.KernelProvider;
 import org.dice4j.testing.ChildJvm;
 import org.dice4j.testing.FallbackProbe;
 import org.junit.jupiter.api.Test;
