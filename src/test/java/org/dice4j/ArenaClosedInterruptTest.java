@@ -8,16 +8,14 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import org.dice4j.internal.KernelProvider;
+import org.dice4j.testing.ChildJvm;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,18 +97,11 @@ class ArenaClosedInterruptTest {
 
     @Test
     void anArenaClosedDuringACallLeavesTheCallerNotInterrupted() throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (KernelProvider.vectorModulePresent()) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
         // Interpreted, the close often lands inside an access: the case where HotSpot sets the status.
-        command.addAll(List.of("-Xint", "-cp", System.getProperty("java.class.path"),
-                ArenaClosedInterruptTest.class.getName(), Integer.toString(ROUNDS)));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(120, TimeUnit.SECONDS), "child JVM did not finish");
-        assertEquals(0, child.exitValue(), output);
+        ChildJvm.Output child = ChildJvm.run(ChildJvm.command(KernelProvider.vectorModulePresent(), List.of("-Xint"),
+                ArenaClosedInterruptTest.class, Integer.toString(ROUNDS)), 120);
+        String output = child.text();
+        assertEquals(0, child.exitCode(), output);
         String summary = output.lines().filter(line -> line.startsWith("kernels=")).findFirst().orElse(output);
         String expectedKernels = KernelProvider.vectorModulePresent() ? "vector" : "scalar";
         assertEquals("kernels=" + expectedKernels + " interrupted=0 of " + ROUNDS + " []", summary);

@@ -11,7 +11,12 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
+import org.dice4j.testing.Bits;
+import org.dice4j.testing.ChannelsLast;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Tolerances;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,42 +26,12 @@ import org.junit.jupiter.api.Test;
  * at most 16 float32 classes a chunk gathers 16 voxels from each of 16 regions of its task (one region per lane)
  * instead of 256 consecutive voxels, so the statistics are summed in another order than on channels-first data.
  * Tolerance, that of the vector kernels against the reference: statistics within 1e-5 relative (plus 1e-30
- * absolute, {@link VectorStatisticsTest}), loss and terms within 1e-4 absolute + 1e-4 relative
+ * absolute, {@code VectorStatisticsTest}), loss and terms within 1e-4 absolute + 1e-4 relative
  * ({@link LossVectorVsReferenceTest}), each gradient element within 1e-4 of the largest one ({@link TilingTest}: the
  * gradient follows the statistics through bounded coefficients). The long-image test compares the two layouts on the
  * default kernels: bits above 16 classes, where both read contiguous chunks.
  */
 class ChannelsLastTest {
-    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 2);
-
-    /** (N, C, spatial…) → (N, spatial…, C). */
-    static long[] channelsLastShape(long[] shape) {
-        long[] last = new long[shape.length];
-        last[0] = shape[0];
-        System.arraycopy(shape, 2, last, 1, shape.length - 2);
-        last[shape.length - 1] = shape[1];
-        return last;
-    }
-
-    /** The float32 values of a channels-first tensor, reordered channels-last, in a segment of {@code arena}. */
-    static MemorySegment toChannelsLast(Tensor channelsFirst, Arena arena) {
-        long[] shape = channelsFirst.shape();
-        long images = shape[0];
-        long classes = shape[1];
-        long voxels = channelsFirst.elementCount() / Math.max(1, images * classes);
-        MemorySegment source = channelsFirst.segment();
-        MemorySegment last = arena.allocate(Math.max(1, channelsFirst.byteSize()), 4);
-        for (long n = 0; n < images; n++) {
-            for (long c = 0; c < classes; c++) {
-                for (long v = 0; v < voxels; v++) {
-                    last.setAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (n * voxels + v) * classes + c,
-                            source.getAtIndex(ValueLayout.JAVA_FLOAT_UNALIGNED, (n * classes + c) * voxels + v));
-                }
-            }
-        }
-        return last;
-    }
-
     /** The channels-last gradient read back in channels-first order, as raw bits. */
     private static int[] channelsFirstBits(MemorySegment channelsLast, long[] shape) {
         long images = shape[0];
@@ -74,29 +49,18 @@ class ChannelsLastTest {
         return bits;
     }
 
-    /** The label map viewed as (N, spatial…): Problems may give it a channel axis of size 1 in the second place. */
-    static Tensor labelMap(Tensor labels, long[] logitShape) {
-        long[] shape = new long[logitShape.length - 1];
-        shape[0] = logitShape[0];
-        System.arraycopy(logitShape, 2, shape, 1, logitShape.length - 2);
-        return Tensor.of(labels.segment(), labels.dtype(), shape);
-    }
-
     /** Bits on the reference kernels, the tolerance above on the vector kernels. */
     private static void assertSameResult(double expected, double actual, double tolerance, String context) {
-        boolean exact = tolerance == 0;
-        if (exact ? Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(actual)
-                : !(Math.abs(expected - actual) <= tolerance + tolerance * Math.abs(expected))
-                        && !(Double.isNaN(expected) && Double.isNaN(actual))) {
+        if (tolerance == 0 ? Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(actual)
+                : !Tolerances.close(expected, actual, tolerance)) {
             throw new AssertionError("channels-first " + expected + ", channels-last " + actual + " in " + context);
         }
     }
 
     private static void assertSameStatistic(double expected, double actual, boolean exact, String context) {
-        double bound = VectorStatisticsTest.RELATIVE_TOLERANCE * Math.abs(expected)
-                + VectorStatisticsTest.ABSOLUTE_TOLERANCE;
         if (exact ? Double.doubleToRawLongBits(expected) != Double.doubleToRawLongBits(actual)
-                : !(Math.abs(expected - actual) <= bound) && !(Double.isNaN(expected) && Double.isNaN(actual))) {
+                : !(Math.abs(expected - actual) <= Tolerances.statisticBound(expected))
+                        && !(Double.isNaN(expected) && Double.isNaN(actual))) {
             throw new AssertionError("channels-first " + expected + ", channels-last " + actual + " in " + context);
         }
     }
@@ -105,17 +69,13 @@ class ChannelsLastTest {
     private static void assertSameGradient(MemorySegment channelsFirst, MemorySegment channelsLast, long[] shape,
             boolean exact, String context) {
         int[] got = channelsFirstBits(channelsLast, shape);
-        double largest = 0;
-        for (int i = 0; i < got.length; i++) {
-            float value = channelsFirst.getAtIndex(ValueLayout.JAVA_FLOAT, i);
-            largest = Float.isFinite(value) ? Math.max(largest, Math.abs(value)) : largest;
-        }
+        double largest = Tolerances.largestFinite(channelsFirst.asSlice(0, (long) got.length * Float.BYTES));
         for (int i = 0; i < got.length; i++) {
             int want = Float.floatToRawIntBits(channelsFirst.getAtIndex(ValueLayout.JAVA_FLOAT, i));
             float wanted = Float.intBitsToFloat(want);
             float gotten = Float.intBitsToFloat(got[i]);
             boolean same = exact ? want == got[i]
-                    : Math.abs(wanted - gotten) <= 1e-4 * largest + 1e-12 || (Float.isNaN(wanted) && Float.isNaN(gotten))
+                    : Tolerances.gradientClose(wanted, gotten, Tolerances.GRADIENT_OF_LARGEST, largest)
                             || wanted == gotten;
             if (!same) {
                 throw new AssertionError("gradient element " + i + " (channels-first index): " + wanted
@@ -126,24 +86,26 @@ class ChannelsLastTest {
 
     @Test
     void channelsLastGivesTheResultsOfChannelsFirstForwardAndBackward() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((problem, optionSeed) -> {
+        qt().withExamples(Examples.scaled(1, 2))
+                .forAll(Problems.problems(), longs().all()).checkAssert((problem, optionSeed) -> {
             Instance instance = problem.instance();
             long[] shape = problem.shape();
-            long[] lastShape = channelsLastShape(shape);
+            long[] lastShape = ChannelsLast.channelsLastShape(shape);
             DiceLoss chosen = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
             // The oracle: the reference kernels on the channels-first tensor.
             DiceLoss reference = chosen.toBuilder().referenceKernels(true).build();
             for (DiceLoss loss : new DiceLoss[] {chosen, reference}) {
                 try (Arena arena = Arena.ofConfined()) {
-                    Tensor logits = Tensor.of(toChannelsLast(instance.logits(), arena), DType.FLOAT32, lastShape)
+                    Tensor logits = Tensor.of(ChannelsLast.toChannelsLast(instance.logits(), arena), DType.FLOAT32,
+                            lastShape)
                             .withLayout(Layout.CHANNELS_LAST);
                     Tensor target = instance.target().dtype() == DType.FLOAT32
-                            ? Tensor.of(toChannelsLast(instance.target(), arena), DType.FLOAT32, lastShape)
+                            ? Tensor.of(ChannelsLast.toChannelsLast(instance.target(), arena), DType.FLOAT32, lastShape)
                                     .withLayout(Layout.CHANNELS_LAST)
-                            : labelMap(instance.target(), shape);
+                            : ChannelsLast.labelMap(instance.target(), shape);
                     String context = problem + " " + loss;
                     boolean exact = !loss.kernelName().equals("vector");
-                    double tolerance = exact ? 0 : 1e-4;
+                    double tolerance = exact ? 0 : Tolerances.LOSS;
                     LossResult first = reference.forward(instance.logits(), instance.target());
                     LossResult last = loss.forward(logits, target);
                     for (int row = 0; row < first.rows(); row++) {
@@ -208,15 +170,15 @@ class ChannelsLastTest {
                 }
             }
             long[] shape = {images, classes, voxels};
-            long[] lastShape = channelsLastShape(shape);
+            long[] lastShape = ChannelsLast.channelsLastShape(shape);
             DiceLoss loss = DiceLoss.multiClass().toBuilder().threads(2).build();
             // Shared: a confined arena's segments keep the call on its own thread.
             try (Arena arena = Arena.ofShared()) {
                 Tensor first = Tensor.of(logits, shape);
-                Tensor last = Tensor.of(toChannelsLast(first, arena), DType.FLOAT32, lastShape)
+                Tensor last = Tensor.of(ChannelsLast.toChannelsLast(first, arena), DType.FLOAT32, lastShape)
                         .withLayout(Layout.CHANNELS_LAST);
                 Tensor denseFirst = Tensor.of(dense, shape);
-                Tensor denseLast = Tensor.of(toChannelsLast(denseFirst, arena), DType.FLOAT32, lastShape)
+                Tensor denseLast = Tensor.of(ChannelsLast.toChannelsLast(denseFirst, arena), DType.FLOAT32, lastShape)
                         .withLayout(Layout.CHANNELS_LAST);
                 Tensor labelMap = Tensor.ofUint8(labels, images, voxels);
                 for (boolean labelTarget : new boolean[] {true, false}) {
@@ -228,7 +190,7 @@ class ChannelsLastTest {
                     double lastLoss = loss.forwardBackward(last, labelTarget ? labelMap : denseLast,
                             Tensor.of(lastGradient, DType.FLOAT32, lastShape).withLayout(Layout.CHANNELS_LAST)).loss();
                     boolean exact = !loss.kernelName().equals("vector") || classes > 16;
-                    assertSameResult(firstLoss, lastLoss, exact ? 0 : 1e-4, context);
+                    assertSameResult(firstLoss, lastLoss, exact ? 0 : Tolerances.LOSS, context);
                     assertSameGradient(firstGradient, lastGradient, shape, exact, context);
                 }
             }

@@ -9,8 +9,10 @@ import static org.quicktheories.generators.SourceDSL.booleans;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.Problem;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,8 +20,6 @@ import org.junit.jupiter.api.Test;
  * to the reference's exactly (they are integers) over random problems, with ties in the argmax.
  */
 class DiceMetricTest {
-    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
-
     /** One image, 3 classes, 4 voxels: scores with the argmax 0, 1, 1, 2 (voxel 2 a tie of classes 1 and 2). */
     private static Tensor scores() {
         float[] z = {
@@ -92,7 +92,7 @@ class DiceMetricTest {
 
     @Test
     void theFastCountsOnOneToFourThreadsEqualTheReferenceCountsExactly() {
-        qt().withExamples(EXAMPLES).forAll(VectorStatisticsTest.problemsWith(Activation.SOFTMAX, true), booleans().all())
+        qt().withExamples(Examples.standard()).forAll(Problems.problemsWith(Activation.SOFTMAX, true), booleans().all())
                 .checkAssert((problem, coarse) -> {
                     Instance instance = problem.instance();
                     if (coarse) {
@@ -116,7 +116,7 @@ class DiceMetricTest {
     @Test
     void thresholdCountsEqualTheReferenceCountsExactlyForLabelAndDenseTargets() {
         for (boolean labels : new boolean[] {true, false}) {
-            qt().withExamples(EXAMPLES / 2).forAll(VectorStatisticsTest.problemsWith(Activation.SIGMOID, labels))
+            qt().withExamples(Examples.scaled(1, 2)).forAll(Problems.problemsWith(Activation.SIGMOID, labels))
                     .checkAssert(problem -> {
                         Instance instance = problem.instance();
                         DiceMetric.Builder builder = DiceMetric.builder().activation(Activation.SIGMOID)

@@ -21,12 +21,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.dice4j.GoldenFile.RecordedCase;
-import org.dice4j.Problems.IgnoreMode;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.LogitScale;
-import org.dice4j.Problems.Problem;
-import org.dice4j.Problems.TargetKind;
 import org.dice4j.internal.KernelProvider;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.IgnoreMode;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.LogitScale;
+import org.dice4j.testing.Problems.Problem;
+import org.dice4j.testing.Problems.TargetKind;
 import org.junit.jupiter.api.Test;
 
 /**

@@ -10,10 +10,10 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.dice4j.Problems.IgnoreMode;
-import org.dice4j.Problems.LogitScale;
-import org.dice4j.Problems.Problem;
-import org.dice4j.Problems.TargetKind;
+import org.dice4j.testing.Problems.IgnoreMode;
+import org.dice4j.testing.Problems.LogitScale;
+import org.dice4j.testing.Problems.Problem;
+import org.dice4j.testing.Problems.TargetKind;
 
 /**
  * The recorded bits: the cases (each problem's structure and a hash of its inputs), then one section of

@@ -1,14 +1,18 @@
 package org.dice4j;
 
+import static org.dice4j.testing.Bits.fnv;
+import static org.dice4j.testing.Bits.hex;
+
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Function;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
+import org.dice4j.testing.ChannelsLast;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.Problem;
 
 /**
  * What {@link GoldenBitsTest} records of one problem: one line per loss configuration (forward, forwardBackward,
@@ -80,14 +84,14 @@ final class GoldenRecords {
     /** The loss line of channels-last copies of the tensors (a label map stays as it is, without a channel axis). */
     private static String channelsLastBits(DiceLoss loss, Instance instance, boolean explicitTerms) {
         long[] shape = instance.problem().shape();
-        long[] lastShape = ChannelsLastTest.channelsLastShape(shape);
+        long[] lastShape = ChannelsLast.channelsLastShape(shape);
         try (Arena arena = Arena.ofConfined()) {
-            Tensor logits = Tensor.of(ChannelsLastTest.toChannelsLast(instance.logits(), arena), DType.FLOAT32,
+            Tensor logits = Tensor.of(ChannelsLast.toChannelsLast(instance.logits(), arena), DType.FLOAT32,
                     lastShape).withLayout(Layout.CHANNELS_LAST);
             Tensor target = instance.target().dtype() == DType.FLOAT32
-                    ? Tensor.of(ChannelsLastTest.toChannelsLast(instance.target(), arena), DType.FLOAT32, lastShape)
+                    ? Tensor.of(ChannelsLast.toChannelsLast(instance.target(), arena), DType.FLOAT32, lastShape)
                             .withLayout(Layout.CHANNELS_LAST)
-                    : ChannelsLastTest.labelMap(instance.target(), shape);
+                    : ChannelsLast.labelMap(instance.target(), shape);
             return lossBits(loss, logits, target, explicitTerms, true);
         }
     }
@@ -174,26 +178,6 @@ final class GoldenRecords {
         return fnv(instance.target().segment()) * 31 + fnv(instance.logits().segment());
     }
 
-    static String hex(double value) {
-        return Long.toHexString(Double.doubleToRawLongBits(value));
-    }
-
-    private static String hex(double[] values) {
-        StringBuilder text = new StringBuilder();
-        for (double value : values) {
-            text.append(text.isEmpty() ? "" : ",").append(hex(value));
-        }
-        return text.toString();
-    }
-
-    private static String hex(double[][] matrix) {
-        StringBuilder text = new StringBuilder();
-        for (double[] row : matrix) {
-            text.append(text.isEmpty() ? "" : ";").append(hex(row));
-        }
-        return text.toString();
-    }
-
     private static String counts(long[][] matrix) {
         StringBuilder text = new StringBuilder();
         for (long[] row : matrix) {
@@ -205,39 +189,11 @@ final class GoldenRecords {
         return text.toString();
     }
 
-    private static final long FNV_OFFSET = 0xcbf29ce484222325L;
-    private static final long FNV_PRIME = 0x100000001b3L;
-
-    /** FNV-1a over 32-bit words (the raw bits of floats and labels), then the bytes left over. */
-    static long fnv(MemorySegment segment) {
-        long hash = FNV_OFFSET;
-        long words = segment.byteSize() / Integer.BYTES;
-        for (long i = 0; i < words; i++) {
-            hash = (hash ^ (segment.getAtIndex(ValueLayout.JAVA_INT_UNALIGNED, i) & 0xffffffffL)) * FNV_PRIME;
-        }
-        for (long i = words * Integer.BYTES; i < segment.byteSize(); i++) {
-            hash = (hash ^ (segment.get(ValueLayout.JAVA_BYTE, i) & 0xff)) * FNV_PRIME;
-        }
-        return hash;
-    }
-
     private static String hash(double[] values) {
         return Long.toHexString(fnv(values));
     }
 
     private static String hash(double[][] matrix) {
         return Long.toHexString(fnv(matrix));
-    }
-
-    private static long fnv(double[] values) {
-        return fnv(MemorySegment.ofArray(values.clone()));
-    }
-
-    private static long fnv(double[][] matrix) {
-        long hash = FNV_OFFSET;
-        for (double[] row : matrix) {
-            hash = (hash ^ fnv(row)) * FNV_PRIME;
-        }
-        return hash;
     }
 }

@@ -6,6 +6,8 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,13 +25,12 @@ import org.junit.jupiter.api.Test;
  * Floors are 0 (off) or far above every denominator, so that no step crosses one.
  */
 class GradientFiniteDifferenceTest {
-    private static final int EXAMPLES = Math.max(20, Integer.getInteger("dice4j.test.examples", 300) / 3);
     private static final double GRID = 0x1p-12;
     private static final double STEP = 0x1p-11;
 
     @Test
     void theReferenceGradientIsTheDerivativeOfTheReferenceLoss() {
-        qt().withExamples(EXAMPLES).forAll(SmallProblem.generator(), longs().all())
+        qt().withExamples(Examples.scaled(1, 3)).forAll(SmallProblem.generator(), longs().all())
                 .checkAssert((problem, optionSeed) -> check(problem, new SplittableRandom(optionSeed)));
     }
 

@@ -7,10 +7,12 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
-import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
 import org.dice4j.internal.GradientPass;
+import org.dice4j.testing.Bits;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,8 +23,6 @@ import org.junit.jupiter.api.Test;
  * kernels, random shapes and options.
  */
 class HalfPrecisionTest {
-    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 3);
-
     private static short toHalf(float value, DType type) {
         return type == DType.FLOAT16 ? Float.floatToFloat16(value) : GradientPass.toBfloat16(value);
     }
@@ -31,13 +31,10 @@ class HalfPrecisionTest {
         return type == DType.FLOAT16 ? Float.float16ToFloat(bits) : Float.intBitsToFloat(bits << 16);
     }
 
-    private static long[] bits(double[][] matrix) {
-        return Arrays.stream(matrix).flatMapToDouble(Arrays::stream).mapToLong(Double::doubleToRawLongBits).toArray();
-    }
-
     @Test
     void halfPrecisionLogitsGiveTheBitsOfTheirFloat32Values() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((generated, seed) -> {
+        qt().withExamples(Examples.scaled(1, 3))
+                .forAll(Problems.problems(), longs().all()).checkAssert((generated, seed) -> {
             SplittableRandom random = new SplittableRandom(seed);
             DType type = random.nextBoolean() ? DType.FLOAT16 : DType.BFLOAT16;
             // float16 ends at 65504: huge logits would be ±∞ (NonFiniteLogitsTest's cases); bfloat16 holds them.
@@ -59,9 +56,9 @@ class HalfPrecisionTest {
                 String context = problem + " " + type + " " + loss;
                 LossResult expected = loss.forward(floatLogits, instance.target());
                 LossResult actual = loss.forward(halfLogits, instance.target());
-                assertEquals(Arrays.toString(bits(expected.terms())), Arrays.toString(bits(actual.terms())), context);
-                assertEquals(Arrays.toString(bits(expected.statistics().predSum())),
-                        Arrays.toString(bits(actual.statistics().predSum())), context);
+                assertEquals(Bits.hex(expected.terms()), Bits.hex(actual.terms()), context);
+                assertEquals(Bits.hex(expected.statistics().predSum()), Bits.hex(actual.statistics().predSum()),
+                        context);
                 if (loss.reduction() == Reduction.NONE) {
                     continue;
                 }

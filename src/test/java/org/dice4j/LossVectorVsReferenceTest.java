@@ -6,23 +6,23 @@ import static org.quicktheories.generators.SourceDSL.integers;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
 import org.dice4j.internal.KernelProvider;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Tolerances;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Through the public API, with random options, the loss on the fast kernels equals the loss on the reference
  * kernels. Only the statistics differ between the two (the loss arithmetic is shared), so the tolerance follows
- * from theirs (1e-5 relative, see {@link VectorStatisticsTest}): a score S = num/den moves by at most ~2e-5
+ * from theirs (1e-5 relative, see {@code VectorStatisticsTest}): a score S = num/den moves by at most ~2e-5
  * relative, a term (1 − S)^γ with γ ≥ 1 or −ln S by at most ~γ·2e-5 absolute for S in [0, 1]; we allow 1e-4
  * absolute plus 1e-4 relative. Focal exponents below 1 amplify errors near S = 1 without bound and are left to the
  * exact tests of the loss arithmetic.
  */
 class LossVectorVsReferenceTest {
-    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
-
     @BeforeEach
     void requireVectorKernels() {
         assumeTrue(KernelProvider.get().name().equals("vector"), "the default kernels are the reference here");
@@ -30,7 +30,8 @@ class LossVectorVsReferenceTest {
 
     @Test
     void everyOptionCombinationGivesTheReferenceLoss() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
+        qt().withExamples(Examples.standard())
+                .forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
             Instance instance = problem.instance();
             DiceLoss loss = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
             LossResult fast = loss.forward(instance.logits(), instance.target());
@@ -39,23 +40,15 @@ class LossVectorVsReferenceTest {
             String context = problem + " " + loss;
             for (int row = 0; row < reference.rows(); row++) {
                 for (int column = 0; column < reference.columns(); column++) {
-                    assertClose(reference.term(row, column), fast.term(row, column), context + " term " + row + ","
-                            + column + "\nreference " + Arrays.deepToString(reference.terms()) + "\nfast      "
-                            + Arrays.deepToString(fast.terms()));
+                    Tolerances.assertClose(reference.term(row, column), fast.term(row, column), Tolerances.LOSS,
+                            context + " term " + row + "," + column + "\nreference "
+                                    + Arrays.deepToString(reference.terms()) + "\nfast      "
+                                    + Arrays.deepToString(fast.terms()));
                 }
             }
             if (loss.reduction() != Reduction.NONE) {
-                assertClose(reference.loss(), fast.loss(), context);
+                Tolerances.assertClose(reference.loss(), fast.loss(), Tolerances.LOSS, context);
             }
         });
-    }
-
-    private static void assertClose(double expected, double actual, String context) {
-        if (Double.isNaN(expected) && Double.isNaN(actual)) {
-            return;
-        }
-        if (!(Math.abs(expected - actual) <= 1e-4 + 1e-4 * Math.abs(expected))) {
-            throw new AssertionError("expected " + expected + ", got " + actual + " in " + context);
-        }
     }
 }

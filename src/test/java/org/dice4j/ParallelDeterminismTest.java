@@ -7,7 +7,11 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.concurrent.ForkJoinPool;
-import org.dice4j.Problems.Instance;
+import org.dice4j.testing.Bits;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Tolerances;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,7 +23,6 @@ import org.junit.jupiter.api.Test;
  * executors: CancellationTest).
  */
 class ParallelDeterminismTest {
-    private static final int EXAMPLES = Math.max(20, Integer.getInteger("dice4j.test.examples", 300) / 3);
     private static ForkJoinPool pool;
 
     @BeforeAll
@@ -34,7 +37,8 @@ class ParallelDeterminismTest {
 
     @Test
     void resultsHaveTheSameBitsForOneTwoThreeAndSevenThreads() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
+        qt().withExamples(Examples.scaled(1, 3))
+                .forAll(Problems.problems(), integers().all()).checkAssert((problem, optionSeed) -> {
             Instance instance = problem.instance();
             DiceLoss loss = Problems.randomLoss(problem, new SplittableRandom(optionSeed));
             double[][] upstream = null;
@@ -70,8 +74,7 @@ class ParallelDeterminismTest {
                         for (int column = 0; column < reference.columns(); column++) {
                             double want = reference.term(row, column);
                             double got = result.term(row, column);
-                            if (!(Double.isNaN(want) && Double.isNaN(got))
-                                    && !(Math.abs(want - got) <= 1e-4 + 1e-4 * Math.abs(want))) {
+                            if (!Tolerances.close(want, got, Tolerances.LOSS)) {
                                 throw new AssertionError("term " + row + "," + column + ": reference " + want
                                         + ", 7 threads " + got + " in " + problem + " " + parallel);
                             }
@@ -79,9 +82,11 @@ class ParallelDeterminismTest {
                     }
                 }
                 String context = problem + " " + parallel;
-                assertEquals(bits(expected.terms()), bits(result.terms()), context + ": terms");
-                assertEquals(bits(expected.statistics().intersection()), bits(result.statistics().intersection()), context);
-                assertEquals(bits(expected.statistics().predSum()), bits(result.statistics().predSum()), context);
+                assertEquals(Bits.hex(expected.terms()), Bits.hex(result.terms()), context + ": terms");
+                assertEquals(Bits.hex(expected.statistics().intersection()),
+                        Bits.hex(result.statistics().intersection()), context);
+                assertEquals(Bits.hex(expected.statistics().predSum()), Bits.hex(result.statistics().predSum()),
+                        context);
                 for (int i = 0; i < gradient.length; i++) {
                     if (Float.floatToRawIntBits(expectedGradient[i]) != Float.floatToRawIntBits(gradient[i])) {
                         throw new AssertionError("gradient element " + i + ": " + expectedGradient[i] + " with one thread, "
@@ -163,16 +168,5 @@ class ParallelDeterminismTest {
                         error.getMessage(), "call " + call + ", " + threads + " threads");
             }
         }
-    }
-
-    private static String bits(double[][] matrix) {
-        StringBuilder text = new StringBuilder();
-        for (double[] row : matrix) {
-            for (double value : row) {
-                text.append(Long.toHexString(Double.doubleToRawLongBits(value))).append(' ');
-            }
-            text.append('\n');
-        }
-        return text.toString();
     }
 }

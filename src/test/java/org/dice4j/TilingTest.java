@@ -7,11 +7,13 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import org.dice4j.Problems.Instance;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Tolerances;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,14 +25,13 @@ import org.junit.jupiter.api.Test;
  * loss and terms, 1e-4 of the largest gradient element for each element (1e-9 on the reference).
  */
 class TilingTest {
-    private static final int EXAMPLES = Math.max(30, Integer.getInteger("dice4j.test.examples", 300) / 3);
-
     /** A tile: images [n0, n1), voxels [v0, v1) of the flattened spatial axis. */
     private record Tile(int n0, int n1, int v0, int v1) {}
 
     @Test
     void anyTilingGivesTheWholeInputsLossAndGradient() {
-        qt().withExamples(EXAMPLES).forAll(Problems.problems(), longs().all()).checkAssert((problem, seed) -> {
+        qt().withExamples(Examples.scaled(1, 3))
+                .forAll(Problems.problems(), longs().all()).checkAssert((problem, seed) -> {
             SplittableRandom random = new SplittableRandom(seed);
             Instance instance = problem.instance();
             int images = (int) problem.shape()[0];
@@ -59,19 +60,16 @@ class TilingTest {
                 }
                 LossResult whole = loss.forward(logits, target);
                 LossResult tiled = accumulator.result();
-                assertClose(whole.loss(), tiled.loss(), tolerance, "loss of " + context);
+                Tolerances.assertClose(whole.loss(), tiled.loss(), tolerance, "loss of " + context);
                 for (int row = 0; row < whole.rows(); row++) {
                     for (int column = 0; column < whole.columns(); column++) {
-                        assertClose(whole.term(row, column), tiled.term(row, column), tolerance,
+                        Tolerances.assertClose(whole.term(row, column), tiled.term(row, column), tolerance,
                                 "term " + row + "," + column + " of " + context);
                     }
                 }
                 float[] expected = new float[images * classes * voxels];
                 loss.forwardBackward(logits, target, Tensor.of(expected, images, classes, voxels), 0.5);
-                double largest = 0;
-                for (float value : expected) {
-                    largest = Float.isFinite(value) ? Math.max(largest, Math.abs(value)) : largest;
-                }
+                double largest = Tolerances.largestFinite(expected);
                 Statistics statistics = accumulator.statistics();
                 for (int a = 0; a + 1 < imageCuts.length; a++) {
                     for (int b = 0; b + 1 < voxelCuts.length; b++) {
@@ -87,8 +85,7 @@ class TilingTest {
                                 for (int v = 0; v < tileVoxels; v++) {
                                     double want = expected[((tile.n0 + n) * classes + c) * voxels + tile.v0 + v];
                                     double got = gradient[(n * classes + c) * tileVoxels + v];
-                                    if (!(Math.abs(want - got) <= tolerance * largest + 1e-12)
-                                            && !(Double.isNaN(want) && Double.isNaN(got))) {
+                                    if (!Tolerances.gradientClose(want, got, tolerance, largest)) {
                                         throw new AssertionError("gradient of image " + (tile.n0 + n) + ", class " + c
                                                 + ", voxel " + (tile.v0 + v) + ": whole " + want + ", tile " + got
                                                 + " (largest " + largest + ") in " + context);
@@ -174,14 +171,5 @@ class TilingTest {
             }
         }
         return perClass ? Tensor.of(copy, whole.dtype(), images, classes, voxels) : Tensor.of(copy, whole.dtype(), images, voxels);
-    }
-
-    private static void assertClose(double expected, double actual, double tolerance, String context) {
-        if (Double.isNaN(expected) && Double.isNaN(actual)) {
-            return;
-        }
-        if (!(Math.abs(expected - actual) <= tolerance + tolerance * Math.abs(expected))) {
-            throw new AssertionError("expected " + expected + ", got " + actual + " for " + context);
-        }
     }
 }

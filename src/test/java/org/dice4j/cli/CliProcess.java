@@ -1,10 +1,10 @@
 package org.dice4j.cli;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.dice4j.internal.KernelProvider;
+import org.dice4j.testing.ChildJvm;
 
 /** The command line in a child JVM of the test's own kind (same classpath, same kernels), for tests that signal it. */
 final class CliProcess {
@@ -13,12 +13,7 @@ final class CliProcess {
     /** The command that runs {@code dice4j args…}, after {@code prefix} (e.g. a privilege-dropping wrapper). */
     static List<String> command(List<String> prefix, String... args) {
         List<String> command = new ArrayList<>(prefix);
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (KernelProvider.vectorModulePresent()) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(List.of(args));
+        command.addAll(ChildJvm.command(KernelProvider.vectorModulePresent(), List.of(), Main.class, args));
         return command;
     }
 

@@ -33,6 +33,7 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 import org.dice4j.DType;
+import org.dice4j.testing.Examples;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
@@ -47,7 +48,6 @@ import org.junit.jupiter.api.function.Executable;
  */
 class NpyHeaderTest {
     private static final JsonObject TABLE = load("/npy/header-cases.json");
-    private static final int EXAMPLES = Math.max(2000, 10 * Integer.getInteger("dice4j.test.examples", 300));
 
     /** Headers numpy reads that dice4j refuses on purpose, and why. */
     private static final Map<String, String> STRICTER_THAN_NUMPY = Map.of(
@@ -115,7 +115,7 @@ class NpyHeaderTest {
 
     @Test
     void randomSpellingsOfAHeaderAreReadAsThatHeader() {
-        qt().withExamples(EXAMPLES).forAll(longs().all()).checkAssert(seed -> {
+        qt().withExamples(Examples.scaled(10, 1)).forAll(longs().all()).checkAssert(seed -> {
             Generated generated = generate(new SplittableRandom(seed), null);
             assertSame(generated.text(), generated.expected(), generated.parse());
         });
@@ -123,7 +123,8 @@ class NpyHeaderTest {
 
     @Test
     void mutationsGetTheVerdictNumpyGivesThem() {
-        qt().withExamples(EXAMPLES).forAll(integers().between(0, Mutation.values().length - 1), longs().all())
+        qt().withExamples(Examples.scaled(10, 1))
+                .forAll(integers().between(0, Mutation.values().length - 1), longs().all())
                 .checkAssert((mutation, seed) -> {
                     Generated generated = generate(new SplittableRandom(seed), Mutation.values()[mutation]);
                     if (generated.expected() == null) {

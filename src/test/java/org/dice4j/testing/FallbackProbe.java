@@ -1,13 +1,17 @@
-package org.dice4j;
+package org.dice4j.testing;
 
 import java.util.SplittableRandom;
+import org.dice4j.DiceLoss;
+import org.dice4j.LossResult;
+import org.dice4j.Reduction;
+import org.dice4j.Tensor;
 
-/** Run in a child JVM by {@link ScalarFallbackTest}: prints the kernels in use and the terms of a fixed problem. */
+/** Run in a child JVM by {@code ScalarFallbackTest} (and others): prints the kernels in use and the terms of a fixed problem. */
 public final class FallbackProbe {
     private FallbackProbe() {}
 
     /** A fixed softmax problem with a uint8 label map: 2 images, 5 classes, 37 × 29 voxels. */
-    static LossResult run(DiceLoss loss) {
+    public static LossResult run(DiceLoss loss) {
         SplittableRandom random = new SplittableRandom(2024);
         float[] logits = new float[2 * 5 * 37 * 29];
         for (int i = 0; i < logits.length; i++) {
@@ -20,7 +24,7 @@ public final class FallbackProbe {
         return loss.forward(Tensor.of(logits, 2, 5, 37, 29), Tensor.ofUint8(labels, 2, 37, 29));
     }
 
-    static DiceLoss loss() {
+    public static DiceLoss loss() {
         return DiceLoss.builder().reduction(Reduction.NONE).build();
     }
 

@@ -1,4 +1,4 @@
-package org.dice4j;
+package org.dice4j.testing;
 
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -8,6 +8,14 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import org.dice4j.Activation;
+import org.dice4j.DType;
+import org.dice4j.DiceLoss;
+import org.dice4j.EmptyPolicy;
+import org.dice4j.Reduction;
+import org.dice4j.Tensor;
+import org.dice4j.Variant;
+import org.dice4j.WeightNormalization;
 import org.quicktheories.api.Pair;
 import org.quicktheories.core.Gen;
 import org.quicktheories.generators.Generate;
@@ -32,7 +40,7 @@ public final class Problems {
             this.dtype = dtype;
         }
 
-        boolean labels() {
+        public boolean labels() {
             return dtype.isInteger();
         }
     }
@@ -112,6 +120,39 @@ public final class Problems {
             IgnoreMode mode = kind.labels() ? ignore : IgnoreMode.NONE;
             return new Problem(fixed, activation, kind, mode, (seed & 1) == 0, seed);
         }).zip(scales, Problem::withScale).describedAs(Problem::toString);
+    }
+
+    /** Problems whose target is a label map (a dense kind is replaced by one of the label kinds). */
+    public static Gen<Problem> labelProblems() {
+        return problems().map(p -> withTargetFamily(p, true)).describedAs(Problem::toString);
+    }
+
+    /** Problems with the given activation and a label-map or a dense target. */
+    public static Gen<Problem> problemsWith(Activation activation, boolean labels) {
+        return problems().map(p -> withTargetFamily(new Problem(softmaxReady(p.shape(), activation),
+                activation, p.kind(), p.ignore(), p.offHeap(), p.seed(), p.scale()), labels))
+                .describedAs(Problem::toString);
+    }
+
+    private static Problem withTargetFamily(Problem p, boolean labels) {
+        if (p.kind().labels() == labels) {
+            return p;
+        }
+        TargetKind[] kinds = labels
+                ? new TargetKind[] {TargetKind.UINT8, TargetKind.INT32, TargetKind.INT64}
+                : new TargetKind[] {TargetKind.DENSE_ONE_HOT, TargetKind.DENSE_SOFT};
+        TargetKind kind = kinds[(int) Math.floorMod(p.seed(), (long) kinds.length)];
+        // Ignore modes only exist for label maps; a problem turned into one takes a mode from its seed.
+        IgnoreMode ignore = labels ? IgnoreMode.values()[(int) Math.floorMod(p.seed() >> 3, 3L)] : IgnoreMode.NONE;
+        return new Problem(p.shape(), p.activation(), kind, ignore, p.offHeap(), p.seed(), p.scale());
+    }
+
+    private static long[] softmaxReady(long[] shape, Activation activation) {
+        long[] fixed = shape.clone();
+        if (activation == Activation.SOFTMAX && fixed[1] == 1) {
+            fixed[1] = 2;
+        }
+        return fixed;
     }
 
     /** (N, C, spatial…) with 1–3 spatial axes, N 1–3, C 1–16, at most ~60k elements. */

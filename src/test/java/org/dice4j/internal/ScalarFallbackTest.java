@@ -1,15 +1,14 @@
-package org.dice4j;
+package org.dice4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.dice4j.internal.KernelProvider;
+import org.dice4j.LossResult;
+import org.dice4j.testing.ChildJvm;
+import org.dice4j.testing.FallbackProbe;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,12 +20,10 @@ class ScalarFallbackTest {
     @Test
     void aJvmWithoutTheVectorModuleFallsBackToScalarKernelsAndAgrees() throws IOException, InterruptedException {
         assumeTrue(KernelProvider.vectorModulePresent(), "compares against the vector run");
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process child = new ProcessBuilder(java, "-Xlog:class+load=info", "-cp", System.getProperty("java.class.path"),
-                FallbackProbe.class.getName()).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        assertEquals(0, child.exitValue(), output);
+        ChildJvm.Output child = ChildJvm.run(ChildJvm.command(false, List.of("-Xlog:class+load=info"),
+                FallbackProbe.class), 60);
+        String output = child.text();
+        assertEquals(0, child.exitCode(), output);
 
         List<String> lines = output.lines().toList();
         assertTrue(lines.contains("kernels=scalar"), output);

@@ -1,4 +1,4 @@
-package org.dice4j;
+package org.dice4j.internal.vectorization;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -9,12 +9,17 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.util.SplittableRandom;
-import org.dice4j.Problems.Instance;
-import org.dice4j.Problems.Problem;
+import org.dice4j.Activation;
 import org.dice4j.internal.GradientPass;
 import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.StatisticsPass;
+import org.dice4j.testing.Examples;
+import org.dice4j.testing.KernelPasses;
+import org.dice4j.testing.Problems;
+import org.dice4j.testing.Problems.Instance;
+import org.dice4j.testing.Problems.Problem;
+import org.dice4j.testing.Tolerances;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
@@ -35,8 +40,7 @@ import org.quicktheories.core.Gen;
  * κ·(p − g): at most max|κ|·(1 + Σ_k g_k + |p|) at a voxel, added to the bound.
  */
 class VectorGradientTest {
-    private static final int EXAMPLES = Integer.getInteger("dice4j.test.examples", 300);
-    static final double TOLERANCE = 1e-5;
+    private static final double TOLERANCE = 1e-5;
 
     private Kernels vector;
 
@@ -48,41 +52,41 @@ class VectorGradientTest {
 
     @Test
     void sigmoidGradientAgainstDenseTargetsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SIGMOID, false));
+        checkAgainstReference(Problems.problemsWith(Activation.SIGMOID, false));
     }
 
     @Test
     void sigmoidGradientAgainstLabelMapsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SIGMOID, true));
+        checkAgainstReference(Problems.problemsWith(Activation.SIGMOID, true));
     }
 
     @Test
     void softmaxGradientAgainstDenseTargetsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SOFTMAX, false));
+        checkAgainstReference(Problems.problemsWith(Activation.SOFTMAX, false));
     }
 
     @Test
     void softmaxGradientAgainstLabelMapsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.SOFTMAX, true));
+        checkAgainstReference(Problems.problemsWith(Activation.SOFTMAX, true));
     }
 
     @Test
     void identityGradientAgainstDenseTargetsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.NONE, false));
+        checkAgainstReference(Problems.problemsWith(Activation.NONE, false));
     }
 
     @Test
     void identityGradientAgainstLabelMapsEqualsTheReference() {
-        checkAgainstReference(VectorStatisticsTest.problemsWith(Activation.NONE, true));
+        checkAgainstReference(Problems.problemsWith(Activation.NONE, true));
     }
 
     private void checkAgainstReference(Gen<Problem> problems) {
-        qt().withExamples(EXAMPLES).forAll(problems, booleans().all(), booleans().all(), longs().all())
+        qt().withExamples(Examples.standard()).forAll(problems, booleans().all(), booleans().all(), longs().all())
                 .checkAssert((problem, squared, soft, coefficientSeed) -> {
                     Instance instance = problem.instance();
                     boolean softLabel = soft && !squared;
                     // The statistics pass sums the cross-entropy too in half the cases (the seed's low bit).
-                    StatisticsPass pass = VectorStatisticsTest.pass(instance, squared, softLabel,
+                    StatisticsPass pass = KernelPasses.statistics(instance, squared, softLabel,
                             (coefficientSeed & 1) == 0);
                     double[] coefficients = randomCoefficients(pass, softLabel, new SplittableRandom(coefficientSeed));
                     long elements = instance.logits().elementCount();
@@ -98,10 +102,10 @@ class VectorGradientTest {
                         String context = problem + " squared=" + squared + " softLabel=" + softLabel;
                         double[] referenceStatistics = new double[pass.outputLength()];
                         KernelProvider.scalar().statistics(pass, referenceStatistics);
-                        VectorStatisticsTest.assertClose(pass, referenceStatistics, statistics,
+                        Tolerances.assertStatisticsClose(pass, referenceStatistics, statistics,
                                 context + " (statistics of the pass that stores the probabilities)");
-                        assertClose(pass, coefficients, expected, stored, context + " (after the statistics pass)");
-                        assertClose(pass, coefficients, expected, recomputed, context + " (recomputed)");
+                        assertGradientClose(pass, coefficients, expected, stored, context + " (after the statistics pass)");
+                        assertGradientClose(pass, coefficients, expected, recomputed, context + " (recomputed)");
                     }
                 });
     }
@@ -122,8 +126,8 @@ class VectorGradientTest {
         return coefficients;
     }
 
-    static void assertClose(StatisticsPass pass, double[] coefficients, MemorySegment expected, MemorySegment actual,
-            String context) {
+    private static void assertGradientClose(StatisticsPass pass, double[] coefficients, MemorySegment expected,
+            MemorySegment actual, String context) {
         int classes = pass.classes();
         for (long n = 0; n < pass.images(); n++) {
             for (long v = 0; v < pass.voxels(); v++) {
@@ -167,7 +171,7 @@ class VectorGradientTest {
     }
 
     /** The reference probability of (n, c, v), in double (ignoring any mask). */
-    static double probability(StatisticsPass pass, long n, int c, long v) {
+    private static double probability(StatisticsPass pass, long n, int c, long v) {
         int classes = pass.classes();
         long voxels = pass.voxels();
         MemorySegment logits = pass.logits();
@@ -190,7 +194,7 @@ class VectorGradientTest {
     }
 
     /** The target of (n, c, v): dense value, or 1/0 from the label (0 where the voxel is ignored). */
-    static double target(StatisticsPass pass, long n, int c, long v) {
+    private static double target(StatisticsPass pass, long n, int c, long v) {
         if (pass.denseTarget()) {
             return pass.target().getAtIndex(JAVA_FLOAT_UNALIGNED, (n * pass.classes() + c) * pass.voxels() + v);
         }

@@ -1,11 +1,11 @@
-package org.dice4j;
+package org.dice4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import org.dice4j.internal.KernelProvider;
+import org.dice4j.DiceLoss;
 import org.junit.jupiter.api.Test;
 
 /**

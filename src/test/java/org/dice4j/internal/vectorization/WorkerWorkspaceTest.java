@@ -1,4 +1,4 @@
-package org.dice4j;
+package org.dice4j.internal.vectorization;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -8,6 +8,9 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.lang.management.ManagementFactory;
 import java.util.SplittableRandom;
+import org.dice4j.DType;
+import org.dice4j.DiceLoss;
+import org.dice4j.Tensor;
 import org.dice4j.internal.KernelProvider;
 import org.junit.jupiter.api.Test;
 

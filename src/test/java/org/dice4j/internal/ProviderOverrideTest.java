@@ -1,32 +1,20 @@
-package org.dice4j;
+package org.dice4j.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.dice4j.internal.KernelProvider;
+import org.dice4j.testing.ChildJvm;
+import org.dice4j.testing.FallbackProbe;
 import org.junit.jupiter.api.Test;
 
 /** {@code -Ddice4j.provider} forces the kernels, and a value it does not know is a clear error. */
 class ProviderOverrideTest {
 
     private static String runProbe(boolean withModule, String... properties) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        if (withModule) {
-            command.add("--add-modules=jdk.incubator.vector");
-        }
-        command.addAll(List.of(properties));
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), FallbackProbe.class.getName()));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(child.waitFor(60, TimeUnit.SECONDS), "child JVM did not finish");
-        return output + "\nexit=" + child.exitValue();
+        ChildJvm.Output output = ChildJvm.run(ChildJvm.command(withModule, List.of(properties), FallbackProbe.class), 60);
+        return output.text() + "\nexit=" + output.exitCode();
     }
 
     @Test
