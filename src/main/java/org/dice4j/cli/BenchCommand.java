@@ -12,6 +12,7 @@ import org.dice4j.DType;
 import org.dice4j.DiceLoss;
 import org.dice4j.Tensor;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,10 +28,8 @@ final class BenchCommand implements Callable<Integer> {
             description = "Logits shape (channels-first). Default: ${DEFAULT-VALUE}.", defaultValue = "2,14,96,96,96")
     long[] shape;
 
-    @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
-            description = "Activation of the logits: sigmoid (each channel), softmax (over the channels) or none"
-                    + " (probabilities given). Default: softmax when C > 1, else sigmoid.")
-    String activation;
+    @Mixin
+    ActivationOption activation;
 
     @Option(names = "--seconds", paramLabel = "S", defaultValue = "3",
             description = "Time spent measuring each variant after its warm-up. Default: ${DEFAULT-VALUE}.")
@@ -56,11 +55,8 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0) || seconds > 3600) {
             throw new IllegalArgumentException("--seconds: expected a value in (0, 3600], got " + seconds);
         }
-        DiceLoss.Builder builder = DiceLoss.builder();
-        if (activation != null) {
-            builder.activation(parseActivation(activation));
-        }
-        DiceLoss fused = builder.threads(LossCommand.positive("--threads", threads)).build();
+        DiceLoss.Builder builder = activation.applyTo(DiceLoss.builder());
+        DiceLoss fused = builder.threads(OptionChecks.atLeastOne("--threads", threads)).build();
         DiceLoss reference = builder.threads(1).referenceKernels(true).build();
         Activation resolved = fused.activationFor(shape[1]);
 
@@ -123,14 +119,6 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "%-17s reference  %8.3f G elements/s  %6.2f GB/s%n", "", elements / referenceSeconds / 1e9,
                 bytes / referenceSeconds / 1e9);
         out.printf(Locale.ROOT, "%-17s speed-up   %8.1fx%n", "", referenceSeconds / fusedSeconds);
-    }
-
-    static Activation parseActivation(String name) {
-        try {
-            return Activation.valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException unknown) {
-            throw new IllegalArgumentException("--activation: expected sigmoid, softmax or none, got '" + name + "'");
-        }
     }
 
     /** Warms up for at least {@code warmupSeconds} (and one call), then returns the median time of calls over {@code measureSeconds}. */

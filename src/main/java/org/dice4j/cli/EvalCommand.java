@@ -108,12 +108,7 @@ final class EvalCommand implements Callable<Integer> {
         if (csvPath != null) {
             OutputFile.write(csvPath, csv.text().getBytes(StandardCharsets.UTF_8));
         }
-        if (json) {
-            out.println(summary.json());
-        } else {
-            summary.print(out);
-        }
-        out.flush();
+        JsonOption.print(json, out, summary::json, summary::print);
         return summary.failed() == 0 ? 0 : Main.BAD_INPUT;
     }
 
@@ -133,7 +128,7 @@ final class EvalCommand implements Callable<Integer> {
             options.checkClasses(predictionFile, targetFile);
             return metric.compute(predictionFile.tensor(), targetFile.tensor());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), prediction, target), e);
+            throw new IllegalArgumentException(LibraryMessages.locate(e.getMessage(), "prediction", prediction, target), e);
         }
     }
 

@@ -38,13 +38,12 @@ final class MetricCommand implements Callable<Integer> {
                     + " (image, class) value (none). Default: ${DEFAULT-VALUE}.")
     String reduction;
 
-    @Option(names = "--json", description = "Machine-readable output on stdout. Default: a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @Override
     public Integer call() {
         DiceMetric metric = options.build().toBuilder().reduction(reduction()).build();
-        PrintWriter out = spec.commandLine().getOut();
         try (Arena arena = Arena.ofShared()) {
             NpyFile prediction = NpyFile.read(predictionPath, arena);
             NpyFile target = NpyFile.read(targetPath, arena);
@@ -53,20 +52,16 @@ final class MetricCommand implements Callable<Integer> {
                 options.checkClasses(prediction, target);
                 result = metric.compute(prediction.tensor(), target.tensor());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(MetricOptions.locate(e.getMessage(), predictionPath, targetPath), e);
+                throw new IllegalArgumentException(
+                        LibraryMessages.locate(e.getMessage(), "prediction", predictionPath, targetPath), e);
             }
-            if (json) {
-                out.println(json(result));
-            } else {
-                table(out, result);
-            }
-            out.flush();
+            json.print(spec.commandLine().getOut(), () -> json(result), out -> table(out, result));
         }
         return 0;
     }
 
     private MetricReduction reduction() {
-        return switch (LossCommand.choice("--reduction", reduction, "mean", "mean-batch", "none")) {
+        return switch (OptionChecks.choice("--reduction", reduction, "mean", "mean-batch", "none")) {
             case "mean" -> MetricReduction.MEAN;
             case "mean-batch" -> MetricReduction.MEAN_BATCH;
             default -> MetricReduction.NONE;

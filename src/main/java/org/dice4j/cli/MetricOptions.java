@@ -1,6 +1,5 @@
 package org.dice4j.cli;
 
-import java.nio.file.Path;
 import org.dice4j.DiceMetric;
 import picocli.CommandLine.Option;
 
@@ -35,7 +34,6 @@ final class MetricOptions {
                     + " (from the scores' C).")
     int numClasses;
 
-
     /** The class count for a pair of files, checked under the flag's name (the library would say numClasses). */
     void checkClasses(NpyFile prediction, NpyFile target) {
         if (numClasses < 0) {
@@ -58,22 +56,11 @@ final class MetricOptions {
         DiceMetric.Builder builder = DiceMetric.builder().threshold(threshold).includeBackground(!excludeBackground)
                 .ignoreEmpty(!keepEmpty).numClasses(numClasses);
         if (activation != null) {
-            builder.activation(BenchCommand.parseActivation(activation));
+            builder.activation(ActivationOption.parse(activation));
         }
         if (ignoreIndex != null) {
             builder.ignoreIndex(ignoreIndex);
         }
         return builder.build();
-    }
-
-    /** Names the file a library message is about: "prediction: …" and "target: …" become the file's path. */
-    static String locate(String message, Path prediction, Path target) {
-        if (message.startsWith("prediction:")) {
-            return prediction + ":" + message.substring("prediction:".length());
-        }
-        if (message.startsWith("target:")) {
-            return target + ":" + message.substring("target:".length());
-        }
-        return message;
     }
 }

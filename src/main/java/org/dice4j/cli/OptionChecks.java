@@ -1,5 +1,6 @@
 package org.dice4j.cli;
 
+import java.util.Locale;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
@@ -23,6 +24,25 @@ final class OptionChecks {
             throw new IllegalArgumentException(flag + ": expected a finite value > 0, got " + value);
         }
         return value;
+    }
+
+    /** A count ≥ 1 (--threads). */
+    static int atLeastOne(String flag, int value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(flag + ": expected a value ≥ 1, got " + value);
+        }
+        return value;
+    }
+
+    /** One of {@code allowed}, case and surrounding blanks ignored. */
+    static String choice(String flag, String value, String... allowed) {
+        String normalized = value.trim().toLowerCase(Locale.ROOT);
+        for (String candidate : allowed) {
+            if (candidate.equals(normalized)) {
+                return candidate;
+            }
+        }
+        throw new IllegalArgumentException(flag + ": expected " + String.join(", ", allowed) + ", got '" + value + "'");
     }
 
     /** A finite value. */
