@@ -6,8 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * Without an activation, the loss and the metric pick one from the class count (docs/semantics.md, "Activation"):
- * SIGMOID for C = 1, SOFTMAX for C &gt; 1; the metric's default threshold 0.5 then means a logit above 0.
+ * Without an activation, the loss and the metric pick one from the class count (docs/semantics.md, "Activation:
+ * logits to probabilities"): SIGMOID for C = 1, SOFTMAX for C &gt; 1; the metric's default threshold 0.5 then means a
+ * logit above 0.
  */
 class DefaultActivationTest {
     private static final float[] LOGITS = {2f, -1f, 0.5f, -3f, 0.25f, 1.5f};
@@ -37,8 +38,8 @@ class DefaultActivationTest {
         Tensor threeChannels = Tensor.of(LOGITS, 1, 3, 2);
         MetricResult multi = DiceMetric.builder().reduction(MetricReduction.NONE).build()
                 .compute(threeChannels, Tensor.of(new int[] {0, 2}, 1, 2));
-        MetricResult argmax = DiceMetric.builder().activation(Activation.SOFTMAX).reduction(MetricReduction.NONE).build()
-                .compute(threeChannels, Tensor.of(new int[] {0, 2}, 1, 2));
+        MetricResult argmax = DiceMetric.builder().activation(Activation.SOFTMAX).reduction(MetricReduction.NONE)
+                .build().compute(threeChannels, Tensor.of(new int[] {0, 2}, 1, 2));
         assertArrayEquals(argmax.predicted()[0], multi.predicted()[0]);
         assertArrayEquals(new long[] {1, 0, 1}, multi.predicted()[0], "argmax of (2, 0.5, 0.25) and (−1, −3, 1.5)");
     }

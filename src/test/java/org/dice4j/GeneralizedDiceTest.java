@@ -48,9 +48,11 @@ class GeneralizedDiceTest {
                 .forward(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE));
         assertEquals(1, square.columns(), "one term per row");
         assertEquals(loss(new double[] {1 / 4.0, 1 / 9.0, 1 / 4.0}), square.term(0, 0), 1e-6);
-        LossResult simple = generalized(GeneralizedWeight.SIMPLE).build().forward(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE));
+        LossResult simple = generalized(GeneralizedWeight.SIMPLE).build()
+                .forward(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE));
         assertEquals(loss(new double[] {1 / 2.0, 1 / 3.0, 1 / 2.0}), simple.loss(), 1e-6);
-        LossResult uniform = generalized(GeneralizedWeight.UNIFORM).build().forward(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE));
+        LossResult uniform = generalized(GeneralizedWeight.UNIFORM).build()
+                .forward(Tensor.of(P, SHAPE), Tensor.of(G, SHAPE));
         assertEquals(loss(new double[] {1, 1, 1}), uniform.loss(), 1e-6);
     }
 

@@ -5,9 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 
 /**
- * The mean of weighted terms (docs/semantics.md, "Class weights and reductions"): COUNT divides by the counted terms,
- * WEIGHT_SUM by the sum of their weights; a term zeroed by the empty policy ZERO still counts, with its weight, one
- * left out by EXCLUDE does not; a weight sum of 0 gives a loss of 0, not NaN. Activation NONE, hand-written sums.
+ * The mean of weighted terms (docs/semantics.md, "Classes, empty targets, weights, reductions"): COUNT divides by the
+ * counted terms, WEIGHT_SUM by the sum of their weights; a term zeroed by the empty policy ZERO still counts, with its
+ * weight, one left out by EXCLUDE does not; a weight sum of 0 gives a loss of 0, not NaN. Activation NONE, hand-written
+ * sums.
  */
 class WeightNormalizationTest {
     // One image, two classes, two voxels; class 1's target is empty.
@@ -34,7 +35,8 @@ class WeightNormalizationTest {
 
     @Test
     void aMeanOverWeightsThatSumToZeroIsZero() {
-        assertEquals(0.0, loss(DiceLoss.builder().classWeights(0, 0).weightNormalization(WeightNormalization.WEIGHT_SUM)));
+        assertEquals(0.0, loss(DiceLoss.builder().classWeights(0, 0)
+                .weightNormalization(WeightNormalization.WEIGHT_SUM)));
         assertEquals(0.0, loss(DiceLoss.builder().classWeights(0, 5).emptyPolicy(EmptyPolicy.EXCLUDE)
                 .weightNormalization(WeightNormalization.WEIGHT_SUM)), "the only counted term has weight 0");
     }
