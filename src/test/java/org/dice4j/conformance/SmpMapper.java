@@ -50,7 +50,10 @@ final class SmpMapper {
         return lossClass(lossClass, p, yPred, yTrue, b, expected, tolerance);
     }
 
-    /** {@code soft_*_score(output, target, smooth=0, eps, dims)}: a score; {@code (…).clamp_min(eps)} on the denominator. */
+    /**
+     * {@code soft_*_score(output, target, smooth=0, eps, dims)}: a score; {@code (…).clamp_min(eps)} on the
+     * denominator.
+     */
     private static Plan functionalScore(Matcher functional, String loss, JsonObject p, Nd yPred, Nd yTrue,
             DiceLoss.Builder b, double expected, Tolerance tolerance) {
         Json.requireKnownKeys(p, Set.of("eps"));
