@@ -1,7 +1,6 @@
 package org.dice4j.internal.vectorization;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -46,8 +45,7 @@ class VectorGradientTest {
 
     @BeforeEach
     void requireVectorKernels() {
-        assumeTrue(KernelProvider.vector().isPresent(), "jdk.incubator.vector absent: this is the scalar-only run");
-        vector = KernelProvider.vector().orElseThrow();
+        vector = VectorKernelsFixture.requireVectorKernels();
     }
 
     @Test
