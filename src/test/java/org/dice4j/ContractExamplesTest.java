@@ -69,7 +69,17 @@ class ContractExamplesTest {
                 oneHot[(n * classes + label) * pixels + v] = 1;
             }
         }
-        // The definition: softmax over channels, then BinaryDiceLoss on each channel (mean over images), mean over channels.
+        double definedLoss = multiClassLossByDefinition(logits, oneHot, images, classes, pixels);
+        Tensor logitTensor = Tensor.of(logits, images, classes, 6, 6);
+        assertEquals(definedLoss,
+                DiceLoss.multiClass().forward(logitTensor, Tensor.of(oneHot, images, classes, 6, 6)).loss(), 1e-6);
+        assertEquals(definedLoss,
+                DiceLoss.multiClass().forward(logitTensor, Tensor.ofUint8(labels, images, 6, 6)).loss(), 1e-6);
+    }
+
+    /** Softmax over channels, then the binary Dice loss of each channel (mean over images), mean over channels. */
+    private static double multiClassLossByDefinition(float[] logits, float[] oneHot, int images, int classes,
+            int pixels) {
         double total = 0;
         for (int c = 0; c < classes; c++) {
             double diceSum = 0;
@@ -96,11 +106,6 @@ class ContractExamplesTest {
             }
             total += 1 - diceSum / images;
         }
-        double definedLoss = total / classes;
-        Tensor logitTensor = Tensor.of(logits, images, classes, 6, 6);
-        assertEquals(definedLoss,
-                DiceLoss.multiClass().forward(logitTensor, Tensor.of(oneHot, images, classes, 6, 6)).loss(), 1e-6);
-        assertEquals(definedLoss,
-                DiceLoss.multiClass().forward(logitTensor, Tensor.ofUint8(labels, images, 6, 6)).loss(), 1e-6);
+        return total / classes;
     }
 }
