@@ -175,6 +175,32 @@ public final class NpyFile {
     record Header(DType dtype, long[] shape, long dataOffset, boolean float64) {}
 
     static Header parseHeader(Path path, MemorySegment file) {
+        Prefix prefix = readPrefix(path, file);
+        long headerStart = prefix.headerStart();
+        long headerLength = prefix.headerLength();
+        int major = prefix.major();
+        NpyHeader header;
+        try {
+            header = NpyHeader.parse(file.asSlice(headerStart, headerLength).toArray(ValueLayout.JAVA_BYTE), major);
+        } catch (IllegalArgumentException e) {
+            throw bad(path, e.getMessage());
+        }
+        if (header.fortranOrder()) {
+            throw bad(path, "Fortran-ordered data is not supported: save it in C order (numpy.ascontiguousarray)");
+        }
+        boolean float64 = header.descr().equals("<f8");
+        // The descr may hold any character: the message shows it escaped (never equal to a supported descr then).
+        DType dtype = float64 ? DType.FLOAT32 : dtype(path, Excerpt.of(header.descr()));
+        if (float64 && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
+            throw bad(path, "little-endian data on a big-endian platform is not supported");
+        }
+        return new Header(dtype, parseShape(path, header.shape()), headerStart + headerLength, float64);
+    }
+
+    /** The fixed-size start of a .npy file: its format version and where its header text lies. */
+    private record Prefix(int major, long headerStart, long headerLength) {}
+
+    private static Prefix readPrefix(Path path, MemorySegment file) {
         if (file.byteSize() < 10 || !Arrays.equals(file.asSlice(0, MAGIC.length).toArray(ValueLayout.JAVA_BYTE), MAGIC)) {
             throw bad(path, "not a NumPy .npy file (no \\x93NUMPY magic)");
         }
@@ -203,22 +229,7 @@ public final class NpyFile {
             throw bad(path, "truncated header: it announces " + headerLength + " bytes, the file has "
                     + (file.byteSize() - headerStart) + " after the length field");
         }
-        NpyHeader header;
-        try {
-            header = NpyHeader.parse(file.asSlice(headerStart, headerLength).toArray(ValueLayout.JAVA_BYTE), major);
-        } catch (IllegalArgumentException e) {
-            throw bad(path, e.getMessage());
-        }
-        if (header.fortranOrder()) {
-            throw bad(path, "Fortran-ordered data is not supported: save it in C order (numpy.ascontiguousarray)");
-        }
-        boolean float64 = header.descr().equals("<f8");
-        // The descr may hold any character: the message shows it escaped (never equal to a supported descr then).
-        DType dtype = float64 ? DType.FLOAT32 : dtype(path, Excerpt.of(header.descr()));
-        if (float64 && ByteOrder.nativeOrder() != ByteOrder.LITTLE_ENDIAN) {
-            throw bad(path, "little-endian data on a big-endian platform is not supported");
-        }
-        return new Header(dtype, parseShape(path, header.shape()), headerStart + headerLength, float64);
+        return new Prefix(major, headerStart, headerLength);
     }
 
     private static DType dtype(Path path, String descr) {

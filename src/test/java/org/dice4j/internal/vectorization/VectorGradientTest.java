@@ -1,7 +1,6 @@
 package org.dice4j.internal.vectorization;
 
 import static java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -46,8 +45,7 @@ class VectorGradientTest {
 
     @BeforeEach
     void requireVectorKernels() {
-        assumeTrue(KernelProvider.vector().isPresent(), "jdk.incubator.vector absent: this is the scalar-only run");
-        vector = KernelProvider.vector().orElseThrow();
+        vector = VectorKernelsFixture.requireVectorKernels();
     }
 
     @Test
@@ -85,7 +83,7 @@ class VectorGradientTest {
                 .checkAssert((problem, squared, soft, coefficientSeed) -> {
                     Instance instance = problem.instance();
                     boolean softLabel = soft && !squared;
-                    // The statistics pass sums the cross-entropy too in half the cases (the seed's low bit).
+                    // The statistics pass sums the cross-entropy too in half the cases (coefficientSeed's low bit).
                     StatisticsPass pass = KernelPasses.statistics(instance, squared, softLabel,
                             (coefficientSeed & 1) == 0);
                     double[] coefficients = randomCoefficients(pass, softLabel, new SplittableRandom(coefficientSeed));

@@ -2,7 +2,6 @@ package org.dice4j.internal.vectorization;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.booleans;
 
@@ -36,8 +35,7 @@ class VectorStatisticsTest {
 
     @BeforeEach
     void requireVectorKernels() {
-        assumeTrue(KernelProvider.vector().isPresent(), "jdk.incubator.vector absent: this is the scalar-only run");
-        vector = KernelProvider.vector().orElseThrow();
+        vector = VectorKernelsFixture.requireVectorKernels();
     }
 
     @Test

@@ -11,7 +11,6 @@ import java.util.SplittableRandom;
 import org.dice4j.DType;
 import org.dice4j.DiceLoss;
 import org.dice4j.Tensor;
-import org.dice4j.internal.KernelProvider;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +29,7 @@ class WorkerWorkspaceTest {
      */
     @Test
     void aCallOnTwoThreadsDoesNotRebuildTheWorkersScratch() {
-        assumeTrue(KernelProvider.vector().isPresent(), "jdk.incubator.vector absent: this is the scalar-only run");
+        VectorKernelsFixture.requireVectorKernels();
         com.sun.management.ThreadMXBean threads =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
