@@ -1,8 +1,11 @@
 package org.dice4j;
 
-import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
+import java.util.concurrent.Executor;
 import org.dice4j.internal.ArenaClosedDuringCall;
+import org.dice4j.internal.BuilderChecks;
 import org.dice4j.internal.CountPass;
 import org.dice4j.internal.CountTable;
 import org.dice4j.internal.KernelProvider;
@@ -23,6 +26,10 @@ import org.dice4j.internal.MetricOptions;
  * computed; NONE with C = 1 takes {@code z > threshold}. Targets: a label map (with ignore-index) or dense float32
  * one-hot, read as {@code g ≥ 0.5}.
  *
+ * <p>Options that may be unset (activation, ignore index, class count, executor) follow the rule of
+ * {@link DiceLoss}: unset by default, unset again by the builder's {@code clear…()} method, an empty {@link Optional}
+ * from the accessor.
+ *
  * <p>Limit: at most {@value #MAX_TERMS} terms N × C per call, whatever the spatial size, an empty one included. The
  * counts, scores and their copies take about 200 bytes a term (N = 2^20 images of one class needed 185 MB): a problem
  * at the limit holds about 50 MB, well under a small machine's default heap.
@@ -36,15 +43,26 @@ public final class DiceMetric {
         this.options = options;
     }
 
+    /**
+     * A builder with every default: activation from C, threshold 0.5, background included, empty targets ignored,
+     * no ignore index, class count from the inputs, MEAN, one thread.
+     *
+     * @return a new builder
+     */
     public static Builder builder() {
         return new Builder(MetricOptions.DEFAULTS);
     }
 
+    /** {@return a new builder holding this metric's options} */
     public Builder toBuilder() {
         return new Builder(options);
     }
 
-    /** "vector" or "scalar": the kernels {@link #compute} runs on. */
+    /**
+     * The kernels this metric runs on, as {@link DiceLoss#kernelName()}.
+     *
+     * @return {@code "vector"} or {@code "scalar"}
+     */
     public String kernelName() {
         return kernels().name();
     }
@@ -53,19 +71,15 @@ public final class DiceMetric {
         return options.referenceKernels() ? KernelProvider.scalar() : KernelProvider.get();
     }
 
-    public MetricReduction reduction() {
-        return options.reduction();
-    }
-
-    public OptionalLong ignoreIndex() {
-        return options.ignoreIndex();
-    }
-
     /**
      * The metric of {@code prediction} against {@code target}.
      *
+     * @param prediction FLOAT32 scores {@code (N, C, spatial…)} or an integer label map {@code (N, spatial…)}
+     * @param target an integer label map {@code (N, spatial…)} or a dense FLOAT32 one-hot {@code (N, C, spatial…)}
+     * @return the per-(image, class) Dice and IoU, their reduction and the counts
      * @throws IllegalArgumentException for shapes or types that do not fit, a closed segment, or a label out of range
      *     (naming the tensor, its image, voxel and value)
+     * @throws NullPointerException for a null tensor
      * @throws IllegalStateException naming the tensor when another thread closes its shared arena during the call,
      *     the interrupt status left as the call found it (as {@link DiceLoss#forward})
      */
@@ -82,12 +96,71 @@ public final class DiceMetric {
                 options.ignoreEmpty(), options.reduction());
     }
 
+    /**
+     * Every option, as {@code DiceMetric[activation=unset, threshold=0.5, …]}, in the form of
+     * {@link DiceLoss#toString()}: calling those builder methods with those values builds the same metric.
+     *
+     * @return the options of this metric
+     */
     @Override
     public String toString() {
-        return "DiceMetric[" + options.summary() + "]";
+        return options.describe();
     }
 
-    /** Options of a {@link DiceMetric}; every setter checks its argument. */
+    /** {@return the activation set, or empty when it follows C (SOFTMAX when C &gt; 1, else SIGMOID: the default)} */
+    public Optional<Activation> activation() {
+        return Optional.ofNullable(options.activation());
+    }
+
+    /** {@return the threshold of SIGMOID (a probability) or of NONE with C = 1 (a score); default 0.5} */
+    public double threshold() {
+        return options.threshold();
+    }
+
+    /** {@return whether class 0 gets a column (default true)} */
+    public boolean includeBackground() {
+        return options.includeBackground();
+    }
+
+    /** {@return whether an empty target gives NaN (true, the default) rather than 1 or 0} */
+    public boolean ignoreEmpty() {
+        return options.ignoreEmpty();
+    }
+
+    /** {@return the target label that counts in no class, or empty for none (the default)} */
+    public OptionalLong ignoreIndex() {
+        return options.ignoreIndex();
+    }
+
+    /** {@return the class count set, or empty when it comes from the inputs (the default)} */
+    public OptionalInt numClasses() {
+        return options.numClasses() == 0 ? OptionalInt.empty() : OptionalInt.of(options.numClasses());
+    }
+
+    /** {@return how the per-(image, class) values are combined (default MEAN)} */
+    public MetricReduction reduction() {
+        return options.reduction();
+    }
+
+    /** {@return the threads a call may use (default 1)} */
+    public int threads() {
+        return options.threads();
+    }
+
+    /** {@return the executor extra threads come from, or empty for the common fork-join pool (the default)} */
+    public Optional<Executor> executor() {
+        return Optional.ofNullable(options.executor());
+    }
+
+    /** {@return whether the metric runs on the scalar reference kernels (default false)} */
+    public boolean referenceKernels() {
+        return options.referenceKernels();
+    }
+
+    /**
+     * Options of a {@link DiceMetric}. Every setter checks its argument and returns this builder; an option that may
+     * be unset is unset again by its {@code clear…()} method, never by {@code null} or 0.
+     */
     public static final class Builder {
         private Activation activation;
         private double threshold;
@@ -98,7 +171,7 @@ public final class DiceMetric {
         private MetricReduction reduction;
         private boolean referenceKernels;
         private int threads;
-        private java.util.concurrent.Executor executor;
+        private Executor executor;
 
         /** A builder starting from {@code options} (MetricOptions.DEFAULTS: every default). */
         private Builder(MetricOptions options) {
@@ -115,76 +188,156 @@ public final class DiceMetric {
         }
 
         /**
-         * Where the extra threads come from (default: the common fork-join pool); {@code null} for the default. An
-         * executor that rejects a worker stops the call with a {@link java.util.concurrent.RejectedExecutionException}.
+         * Where the extra threads come from (default: the common fork-join pool). An executor that rejects a worker
+         * stops the call with a {@link java.util.concurrent.RejectedExecutionException}.
+         *
+         * @param executor the executor of the extra threads
+         * @return this builder
+         * @throws NullPointerException for null: {@link #clearExecutor()} restores the default
          */
-        public Builder executor(java.util.concurrent.Executor executor) {
-            this.executor = executor;
+        public Builder executor(Executor executor) {
+            this.executor = BuilderChecks.present("executor", executor);
             return this;
         }
 
-        /** Threads a call may use (default 1); the counts do not depend on it. */
+        /** {@return this builder, its extra threads from the common fork-join pool again (the default)} */
+        public Builder clearExecutor() {
+            this.executor = null;
+            return this;
+        }
+
+        /**
+         * Threads a call may use (default 1); the counts do not depend on it.
+         *
+         * @param threads at least 1
+         * @return this builder
+         * @throws IllegalArgumentException for a count below 1
+         */
         public Builder threads(int threads) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("threads: expected a value ≥ 1, got " + threads);
-            }
-            this.threads = threads;
+            this.threads = BuilderChecks.atLeastOne("threads", threads);
             return this;
         }
 
-        /** How float scores become hard predictions; {@code null} (default): SOFTMAX when C &gt; 1, else SIGMOID. */
+        /**
+         * How float scores become hard predictions (default: unset, SOFTMAX's argmax when C &gt; 1, else SIGMOID).
+         *
+         * @param activation SOFTMAX (argmax), SIGMOID (a threshold per channel) or NONE
+         * @return this builder
+         * @throws NullPointerException for null: {@link #clearActivation()} restores the default
+         */
         public Builder activation(Activation activation) {
-            this.activation = activation;
+            this.activation = BuilderChecks.present("activation", activation);
             return this;
         }
 
-        /** Probability threshold of SIGMOID (in (0, 1)), or score threshold of NONE with C = 1. */
+        /** {@return this builder, its activation following C again (the default)} */
+        public Builder clearActivation() {
+            this.activation = null;
+            return this;
+        }
+
+        /**
+         * The probability threshold of SIGMOID, or the score threshold of NONE with C = 1 (default 0.5).
+         *
+         * @param threshold a finite value; in (0, 1) with SIGMOID (checked at {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException for a non-finite value
+         */
         public Builder threshold(double threshold) {
-            if (!Double.isFinite(threshold)) {
-                throw new IllegalArgumentException("threshold: expected a finite value, got " + threshold);
-            }
-            this.threshold = threshold;
+            this.threshold = BuilderChecks.finite("threshold", threshold);
             return this;
         }
 
+        /**
+         * Whether class 0 gets a column (default true).
+         *
+         * @param includeBackground false to leave class 0 out (needs C &gt; 1)
+         * @return this builder
+         */
         public Builder includeBackground(boolean includeBackground) {
             this.includeBackground = includeBackground;
             return this;
         }
 
-        /** With an empty target: NaN (true, default), or 1 if the prediction is empty too, else 0 (false). */
+        /**
+         * With an empty target: NaN (true, default), or 1 if the prediction is empty too, else 0 (false).
+         *
+         * @param ignoreEmpty whether empty targets give NaN
+         * @return this builder
+         */
         public Builder ignoreEmpty(boolean ignoreEmpty) {
             this.ignoreEmpty = ignoreEmpty;
             return this;
         }
 
-        /** Target voxels with this label count in no class (label-map targets only). */
+        /**
+         * Target voxels with this label count in no class (label-map targets only; default: none).
+         *
+         * @param ignoreIndex the ignored label, any value
+         * @return this builder
+         */
         public Builder ignoreIndex(long ignoreIndex) {
             this.ignoreIndex = OptionalLong.of(ignoreIndex);
             return this;
         }
 
-        /** The class count, needed when both prediction and target are label maps; 0 (default): from the inputs. */
+        /** {@return this builder, without an ignore index again (the default)} */
+        public Builder clearIgnoreIndex() {
+            this.ignoreIndex = OptionalLong.empty();
+            return this;
+        }
+
+        /**
+         * The class count, needed when both prediction and target are label maps (default: from the inputs).
+         *
+         * @param numClasses C, at least 1
+         * @return this builder
+         * @throws IllegalArgumentException for a count below 1 ({@link #clearNumClasses()} restores the default)
+         */
         public Builder numClasses(int numClasses) {
-            if (numClasses < 0) {
-                throw new IllegalArgumentException("numClasses: expected a value ≥ 1 (or 0 for unset), got " + numClasses);
+            if (numClasses < 1) {
+                throw new IllegalArgumentException("numClasses: expected a value ≥ 1 (clearNumClasses() for the"
+                        + " inputs' count), got " + numClasses);
             }
             this.numClasses = numClasses;
             return this;
         }
 
-        public Builder reduction(MetricReduction reduction) {
-            this.reduction = Objects.requireNonNull(reduction, "reduction");
+        /** {@return this builder, its class count from the inputs again (the default)} */
+        public Builder clearNumClasses() {
+            this.numClasses = 0;
             return this;
         }
 
-        /** Run on the scalar reference kernels. */
+        /**
+         * How the per-(image, class) values are combined (default MEAN).
+         *
+         * @param reduction MEAN, MEAN_BATCH or NONE
+         * @return this builder
+         * @throws NullPointerException for null
+         */
+        public Builder reduction(MetricReduction reduction) {
+            this.reduction = BuilderChecks.required("reduction", reduction);
+            return this;
+        }
+
+        /**
+         * Runs on the scalar reference kernels (default false), as {@link DiceLoss.Builder#referenceKernels}.
+         *
+         * @param referenceKernels whether to use the reference kernels
+         * @return this builder
+         */
         public Builder referenceKernels(boolean referenceKernels) {
             this.referenceKernels = referenceKernels;
             return this;
         }
 
-        /** The metric of these options; throws IllegalArgumentException for a threshold that does not fit. */
+        /**
+         * The metric of these options.
+         *
+         * @return a new metric
+         * @throws IllegalArgumentException for a SIGMOID threshold outside (0, 1)
+         */
         public DiceMetric build() {
             return new DiceMetric(new MetricOptions(activation, threshold, includeBackground, ignoreEmpty, ignoreIndex,
                     numClasses, reduction, referenceKernels, threads, executor));

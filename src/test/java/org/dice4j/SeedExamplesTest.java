@@ -6,9 +6,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The seed's two losses (a binary Dice loss on sigmoid outputs and a multi-class Dice loss on softmax outputs,
- * each with smoothing 1 and a mean) are one-liners and agree with the seed's algorithm, written here as the post
- * wrote it: flatten each image, score it, average.
+ * The classic two losses (a binary Dice loss on sigmoid outputs and a multi-class Dice loss on softmax outputs,
+ * each with smoothing 1 and a mean) are one-liners and agree with the classic algorithm, written here as the usual
+ * PyTorch snippet writes it: flatten each image, score it, average.
  */
 class SeedExamplesTest {
 
@@ -21,7 +21,7 @@ class SeedExamplesTest {
     }
 
     @Test
-    void binaryDiceIsTheSeedsMeanOverImagesOfOneMinusDice() {
+    void binaryDiceIsTheMeanOverImagesOfOneMinusDice() {
         int images = 3;
         int pixels = 7 * 5;
         SplittableRandom random = new SplittableRandom(7);
@@ -44,13 +44,13 @@ class SeedExamplesTest {
             }
             diceSum += (2 * intersection + 1) / (inputSum + targetSum + 1);
         }
-        double seedLoss = 1 - diceSum / images;
+        double classicLoss = 1 - diceSum / images;
         LossResult result = DiceLoss.binary().forward(Tensor.of(logits, images, 1, 7, 5), Tensor.of(labels, images, 1, 7, 5));
-        assertEquals(seedLoss, result.loss(), 1e-6);
+        assertEquals(classicLoss, result.loss(), 1e-6);
     }
 
     @Test
-    void multiClassDiceIsTheSeedsMeanOverClassesOfPerClassBinaryLosses() {
+    void multiClassDiceIsTheMeanOverClassesOfPerClassBinaryLosses() {
         int images = 2;
         int classes = 4;
         int pixels = 6 * 6;
@@ -68,7 +68,7 @@ class SeedExamplesTest {
                 oneHot[(n * classes + label) * pixels + v] = 1;
             }
         }
-        // The seed: softmax over channels, then BinaryDiceLoss on each channel (mean over images), mean over channels.
+        // The classic algorithm: softmax over channels, then BinaryDiceLoss on each channel (mean over images), mean over channels.
         double total = 0;
         for (int c = 0; c < classes; c++) {
             double diceSum = 0;
@@ -95,11 +95,11 @@ class SeedExamplesTest {
             }
             total += 1 - diceSum / images;
         }
-        double seedLoss = total / classes;
+        double classicLoss = total / classes;
         Tensor logitTensor = Tensor.of(logits, images, classes, 6, 6);
-        assertEquals(seedLoss, DiceLoss.multiClass().forward(logitTensor, Tensor.of(oneHot, images, classes, 6, 6)).loss(),
+        assertEquals(classicLoss, DiceLoss.multiClass().forward(logitTensor, Tensor.of(oneHot, images, classes, 6, 6)).loss(),
                 1e-6);
-        assertEquals(seedLoss, DiceLoss.multiClass().forward(logitTensor, Tensor.ofUint8(labels, images, 6, 6)).loss(),
+        assertEquals(classicLoss, DiceLoss.multiClass().forward(logitTensor, Tensor.ofUint8(labels, images, 6, 6)).loss(),
                 1e-6);
     }
 }

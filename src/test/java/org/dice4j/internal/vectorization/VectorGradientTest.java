@@ -85,7 +85,7 @@ class VectorGradientTest {
                 .checkAssert((problem, squared, soft, coefficientSeed) -> {
                     Instance instance = problem.instance();
                     boolean softLabel = soft && !squared;
-                    // The statistics pass sums the cross-entropy too in half the cases (the seed's low bit).
+                    // The statistics pass sums the cross-entropy too in half the cases (the low bit of the random seed).
                     StatisticsPass pass = KernelPasses.statistics(instance, squared, softLabel,
                             (coefficientSeed & 1) == 0);
                     double[] coefficients = randomCoefficients(pass, softLabel, new SplittableRandom(coefficientSeed));
