@@ -2,12 +2,11 @@ package org.dice4j;
 
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.Executor;
 import org.dice4j.internal.LossArithmetic;
 import org.dice4j.internal.LossCalls;
 import org.dice4j.internal.LossInputs;
 import org.dice4j.internal.LossOptions;
+import org.dice4j.internal.SharedOptions;
 import org.dice4j.internal.StatisticsPass;
 
 /**
@@ -31,7 +30,7 @@ import org.dice4j.internal.StatisticsPass;
  * take about 100 bytes a term and the vector kernels' per-task sums about 770 more, and their workspace about 6.5 KB
  * a class on each thread: a problem at the limits holds about 100 MB, well under a small machine's default heap.
  */
-public final class DiceLoss {
+public final class DiceLoss extends SharedAccessors {
     /** Smallest score {@code −ln} is applied to with {@link Builder#logLoss}. */
     static final double LOG_LOSS_MIN_SCORE = LossArithmetic.LOG_LOSS_MIN_SCORE;
     /** Most terms N × C of one call (see the class comment). */
@@ -327,9 +326,9 @@ public final class DiceLoss {
 
     /**
      * The kernels this loss runs on: {@code "vector"} (the Vector API, with {@code --add-modules
-     * jdk.incubator.vector}) or {@code "scalar"} (without it, or with {@link Builder#referenceKernels}). API for
-     * logs and reports (the command line prints it), so that a slow run can be traced to a missing module; these two
-     * values are the whole contract.
+     * jdk.incubator.vector}) or {@code "scalar"} (without it, or with
+     * {@link Builder#referenceKernels(boolean) referenceKernels(true)}). API for logs and reports (the command line
+     * prints it), so that a slow run can be traced to a missing module; these two values are the whole contract.
      *
      * @return {@code "vector"} or {@code "scalar"}
      */
@@ -337,22 +336,9 @@ public final class DiceLoss {
         return calls.kernelName();
     }
 
-    /**
-     * Every option, as {@code DiceLoss[activation=SOFTMAX, variant=DICE, alpha=0.5, …]}: each under the name of its
-     * builder method, doubles exact (they parse back to the same bits), {@code unset} for an unset option (the
-     * executor is shown by its own {@code toString}). Calling those builder methods with those values builds a loss
-     * with the same options.
-     *
-     * @return the options of this loss
-     */
     @Override
-    public String toString() {
-        return options.describe();
-    }
-
-    /** {@return the activation set, or empty when it follows C (SOFTMAX when C &gt; 1, else SIGMOID: the default)} */
-    public Optional<Activation> activation() {
-        return Optional.ofNullable(options.activation());
+    SharedOptions shared() {
+        return options;
     }
 
     /** {@return the overlap score (default DICE)} */
@@ -410,11 +396,6 @@ public final class DiceLoss {
         return options.batch();
     }
 
-    /** {@return whether class 0 gets a term (default true)} */
-    public boolean includeBackground() {
-        return options.includeBackground();
-    }
-
     /** {@return a copy of the class weights, indexed by class, or empty for none (the default)} */
     public Optional<double[]> classWeights() {
         return Optional.ofNullable(options.classWeights()).map(double[]::clone);
@@ -435,11 +416,6 @@ public final class DiceLoss {
         return options.reduction();
     }
 
-    /** {@return the label of voxels that count in no sum, or empty for none (the default)} */
-    public OptionalLong ignoreIndex() {
-        return options.ignoreIndex();
-    }
-
     /** {@return the class weights of generalized Dice, or empty for per-class terms (the default)} */
     public Optional<GeneralizedWeight> generalized() {
         return Optional.ofNullable(options.generalized());
@@ -453,21 +429,6 @@ public final class DiceLoss {
     /** {@return λ_ce, the weight of the cross-entropy part (default 0: none)} */
     public double lambdaCrossEntropy() {
         return options.lambdaCrossEntropy();
-    }
-
-    /** {@return the threads a call may use (default 1)} */
-    public int threads() {
-        return options.threads();
-    }
-
-    /** {@return the executor extra threads come from, or empty for the common fork-join pool (the default)} */
-    public Optional<Executor> executor() {
-        return Optional.ofNullable(options.executor());
-    }
-
-    /** {@return whether the loss runs on the scalar double-precision reference kernels (default false)} */
-    public boolean referenceKernels() {
-        return options.referenceKernels();
     }
 
     /**

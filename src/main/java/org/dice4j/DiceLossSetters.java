@@ -1,16 +1,14 @@
 package org.dice4j;
 
-import java.util.OptionalLong;
-import java.util.concurrent.Executor;
 import org.dice4j.internal.BuilderChecks;
 import org.dice4j.internal.LossOptions;
 
 /**
  * The options and setters of {@link DiceLoss.Builder}, in a file of their own so that DiceLoss.java stays readable.
- * Package-private: users see these methods as {@code DiceLoss.Builder}'s (the javadoc documents them there).
+ * The options a metric has too are in {@link SharedSetters}. Package-private: users see these methods as
+ * {@code DiceLoss.Builder}'s (the javadoc documents them there).
  */
-abstract class DiceLossSetters {
-    private Activation activation;
+abstract class DiceLossSetters extends SharedSetters<DiceLoss.Builder> {
     private Variant variant;
     private double alpha;
     private double beta;
@@ -22,22 +20,17 @@ abstract class DiceLossSetters {
     private double smoothDenominator;
     private double denominatorFloor;
     private boolean batch;
-    private boolean includeBackground;
     private double[] classWeights;
     private WeightNormalization weightNormalization;
     private EmptyPolicy emptyPolicy;
     private Reduction reduction;
-    private OptionalLong ignoreIndex;
-    private boolean referenceKernels;
     private GeneralizedWeight generalized;
     private double lambdaDice;
     private double lambdaCrossEntropy;
-    private int threads;
-    private Executor executor;
 
     /** Setters starting from {@code options} (LossOptions.DEFAULTS: every default). */
     DiceLossSetters(LossOptions options) {
-        activation = options.activation();
+        super(options);
         variant = options.variant();
         alpha = options.alpha();
         beta = options.beta();
@@ -49,51 +42,13 @@ abstract class DiceLossSetters {
         smoothDenominator = options.smoothDenominator();
         denominatorFloor = options.denominatorFloor();
         batch = options.batch();
-        includeBackground = options.includeBackground();
         classWeights = options.classWeights();
         weightNormalization = options.weightNormalization();
         emptyPolicy = options.emptyPolicy();
         reduction = options.reduction();
-        ignoreIndex = options.ignoreIndex();
-        referenceKernels = options.referenceKernels();
         generalized = options.generalized();
         lambdaDice = options.lambdaDice();
         lambdaCrossEntropy = options.lambdaCrossEntropy();
-        threads = options.threads();
-        executor = options.executor();
-    }
-
-    /**
-     * Threads a call may use (default 1: the calling thread only). Results have the same bits for any count: the
-     * work is cut by the shape, not by the threads, and partial sums are combined in a fixed order.
-     *
-     * @param threads at least 1
-     * @return this builder
-     * @throws IllegalArgumentException for a count below 1
-     */
-    public DiceLoss.Builder threads(int threads) {
-        this.threads = BuilderChecks.atLeastOne("threads", threads);
-        return self();
-    }
-
-    /**
-     * Where the extra threads come from (default: the common fork-join pool). An executor that rejects a worker
-     * (shut down, saturated) stops the call with a {@link java.util.concurrent.RejectedExecutionException}; it is
-     * only asked for passes large enough to split.
-     *
-     * @param executor the executor of the extra threads
-     * @return this builder
-     * @throws NullPointerException for null: {@link #clearExecutor()} restores the default
-     */
-    public DiceLoss.Builder executor(Executor executor) {
-        this.executor = BuilderChecks.present("executor", executor);
-        return self();
-    }
-
-    /** {@return this builder, its extra threads from the common fork-join pool again (the default)} */
-    public DiceLoss.Builder clearExecutor() {
-        this.executor = null;
-        return self();
     }
 
     /**
@@ -138,24 +93,6 @@ abstract class DiceLossSetters {
      */
     public DiceLoss.Builder lambdaCrossEntropy(double lambda) {
         this.lambdaCrossEntropy = BuilderChecks.nonNegative("lambdaCrossEntropy", lambda);
-        return self();
-    }
-
-    /**
-     * The activation fused into the pass (default: unset, SOFTMAX when C &gt; 1, else SIGMOID).
-     *
-     * @param activation how logits become probabilities
-     * @return this builder
-     * @throws NullPointerException for null: {@link #clearActivation()} restores the default
-     */
-    public DiceLoss.Builder activation(Activation activation) {
-        this.activation = BuilderChecks.present("activation", activation);
-        return self();
-    }
-
-    /** {@return this builder, its activation following C again (the default)} */
-    public DiceLoss.Builder clearActivation() {
-        this.activation = null;
         return self();
     }
 
@@ -299,17 +236,6 @@ abstract class DiceLossSetters {
     }
 
     /**
-     * Whether class 0 gets a term (default true); its logits always take part in the softmax.
-     *
-     * @param includeBackground false to leave class 0 out of the terms (needs C &gt; 1)
-     * @return this builder
-     */
-    public DiceLoss.Builder includeBackground(boolean includeBackground) {
-        this.includeBackground = includeBackground;
-        return self();
-    }
-
-    /**
      * Class weights, multiplying each class's terms (default: none).
      *
      * @param weights {@code w[c]}, finite and ≥ 0, one per class (length C, checked at each call); copied
@@ -365,48 +291,16 @@ abstract class DiceLossSetters {
     }
 
     /**
-     * Voxels whose label equals {@code ignoreIndex} count in no sum (label-map targets only; default: none).
-     *
-     * @param ignoreIndex the ignored label, any value (commonly 255 or −100)
-     * @return this builder
-     */
-    public DiceLoss.Builder ignoreIndex(long ignoreIndex) {
-        this.ignoreIndex = OptionalLong.of(ignoreIndex);
-        return self();
-    }
-
-    /** {@return this builder, without an ignore index again (the default)} */
-    public DiceLoss.Builder clearIgnoreIndex() {
-        this.ignoreIndex = OptionalLong.empty();
-        return self();
-    }
-
-    /**
      * No ignore index.
      *
      * @return this builder
-     * @deprecated every option is unset by its {@code clear…()} method: use {@link #clearIgnoreIndex()}
+     * @deprecated every option is unset by its {@code clear…()} method: use
+     *     {@link #clearIgnoreIndex() clearIgnoreIndex()}
      */
     @Deprecated(since = "0.1.0", forRemoval = true)
     public DiceLoss.Builder noIgnoreIndex() {
         return clearIgnoreIndex();
     }
-
-    /**
-     * Runs on the scalar double-precision reference kernels instead of the fastest available ones (default
-     * false): slower, and the reference the vector kernels are tested against, for checking a result or a
-     * platform.
-     *
-     * @param referenceKernels whether to use the reference kernels
-     * @return this builder
-     */
-    public DiceLoss.Builder referenceKernels(boolean referenceKernels) {
-        this.referenceKernels = referenceKernels;
-        return self();
-    }
-
-    /** {@return this builder, as its own type} */
-    abstract DiceLoss.Builder self();
 
     /** {@return the options set so far, every combination checked} */
     final LossOptions options() {

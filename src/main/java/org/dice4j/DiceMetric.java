@@ -1,9 +1,6 @@
 package org.dice4j;
 
-import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.OptionalLong;
-import java.util.concurrent.Executor;
 import org.dice4j.internal.ArenaClosedDuringCall;
 import org.dice4j.internal.BuilderChecks;
 import org.dice4j.internal.CountPass;
@@ -12,6 +9,7 @@ import org.dice4j.internal.KernelProvider;
 import org.dice4j.internal.Kernels;
 import org.dice4j.internal.MetricInputs;
 import org.dice4j.internal.MetricOptions;
+import org.dice4j.internal.SharedOptions;
 
 /**
  * The hard Dice and IoU metric of evaluation (MONAI's {@code DiceMetric}): predictions are made hard (argmax over
@@ -27,14 +25,14 @@ import org.dice4j.internal.MetricOptions;
  * one-hot, read as {@code g ≥ 0.5}.
  *
  * <p>Options that may be unset (activation, ignore index, class count, executor) follow the rule of
- * {@link DiceLoss}: unset by default, unset again by the builder's {@code clear…()} method, an empty {@link Optional}
+ * {@link DiceLoss}: unset by default, unset again by the builder's {@code clear…()} method, an empty {@code Optional}
  * from the accessor.
  *
  * <p>Limit: at most {@value #MAX_TERMS} terms N × C per call, whatever the spatial size, an empty one included. The
  * counts, scores and their copies take about 200 bytes a term (N = 2^20 images of one class needed 185 MB): a problem
  * at the limit holds about 50 MB, well under a small machine's default heap.
  */
-public final class DiceMetric {
+public final class DiceMetric extends SharedAccessors {
     /** Most terms N × C of one call (see the class comment). */
     static final int MAX_TERMS = MetricInputs.MAX_TERMS;
     private final MetricOptions options;
@@ -96,20 +94,9 @@ public final class DiceMetric {
                 options.ignoreEmpty(), options.reduction());
     }
 
-    /**
-     * Every option, as {@code DiceMetric[activation=unset, threshold=0.5, …]}, in the form of
-     * {@link DiceLoss#toString()}: calling those builder methods with those values builds the same metric.
-     *
-     * @return the options of this metric
-     */
     @Override
-    public String toString() {
-        return options.describe();
-    }
-
-    /** {@return the activation set, or empty when it follows C (SOFTMAX when C &gt; 1, else SIGMOID: the default)} */
-    public Optional<Activation> activation() {
-        return Optional.ofNullable(options.activation());
+    SharedOptions shared() {
+        return options;
     }
 
     /** {@return the threshold of SIGMOID (a probability) or of NONE with C = 1 (a score); default 0.5} */
@@ -117,19 +104,9 @@ public final class DiceMetric {
         return options.threshold();
     }
 
-    /** {@return whether class 0 gets a column (default true)} */
-    public boolean includeBackground() {
-        return options.includeBackground();
-    }
-
     /** {@return whether an empty target gives NaN (true, the default) rather than 1 or 0} */
     public boolean ignoreEmpty() {
         return options.ignoreEmpty();
-    }
-
-    /** {@return the target label that counts in no class, or empty for none (the default)} */
-    public OptionalLong ignoreIndex() {
-        return options.ignoreIndex();
     }
 
     /** {@return the class count set, or empty when it comes from the inputs (the default)} */
@@ -142,98 +119,23 @@ public final class DiceMetric {
         return options.reduction();
     }
 
-    /** {@return the threads a call may use (default 1)} */
-    public int threads() {
-        return options.threads();
-    }
-
-    /** {@return the executor extra threads come from, or empty for the common fork-join pool (the default)} */
-    public Optional<Executor> executor() {
-        return Optional.ofNullable(options.executor());
-    }
-
-    /** {@return whether the metric runs on the scalar reference kernels (default false)} */
-    public boolean referenceKernels() {
-        return options.referenceKernels();
-    }
-
     /**
      * Options of a {@link DiceMetric}. Every setter checks its argument and returns this builder; an option that may
      * be unset is unset again by its {@code clear…()} method, never by {@code null} or 0.
      */
-    public static final class Builder {
-        private Activation activation;
+    public static final class Builder extends SharedSetters<Builder> {
         private double threshold;
-        private boolean includeBackground;
         private boolean ignoreEmpty;
-        private OptionalLong ignoreIndex;
         private int numClasses;
         private MetricReduction reduction;
-        private boolean referenceKernels;
-        private int threads;
-        private Executor executor;
 
         /** A builder starting from {@code options} (MetricOptions.DEFAULTS: every default). */
         private Builder(MetricOptions options) {
-            activation = options.activation();
+            super(options);
             threshold = options.threshold();
-            includeBackground = options.includeBackground();
             ignoreEmpty = options.ignoreEmpty();
-            ignoreIndex = options.ignoreIndex();
             numClasses = options.numClasses();
             reduction = options.reduction();
-            referenceKernels = options.referenceKernels();
-            threads = options.threads();
-            executor = options.executor();
-        }
-
-        /**
-         * Where the extra threads come from (default: the common fork-join pool). An executor that rejects a worker
-         * stops the call with a {@link java.util.concurrent.RejectedExecutionException}.
-         *
-         * @param executor the executor of the extra threads
-         * @return this builder
-         * @throws NullPointerException for null: {@link #clearExecutor()} restores the default
-         */
-        public Builder executor(Executor executor) {
-            this.executor = BuilderChecks.present("executor", executor);
-            return this;
-        }
-
-        /** {@return this builder, its extra threads from the common fork-join pool again (the default)} */
-        public Builder clearExecutor() {
-            this.executor = null;
-            return this;
-        }
-
-        /**
-         * Threads a call may use (default 1); the counts do not depend on it.
-         *
-         * @param threads at least 1
-         * @return this builder
-         * @throws IllegalArgumentException for a count below 1
-         */
-        public Builder threads(int threads) {
-            this.threads = BuilderChecks.atLeastOne("threads", threads);
-            return this;
-        }
-
-        /**
-         * How float scores become hard predictions (default: unset, SOFTMAX's argmax when C &gt; 1, else SIGMOID).
-         *
-         * @param activation SOFTMAX (argmax), SIGMOID (a threshold per channel) or NONE
-         * @return this builder
-         * @throws NullPointerException for null: {@link #clearActivation()} restores the default
-         */
-        public Builder activation(Activation activation) {
-            this.activation = BuilderChecks.present("activation", activation);
-            return this;
-        }
-
-        /** {@return this builder, its activation following C again (the default)} */
-        public Builder clearActivation() {
-            this.activation = null;
-            return this;
         }
 
         /**
@@ -249,17 +151,6 @@ public final class DiceMetric {
         }
 
         /**
-         * Whether class 0 gets a column (default true).
-         *
-         * @param includeBackground false to leave class 0 out (needs C &gt; 1)
-         * @return this builder
-         */
-        public Builder includeBackground(boolean includeBackground) {
-            this.includeBackground = includeBackground;
-            return this;
-        }
-
-        /**
          * With an empty target: NaN (true, default), or 1 if the prediction is empty too, else 0 (false).
          *
          * @param ignoreEmpty whether empty targets give NaN
@@ -267,23 +158,6 @@ public final class DiceMetric {
          */
         public Builder ignoreEmpty(boolean ignoreEmpty) {
             this.ignoreEmpty = ignoreEmpty;
-            return this;
-        }
-
-        /**
-         * Target voxels with this label count in no class (label-map targets only; default: none).
-         *
-         * @param ignoreIndex the ignored label, any value
-         * @return this builder
-         */
-        public Builder ignoreIndex(long ignoreIndex) {
-            this.ignoreIndex = OptionalLong.of(ignoreIndex);
-            return this;
-        }
-
-        /** {@return this builder, without an ignore index again (the default)} */
-        public Builder clearIgnoreIndex() {
-            this.ignoreIndex = OptionalLong.empty();
             return this;
         }
 
@@ -321,14 +195,8 @@ public final class DiceMetric {
             return this;
         }
 
-        /**
-         * Runs on the scalar reference kernels (default false), as {@link DiceLoss.Builder#referenceKernels}.
-         *
-         * @param referenceKernels whether to use the reference kernels
-         * @return this builder
-         */
-        public Builder referenceKernels(boolean referenceKernels) {
-            this.referenceKernels = referenceKernels;
+        @Override
+        Builder self() {
             return this;
         }
 

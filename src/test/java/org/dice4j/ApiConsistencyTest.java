@@ -223,13 +223,16 @@ class ApiConsistencyTest {
         }
     }
 
-    /** The option accessors: public, no parameter, not inherited from Object, not the kernels' name. */
+    /** The option accessors: public, no parameter, not Object's, not the kernels' name (inherited ones too). */
     private static List<Method> accessors(Class<?> type) {
-        return Arrays.stream(type.getDeclaredMethods())
-                .filter(m -> java.lang.reflect.Modifier.isPublic(m.getModifiers())
+        return Arrays.stream(type.getMethods())
+                .filter(m -> m.getDeclaringClass() != Object.class
+                        && java.lang.reflect.Modifier.isPublic(m.getModifiers())
                         && !java.lang.reflect.Modifier.isStatic(m.getModifiers()) && m.getParameterCount() == 0
                         && !List.of("toString", "toBuilder", "kernelName", "hashCode").contains(m.getName()))
-                .toList();
+                .collect(java.util.stream.Collectors.toMap(Method::getName, m -> m, (first, bridge) -> first,
+                        java.util.LinkedHashMap::new))
+                .values().stream().toList();
     }
 
     /** A value as comparable text: arrays and optional arrays by their elements. */

@@ -40,7 +40,7 @@ public record LossOptions(
         double lambdaDice,
         double lambdaCrossEntropy,
         int threads,
-        Executor executor) {
+        Executor executor) implements SharedOptions {
 
     /** The defaults of the specification (MONAI's smoothing 1e-5). */
     public static final LossOptions DEFAULTS = new LossOptions(null, Variant.DICE, 0.5, 0.5, 1.0, false, false, false,

@@ -22,7 +22,7 @@ public record MetricOptions(
         MetricReduction reduction,
         boolean referenceKernels,
         int threads,
-        Executor executor) {
+        Executor executor) implements SharedOptions {
 
     /** The defaults: threshold 0.5, background included, empty targets ignored, MEAN. */
     public static final MetricOptions DEFAULTS = new MetricOptions(null, 0.5, true, true, OptionalLong.empty(), 0,
