@@ -84,7 +84,7 @@ class InputValidationTest {
         assertEquals("threshold: expected a finite value, got NaN", message(() -> DiceMetric.builder().threshold(Double.NaN)));
         assertEquals("threshold: a SIGMOID probability threshold must be in (0, 1), got 1.5",
                 message(() -> DiceMetric.builder().activation(Activation.SIGMOID).threshold(1.5).build()));
-        assertEquals("numClasses: expected a value ≥ 1 (or 0 for unset), got -2", message(() -> DiceMetric.builder().numClasses(-2)));
+        assertEquals("numClasses: expected a value ≥ 1 (clearNumClasses() for the inputs' count), got -2", message(() -> DiceMetric.builder().numClasses(-2)));
     }
 
     @Test

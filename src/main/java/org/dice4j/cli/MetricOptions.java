@@ -54,7 +54,10 @@ final class MetricOptions {
     DiceMetric build() {
         OptionChecks.finite("--threshold", threshold);
         DiceMetric.Builder builder = DiceMetric.builder().threshold(threshold).includeBackground(!excludeBackground)
-                .ignoreEmpty(!keepEmpty).numClasses(numClasses);
+                .ignoreEmpty(!keepEmpty);
+        if (numClasses != 0) {
+            builder.numClasses(numClasses);
+        }
         if (activation != null) {
             builder.activation(ActivationOption.parse(activation));
         }

@@ -1,7 +1,7 @@
 package org.dice4j.internal;
 
-import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import org.dice4j.Activation;
@@ -40,7 +40,7 @@ public record LossOptions(
         double lambdaDice,
         double lambdaCrossEntropy,
         int threads,
-        Executor executor) {
+        Executor executor) implements SharedOptions {
 
     /** The defaults of the specification (MONAI's smoothing 1e-5). */
     public static final LossOptions DEFAULTS = new LossOptions(null, Variant.DICE, 0.5, 0.5, 1.0, false, false, false,
@@ -157,20 +157,20 @@ public record LossOptions(
         return Parallelism.of(threads, executor);
     }
 
-    /** The options that differ from the defaults, for {@code DiceLoss.toString}. */
-    public String summary() {
-        return (generalized != null ? "GENERALIZED(" + generalized + ")" : variant)
-                + (variant == Variant.TVERSKY ? "(α=" + alpha + ", β=" + beta + ")" : "")
-                + ", activation=" + (activation == null ? "auto" : activation) + ", γ=" + focalGamma
-                + (logLoss ? ", log" : "") + (squared ? ", squared" : "") + (softLabel ? ", softLabel" : "")
-                + ", smooth=" + smoothNumerator + "/" + smoothDenominator
-                + (denominatorFloor > 0 ? ", floor=" + denominatorFloor : "") + (batch ? ", batch" : "")
-                + (includeBackground ? "" : ", no background")
-                + (classWeights == null ? "" : ", weights=" + Arrays.toString(classWeights) + "/" + weightNormalization)
-                + ", empty=" + emptyPolicy + ", reduction=" + reduction
-                + (ignoreIndex.isPresent() ? ", ignoreIndex=" + ignoreIndex.getAsLong() : "")
-                + (lambdaDice != 1.0 ? ", λ_dice=" + lambdaDice : "")
-                + (lambdaCrossEntropy > 0 ? ", λ_ce=" + lambdaCrossEntropy : "")
-                + (threads > 1 ? ", threads=" + threads : "");
+    /**
+     * Every option under its builder method's name, for {@code DiceLoss.toString}: a builder given these values
+     * builds the same loss (OptionText).
+     */
+    public String describe() {
+        return new OptionText("DiceLoss").add("activation", Optional.ofNullable(activation)).add("variant", variant)
+                .add("alpha", alpha).add("beta", beta).add("focalGamma", focalGamma).add("logLoss", logLoss)
+                .add("squared", squared).add("softLabel", softLabel).add("smoothNumerator", smoothNumerator)
+                .add("smoothDenominator", smoothDenominator).add("denominatorFloor", denominatorFloor)
+                .add("batch", batch).add("includeBackground", includeBackground).add("classWeights", classWeights)
+                .add("weightNormalization", weightNormalization).add("emptyPolicy", emptyPolicy)
+                .add("reduction", reduction).add("ignoreIndex", ignoreIndex)
+                .add("generalized", Optional.ofNullable(generalized)).add("lambdaDice", lambdaDice)
+                .add("lambdaCrossEntropy", lambdaCrossEntropy).add("threads", threads)
+                .add("executor", Optional.ofNullable(executor)).add("referenceKernels", referenceKernels).toString();
     }
 }
