@@ -32,7 +32,7 @@ final class LossCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--logits", required = true, paramLabel = "L.npy", description = "float32 logits (N, C, spatial…).")
+    @Option(names = "--logits", required = true, paramLabel = "L.npy", description = "float32 or float16 logits (N, C, spatial…).")
     Path logitsPath;
 
     @Option(names = "--target", required = true, paramLabel = "T.npy",
@@ -40,7 +40,8 @@ final class LossCommand implements Callable<Integer> {
     Path targetPath;
 
     @Option(names = "--target-kind", paramLabel = "auto|dense|labels", defaultValue = "auto",
-            description = "auto: a label map when the target file is integer-typed, else dense. Default:"
+            description = "What the target is: dense (float32, the logits' shape) or labels (an integer label map);"
+                    + " auto: labels when the file is integer-typed. Default:"
                     + " ${DEFAULT-VALUE}.")
     String targetKind;
 
@@ -61,7 +62,7 @@ final class LossCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DiceLoss loss = options.builder().build();
+        DiceLoss loss = options.build();
         if (gradientPath != null) {
             Map<Path, String> inputs = new LinkedHashMap<>();
             inputs.put(logitsPath, "--logits");
@@ -82,7 +83,7 @@ final class LossCommand implements Callable<Integer> {
                         : withGradient(loss, logits, target, logitsFile.shape());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        LibraryMessages.locate(e.getMessage(), "logits", logitsPath, targetPath), e);
+                        LibraryMessages.locate(e, "logits", logitsPath, targetPath), e);
             }
             double elapsedMs = (System.nanoTime() - start) / 1e6;
             long[] shape = logitsFile.shape();
@@ -123,7 +124,7 @@ final class LossCommand implements Callable<Integer> {
         }
         checkTargetKind(target);
         checkLayout(logits.shape(), target);
-        options.checkWeights(classes(logits.shape()), logitsPath);
+        options.checkClasses(classes(logits.shape()), logitsPath);
     }
 
     /** A label map that fits the logits only as (N, spatial…, C): suggest the flag instead of a shape mismatch. */
