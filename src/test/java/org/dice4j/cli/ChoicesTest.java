@@ -2,6 +2,7 @@ package org.dice4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,17 +21,20 @@ class ChoicesTest {
     @TempDir
     Path folder;
 
-    @Test
-    void theNamesInTheHelpAreTheNamesAccepted() throws Exception {
-        Path logits = CliFixtures.logits(folder.resolve("logits.npy"), 2, 3, 20);
-        Path labels = CliFixtures.labels(folder.resolve("labels.npy"), 2, 3, 20);
-        Files.createDirectories(folder.resolve("dir"));
-        Map<String, List<String>> inputs = Map.of(
-                "loss", List.of("--logits", logits.toString(), "--target", labels.toString()),
-                "metric", List.of("--pred", logits.toString(), "--target", labels.toString()),
-                "eval", List.of("--pred-dir", folder.resolve("dir").toString(), "--target-dir",
-                        folder.resolve("dir").toString()),
+    /** Each command's required arguments, on files of {@link #folder}. */
+    private Map<String, List<String>> inputs() throws IOException {
+        String logits = CliFixtures.logits(folder.resolve("logits.npy"), 2, 3, 20).toString();
+        String labels = CliFixtures.labels(folder.resolve("labels.npy"), 2, 3, 20).toString();
+        String empty = Files.createDirectories(folder.resolve("dir")).toString();
+        return Map.of("loss", List.of("--logits", logits, "--target", labels),
+                "metric", List.of("--pred", logits, "--target", labels),
+                "eval", List.of("--pred-dir", empty, "--target-dir", empty),
                 "bench", List.of());
+    }
+
+    @Test
+    void theNamesInTheHelpAreTheNamesAccepted() throws IOException {
+        Map<String, List<String>> inputs = inputs();
         // An option that needs another one before its value is looked at.
         Map<String, List<String>> needs = Map.of("--weight-normalization", List.of("--weights", "1,1,1"));
         int checked = 0;

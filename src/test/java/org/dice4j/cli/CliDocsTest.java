@@ -150,39 +150,36 @@ class CliDocsTest {
         assertFollowsSchema(command, example.group(1), command + "'s example");
     }
 
+    /** Each run of {@code command} on {@code inputs} with one of {@code variants} of options prints its schema. */
+    private static void assertRunsFollowSchema(String command, List<String> inputs, String[][] variants) {
+        for (String[] options : variants) {
+            List<String> args = new ArrayList<>(List.of(command, "--json"));
+            args.addAll(inputs);
+            args.addAll(List.of(options));
+            CliRun run = CliRun.of(args.toArray(String[]::new));
+            assertEquals(0, run.exitCode(), run.err());
+            assertFollowsSchema(command, run.out(), command + " " + String.join(" ", options));
+        }
+        assertExampleFollowsSchema(command);
+    }
+
     @Test
     void lossPrintsItsSchemaUnderEveryReduction() {
         Path logits = CliFixtures.logits(folder.resolve("logits.npy"), 2, 3, 20);
         Path labels = CliFixtures.labels(folder.resolve("labels.npy"), 2, 3, 20);
-        String[][] variants = {{"--reduction", "mean"}, {"--reduction", "sum"}, {"--reduction", "none"},
-            {"--ce-weight", "1"}, {"--batch", "--exclude-background"}, {"--generalized", "simple"},
-            {"--empty", "exclude", "--reduction", "none"}};
-        for (String[] options : variants) {
-            List<String> args = new ArrayList<>(List.of("loss", "--logits", logits.toString(), "--target",
-                    labels.toString(), "--json"));
-            args.addAll(List.of(options));
-            CliRun run = CliRun.of(args.toArray(String[]::new));
-            assertEquals(0, run.exitCode(), run.err());
-            assertFollowsSchema("loss", run.out(), String.join(" ", options));
-        }
-        assertExampleFollowsSchema("loss");
+        assertRunsFollowSchema("loss", List.of("--logits", logits.toString(), "--target", labels.toString()),
+                new String[][] {{"--reduction", "mean"}, {"--reduction", "sum"}, {"--reduction", "none"},
+                    {"--ce-weight", "1"}, {"--batch", "--exclude-background"}, {"--generalized", "simple"},
+                    {"--empty", "exclude", "--reduction", "none"}});
     }
 
     @Test
     void metricPrintsItsSchemaUnderEveryReduction() {
-        Path logits = CliFixtures.logits(folder.resolve("scores.npy"), 2, 3, 20);
+        Path scores = CliFixtures.logits(folder.resolve("scores.npy"), 2, 3, 20);
         Path labels = CliFixtures.labels(folder.resolve("targets.npy"), 2, 3, 20);
-        String[][] variants = {{"--reduction", "mean"}, {"--reduction", "mean-batch"}, {"--batch"},
-            {"--reduction", "none"}, {"--exclude-background", "--keep-empty"}};
-        for (String[] options : variants) {
-            List<String> args = new ArrayList<>(List.of("metric", "--pred", logits.toString(), "--target",
-                    labels.toString(), "--json"));
-            args.addAll(List.of(options));
-            CliRun run = CliRun.of(args.toArray(String[]::new));
-            assertEquals(0, run.exitCode(), run.err());
-            assertFollowsSchema("metric", run.out(), String.join(" ", options));
-        }
-        assertExampleFollowsSchema("metric");
+        assertRunsFollowSchema("metric", List.of("--pred", scores.toString(), "--target", labels.toString()),
+                new String[][] {{"--reduction", "mean"}, {"--reduction", "mean-batch"}, {"--batch"},
+                    {"--reduction", "none"}, {"--exclude-background", "--keep-empty"}});
     }
 
     @Test
