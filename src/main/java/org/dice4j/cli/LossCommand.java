@@ -2,7 +2,6 @@ package org.dice4j.cli;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -129,19 +128,9 @@ final class LossCommand implements Callable<Integer> {
 
     /** A label map that fits the logits only as (N, spatial…, C): suggest the flag instead of a shape mismatch. */
     private void checkLayout(long[] logitsShape, NpyFile target) {
-        if (channelsLast || !target.dtype().isInteger() || logitsShape.length < 3) {
-            return;
-        }
-        long[] labels = target.shape();
-        long[] channelsFirst = new long[logitsShape.length - 1];
-        channelsFirst[0] = logitsShape[0];
-        System.arraycopy(logitsShape, 2, channelsFirst, 1, logitsShape.length - 2);
-        long[] lastAxisDropped = Arrays.copyOf(logitsShape, logitsShape.length - 1);
-        if (!Arrays.equals(labels, channelsFirst) && Arrays.equals(labels, lastAxisDropped)) {
-            throw new IllegalArgumentException("--channels-last: the label map " + targetPath + " of shape "
-                    + Arrays.toString(labels) + " fits the logits " + Arrays.toString(logitsShape) + " only as (N,"
-                    + " spatial…, C = " + logitsShape[logitsShape.length - 1] + "); add --channels-last if that is"
-                    + " their layout");
+        if (!channelsLast && ChannelsLastHint.fitsOnlyChannelsLast(logitsShape, target)) {
+            throw new IllegalArgumentException("--channels-last: " + ChannelsLastHint.describe(logitsShape, target,
+                    "logits") + "; add --channels-last if that is their layout");
         }
     }
 

@@ -13,13 +13,14 @@ final class MetricOptions {
     CommandSpec spec;
 
     @Option(names = "--threshold", paramLabel = "X", defaultValue = "0.5",
-            description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1"
+                    + " (not where an argmax decides, nor with a label-map prediction). Default: ${DEFAULT-VALUE}.")
     double threshold;
 
     @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
             description = "How scores become classes: softmax or none (C > 1) take the argmax, sigmoid thresholds"
-                    + " each channel. Default: softmax when C > 1, else sigmoid.")
+                    + " each channel (scores only, not a label-map prediction). Default: softmax when C > 1, else"
+                    + " sigmoid.")
     String activation;
 
     @Mixin
@@ -56,6 +57,9 @@ final class MetricOptions {
                             + prediction.path() + " is a label map");
                 }
             }
+        } else if (ChannelsLastHint.fitsOnlyChannelsLast(shape, target)) {
+            throw new IllegalArgumentException(prediction.path() + ": " + ChannelsLastHint.describe(shape, target,
+                    "scores") + "; the metric reads scores as (N, C, spatial…): move their class axis to axis 1");
         } else if (shape.length > 1) {
             selection.checkClasses(shape[1], prediction.path());
             checkThreshold(shape[1], prediction);

@@ -161,6 +161,10 @@ class OptionMessagesTest {
                 + " only as (N, spatial…, C = 3); add --channels-last if that is their layout\n", run.err());
         assertEquals(0, CliRun.of("loss", "--logits", channelsLast.toString(), "--target", labels.toString(),
                 "--channels-last").exitCode());
+        assertEquals("dice4j: " + channelsLast + ": the label map " + labels + " of shape [2, 20] fits the scores"
+                + " [2, 20, 3] only as (N, spatial…, C = 3); the metric reads scores as (N, C, spatial…): move their"
+                + " class axis to axis 1", error("metric", "--pred", channelsLast.toString(), "--target",
+                        labels.toString()));
     }
 
     @Test
