@@ -48,7 +48,7 @@ class InputValidationTest {
         String withIgnore = message(() -> DiceLoss.builder().ignoreIndex(9).build().forward(Tensor.of(new float[4], 1, 1, 4),
                 Tensor.ofUint8(new byte[] {0, 1, 2, 9}, 1, 4)));
         assertEquals("target: label 2 at image 0, voxel 2 (spatial index [2]) is not 0 or 1 (binary target) nor"
-                + " ignoreIndex 9", withIgnore);
+                + " the ignore index 9", withIgnore);
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.util.concurrent.Executor;
 import org.dice4j.Activation;
 import org.dice4j.EmptyPolicy;
 import org.dice4j.GeneralizedWeight;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Reduction;
 import org.dice4j.Variant;
 import org.dice4j.WeightNormalization;
@@ -56,17 +57,17 @@ public record LossOptions(
         classWeights = classWeights == null ? null : classWeights.clone();
         // In this order: the first conflict found is the one reported.
         if (squared && variant == Variant.TVERSKY) {
-            throw new IllegalArgumentException("squared: the Tversky score is defined for q = 1 only");
+            throw new InvalidArgumentException("squared", "the Tversky score is defined for q = 1 only");
         }
         if (squared && softLabel) {
-            throw new IllegalArgumentException("softLabel: the soft-label formulation needs q = 1, not squared");
+            throw new InvalidArgumentException("softLabel", "the soft-label formulation needs q = 1, not squared");
         }
         if (generalized != null) {
             checkGeneralized(variant, focalGamma, logLoss, squared, classWeights, emptyPolicy);
         }
         checkMix(activation, reduction, lambdaDice, lambdaCrossEntropy);
         if (logLoss && focalGamma != 1.0) {
-            throw new IllegalArgumentException("focalGamma: " + focalGamma
+            throw new InvalidArgumentException("focalGamma", focalGamma
                     + " has no effect with logLoss; use one or the other");
         }
     }
@@ -81,7 +82,7 @@ public record LossOptions(
                 : emptyPolicy != EmptyPolicy.INCLUDE ? "emptyPolicy " + emptyPolicy
                 : null;
         if (conflict != null) {
-            throw new IllegalArgumentException("generalized: generalized Dice (1 − weighted Dice score) does"
+            throw new InvalidArgumentException("generalized", "generalized Dice (1 − weighted Dice score) does"
                     + " not combine with " + conflict);
         }
     }
@@ -89,11 +90,11 @@ public record LossOptions(
     private static void checkMix(Activation activation, Reduction reduction, double lambdaDice,
             double lambdaCrossEntropy) {
         if (lambdaCrossEntropy > 0 && activation == Activation.NONE) {
-            throw new IllegalArgumentException("lambdaCrossEntropy: " + lambdaCrossEntropy + " needs logits: the"
+            throw new InvalidArgumentException("lambdaCrossEntropy", lambdaCrossEntropy + " needs logits: the"
                     + " cross-entropy is defined for the SOFTMAX and SIGMOID activations, not NONE");
         }
         if (reduction == Reduction.NONE && (lambdaCrossEntropy > 0 || lambdaDice != 1.0)) {
-            throw new IllegalArgumentException("reduction: NONE returns the Dice terms alone; lambdaDice "
+            throw new InvalidArgumentException("reduction", "NONE returns the Dice terms alone; lambdaDice "
                     + lambdaDice + " and lambdaCrossEntropy " + lambdaCrossEntropy
                     + " need reduction MEAN or SUM (expected lambdaDice 1 and lambdaCrossEntropy 0 with NONE)");
         }

@@ -6,6 +6,7 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import org.dice4j.Activation;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.MetricReduction;
 
 /**
@@ -32,7 +33,7 @@ public record MetricOptions(
         Objects.requireNonNull(ignoreIndex, "ignoreIndex");
         Objects.requireNonNull(reduction, "reduction");
         if (activation == Activation.SIGMOID && !(threshold > 0 && threshold < 1)) {
-            throw new IllegalArgumentException("threshold: a SIGMOID probability threshold must be in (0, 1), got "
+            throw new InvalidArgumentException("threshold", "a SIGMOID probability threshold must be in (0, 1), got "
                     + threshold);
         }
     }
