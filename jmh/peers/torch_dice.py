@@ -1,7 +1,7 @@
 """PyTorch CPU peer of dice4j's benchmarks: the MONAI-style soft Dice loss on the same shapes.
 
 Per (image, class): I = sum(p*g), P = sum(p), G = sum(g) over the spatial axes, then
-mean over images and classes of 1 - (2I + 1)/(P + G + 1) (smoothing 1: the seed's loss, dice4j's
+mean over images and classes of 1 - (2I + 1)/(P + G + 1) (smoothing 1: the classic loss, dice4j's
 DiceLoss.binary() / multiClass()). Forward, and forward+backward through autograd.
 
 Target paths for the label-map shapes:

@@ -23,17 +23,17 @@ public enum DType {
         this.integer = integer;
     }
 
-    /** Bytes per element. */
+    /** {@return the bytes per element} */
     public int byteSize() {
         return byteSize;
     }
 
-    /** Whether this is a floating-point type accepted for logits and gradients: FLOAT32, FLOAT16, BFLOAT16. */
+    /** {@return whether this is a floating-point type for logits and gradients: FLOAT32, FLOAT16, BFLOAT16} */
     public boolean isLogitType() {
         return this == FLOAT32 || this == FLOAT16 || this == BFLOAT16;
     }
 
-    /** Whether this is an integer type, usable as a label map. */
+    /** {@return whether this is an integer type, usable as a label map} */
     public boolean isInteger() {
         return integer;
     }

@@ -1,6 +1,7 @@
 package org.dice4j;
 
 import org.dice4j.internal.CountTable;
+import org.dice4j.internal.Matrices;
 
 /**
  * The outcome of a {@link DiceMetric}: per (image, class) hard Dice and IoU (NaN for an empty target when empty
@@ -10,19 +11,14 @@ import org.dice4j.internal.CountTable;
 public final class MetricResult {
     private final double[][] dice;
     private final double[][] iou;
-    private final long[][] intersection;
-    private final long[][] predicted;
-    private final long[][] target;
+    private final CountTable counts;
     private final int firstClass;
     private final MetricReduction reduction;
 
-    private MetricResult(double[][] dice, double[][] iou, long[][] intersection, long[][] predicted, long[][] target,
-            int firstClass, MetricReduction reduction) {
+    private MetricResult(double[][] dice, double[][] iou, CountTable counts, int firstClass, MetricReduction reduction) {
         this.dice = dice;
         this.iou = iou;
-        this.intersection = intersection;
-        this.predicted = predicted;
-        this.target = target;
+        this.counts = counts;
         this.firstClass = firstClass;
         this.reduction = reduction;
     }
@@ -32,17 +28,11 @@ public final class MetricResult {
         int columns = table.classes() - firstClass;
         double[][] dice = new double[images][columns];
         double[][] iou = new double[images][columns];
-        long[][] intersection = new long[images][columns];
-        long[][] predictedCounts = new long[images][columns];
-        long[][] targetCounts = new long[images][columns];
         for (int n = 0; n < images; n++) {
             for (int column = 0; column < columns; column++) {
                 long both = table.intersection(n, column + firstClass);
                 long predicted = table.predicted(n, column + firstClass);
                 long target = table.target(n, column + firstClass);
-                intersection[n][column] = both;
-                predictedCounts[n][column] = predicted;
-                targetCounts[n][column] = target;
                 if (target == 0) {
                     double empty = ignoreEmpty ? Double.NaN : predicted == 0 ? 1.0 : 0.0;
                     dice[n][column] = empty;
@@ -53,34 +43,69 @@ public final class MetricResult {
                 }
             }
         }
-        return new MetricResult(dice, iou, intersection, predictedCounts, targetCounts, firstClass, reduction);
+        return new MetricResult(dice, iou, table, firstClass, reduction);
     }
 
-    /** The per-(image, class) Dice matrix (a copy). */
+    /** {@return the per-(image, column) Dice matrix, a copy: images × columns} */
     public double[][] dice() {
-        return copy(dice);
+        return Matrices.copy(dice);
     }
 
-    /** The per-(image, class) IoU matrix (a copy). */
+    /** {@return the per-(image, column) IoU matrix, a copy: images × columns} */
     public double[][] iou() {
-        return copy(iou);
+        return Matrices.copy(iou);
     }
 
     /**
      * The reduced Dice: one value ({@link MetricReduction#MEAN}: mean over the non-NaN classes of each image, then
      * over the images with a value), one per column ({@link MetricReduction#MEAN_BATCH}), or the flattened matrix
-     * ({@link MetricReduction#NONE}). NaN where nothing is left to average.
+     * ({@link MetricReduction#NONE}). NaN where nothing is left to average. {@link #meanDice()} is the MEAN's value
+     * as a number.
+     *
+     * @return a new array of 1, columns or images × columns values
      */
     public double[] reducedDice() {
         return reduce(dice);
     }
 
-    /** As {@link #reducedDice()}, for IoU. */
+    /**
+     * As {@link #reducedDice()}, for IoU.
+     *
+     * @return a new array of 1, columns or images × columns values
+     */
     public double[] reducedIou() {
         return reduce(iou);
     }
 
-    /** How many entries of the Dice matrix are not NaN. */
+    /**
+     * The Dice of a {@link MetricReduction#MEAN} reduction as a number: {@code reducedDice()[0]}.
+     *
+     * @return the mean over the non-NaN classes of each image, then over the images; NaN if no entry is left
+     * @throws IllegalStateException with MEAN_BATCH or NONE, which give several values: use {@link #reducedDice()}
+     */
+    public double meanDice() {
+        return scalar(dice, "meanDice", "reducedDice");
+    }
+
+    /**
+     * As {@link #meanDice()}, for IoU.
+     *
+     * @return the mean IoU; NaN if no entry is left
+     * @throws IllegalStateException with MEAN_BATCH or NONE: use {@link #reducedIou()}
+     */
+    public double meanIou() {
+        return scalar(iou, "meanIou", "reducedIou");
+    }
+
+    private double scalar(double[][] matrix, String name, String instead) {
+        if (reduction != MetricReduction.MEAN) {
+            throw new IllegalStateException(name + "() needs reduction MEAN, got " + reduction + ": use " + instead
+                    + "()");
+        }
+        return reduce(matrix)[0];
+    }
+
+    /** {@return how many entries of the Dice matrix are not NaN} */
     public int notNan() {
         int count = 0;
         for (double[] row : dice) {
@@ -91,28 +116,44 @@ public final class MetricResult {
         return count;
     }
 
-    /** |A∩B| per (image, column). */
+    /** {@return |A∩B| per (image, column), a new matrix} */
     public long[][] intersection() {
-        return copy(intersection);
+        return matrix(counts::intersection);
     }
 
-    /** |A| (predicted voxels) per (image, column). */
+    /** {@return |A| (predicted voxels) per (image, column), a new matrix} */
     public long[][] predicted() {
-        return copy(predicted);
+        return matrix(counts::predicted);
     }
 
-    /** |B| (target voxels) per (image, column). */
+    /** {@return |B| (target voxels) per (image, column), a new matrix} */
     public long[][] target() {
-        return copy(target);
+        return matrix(counts::target);
     }
 
-    /** The class of column 0: 0, or 1 when the background is excluded. */
+    /** {@return the class of column 0: 0, or 1 when the background is excluded} */
     public int firstClass() {
         return firstClass;
     }
 
+    /** {@return the reduction of {@link #reducedDice()} and {@link #reducedIou()}} */
     public MetricReduction reduction() {
         return reduction;
+    }
+
+    /** One count of the table, by (image, class). */
+    private interface CountOf {
+        long of(int image, int c);
+    }
+
+    private long[][] matrix(CountOf count) {
+        long[][] matrix = new long[counts.images()][counts.classes() - firstClass];
+        for (int n = 0; n < matrix.length; n++) {
+            for (int column = 0; column < matrix[n].length; column++) {
+                matrix[n][column] = count.of(n, column + firstClass);
+            }
+        }
+        return matrix;
     }
 
     private double[] reduce(double[][] matrix) {
@@ -157,21 +198,5 @@ public final class MetricResult {
             }
         }
         return count == 0 ? Double.NaN : sum / count;
-    }
-
-    private static double[][] copy(double[][] matrix) {
-        double[][] copy = new double[matrix.length][];
-        for (int row = 0; row < matrix.length; row++) {
-            copy[row] = matrix[row].clone();
-        }
-        return copy;
-    }
-
-    private static long[][] copy(long[][] matrix) {
-        long[][] copy = new long[matrix.length][];
-        for (int row = 0; row < matrix.length; row++) {
-            copy[row] = matrix[row].clone();
-        }
-        return copy;
     }
 }

@@ -30,51 +30,102 @@ public final class Tensor {
         }
     }
 
-    /** A tensor over {@code segment}, channels-first. */
+    /**
+     * A tensor over {@code segment}, channels-first.
+     *
+     * @param segment the bytes, read from offset 0 in native byte order (not copied)
+     * @param dtype the element type
+     * @param shape the size of each axis (at least one axis, sizes ≥ 0; copied)
+     * @return the view
+     * @throws IllegalArgumentException for no axis, a negative size, a byte size that overflows a long, or a segment
+     *     smaller than the tensor
+     * @throws NullPointerException for a null argument
+     */
     public static Tensor of(MemorySegment segment, DType dtype, long... shape) {
         Objects.requireNonNull(segment, "segment");
         Objects.requireNonNull(dtype, "dtype");
         return new Tensor(segment, dtype, copyShape(shape), Layout.CHANNELS_FIRST);
     }
 
-    /** A float32 tensor over a Java array (no copy). */
+    /**
+     * A float32 tensor over a Java array (no copy).
+     *
+     * @param data the elements, row-major
+     * @param shape the size of each axis
+     * @return the view
+     * @throws IllegalArgumentException as {@link #of(MemorySegment, DType, long...)}
+     * @throws NullPointerException for a null argument
+     */
     public static Tensor of(float[] data, long... shape) {
         return of(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), DType.FLOAT32, shape);
     }
 
-    /** A uint8 label map over a Java array (no copy): bytes are read as unsigned values 0..255. */
+    /**
+     * A uint8 label map over a Java array (no copy): bytes are read as unsigned values 0..255.
+     *
+     * @param data the labels, row-major
+     * @param shape the size of each axis
+     * @return the view
+     * @throws IllegalArgumentException as {@link #of(MemorySegment, DType, long...)}
+     * @throws NullPointerException for a null argument
+     */
     public static Tensor ofUint8(byte[] data, long... shape) {
         return of(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), DType.UINT8, shape);
     }
 
-    /** An int32 label map over a Java array (no copy). */
+    /**
+     * An int32 label map over a Java array (no copy).
+     *
+     * @param data the labels, row-major
+     * @param shape the size of each axis
+     * @return the view
+     * @throws IllegalArgumentException as {@link #of(MemorySegment, DType, long...)}
+     * @throws NullPointerException for a null argument
+     */
     public static Tensor of(int[] data, long... shape) {
         return of(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), DType.INT32, shape);
     }
 
-    /** An int64 label map over a Java array (no copy). */
+    /**
+     * An int64 label map over a Java array (no copy).
+     *
+     * @param data the labels, row-major
+     * @param shape the size of each axis
+     * @return the view
+     * @throws IllegalArgumentException as {@link #of(MemorySegment, DType, long...)}
+     * @throws NullPointerException for a null argument
+     */
     public static Tensor of(long[] data, long... shape) {
         return of(MemorySegment.ofArray(Objects.requireNonNull(data, "data")), DType.INT64, shape);
     }
 
-    /** The same data and shape with another layout. */
+    /**
+     * The same data and shape with another layout.
+     *
+     * @param newLayout where the channel axis is
+     * @return a new view
+     * @throws NullPointerException for null
+     */
     public Tensor withLayout(Layout newLayout) {
         return new Tensor(segment, dtype, shape, Objects.requireNonNull(newLayout, "layout"));
     }
 
+    /** {@return the segment the elements are read from} */
     public MemorySegment segment() {
         return segment;
     }
 
+    /** {@return the element type} */
     public DType dtype() {
         return dtype;
     }
 
+    /** {@return where the channel axis is} */
     public Layout layout() {
         return layout;
     }
 
-    /** A copy of the shape. */
+    /** {@return a copy of the shape} */
     public long[] shape() {
         return shape.clone();
     }
@@ -84,23 +135,33 @@ public final class Tensor {
         return shape;
     }
 
+    /** {@return the number of axes} */
     public int rank() {
         return shape.length;
     }
 
+    /**
+     * The size of one axis.
+     *
+     * @param axis in {@code [0, rank())}
+     * @return its size
+     * @throws ArrayIndexOutOfBoundsException for an axis outside the shape
+     */
     public long size(int axis) {
         return shape[axis];
     }
 
+    /** {@return the product of the sizes: the elements of the tensor} */
     public long elementCount() {
         return elementCount;
     }
 
-    /** Bytes the tensor occupies at the start of its segment. */
+    /** {@return the bytes the tensor occupies at the start of its segment} */
     public long byteSize() {
         return elementCount * dtype.byteSize();
     }
 
+    /** {@return the type, shape and layout, as {@code Tensor[FLOAT32 [2, 3, 64, 64] CHANNELS_FIRST]}} */
     @Override
     public String toString() {
         return "Tensor[" + dtype + " " + Arrays.toString(shape) + " " + layout + "]";

@@ -122,7 +122,7 @@ class CancellationTest {
         Instance small = new Problems.Problem(new long[] {1, 2, 64}, Activation.SOFTMAX, Problems.TargetKind.UINT8,
                 Problems.IgnoreMode.NONE, true, 1).instance();
         assertEquals(DiceLoss.builder().build().lossValue(small.logits(), small.target()),
-                loss.toBuilder().noIgnoreIndex().build().lossValue(small.logits(), small.target()));
+                loss.toBuilder().clearIgnoreIndex().build().lossValue(small.logits(), small.target()));
     }
 
     @Test

@@ -90,12 +90,15 @@ class ForwardBackwardTest {
         assertArrayEquals(fromSum, fromNone);
         assertEquals("upstream: expected 2 × 2 values (the terms' shape), got 3 in row 1", message(() ->
                 none.forwardBackward(logits, target, Tensor.of(new float[30], 2, 3, 5), new double[][] {{1, 1}, {1, 1, 1}})));
-        assertEquals("upstream: reduction NONE has one term per (image, class) and needs an upstream gradient per"
+        // A call the reduction does not support is the loss's state, not an argument: IllegalStateException.
+        assertEquals("reduction NONE has one term per (image, class) and needs an upstream gradient per"
                 + " term: use forwardBackward(logits, target, gradient, double[][])",
-                message(() -> none.forwardBackward(logits, target, Tensor.of(new float[30], 2, 3, 5))));
-        assertEquals("upstream: a per-term upstream gradient needs reduction NONE, got SUM; use"
-                + " forwardBackward(logits, target, gradient, double)",
-                message(() -> sum.forwardBackward(logits, target, Tensor.of(new float[30], 2, 3, 5), new double[][] {{1}})));
+                assertThrows(IllegalStateException.class,
+                        () -> none.forwardBackward(logits, target, Tensor.of(new float[30], 2, 3, 5))).getMessage());
+        assertEquals("a per-term upstream gradient needs reduction NONE, got SUM: use"
+                + " forwardBackward(logits, target, gradient, double)", assertThrows(IllegalStateException.class,
+                        () -> sum.forwardBackward(logits, target, Tensor.of(new float[30], 2, 3, 5), new double[][] {{1}}))
+                .getMessage());
         assertEquals("upstream[0][1]: expected a finite value, got NaN", message(() -> none.forwardBackward(logits,
                 target, Tensor.of(new float[30], 2, 3, 5), new double[][] {{1, Double.NaN}, {1, 1}})));
         assertEquals("upstream: expected a finite value, got Infinity", message(() -> sum.forwardBackward(logits,

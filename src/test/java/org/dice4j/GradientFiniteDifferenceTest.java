@@ -56,7 +56,7 @@ class GradientFiniteDifferenceTest {
         if (random.nextInt(4) == 0) {
             // Generalized Dice, with the options it combines with.
             builder.generalized(GeneralizedWeight.values()[random.nextInt(3)]).variant(Variant.DICE).focalGamma(1)
-                    .logLoss(false).squared(false).classWeights((double[]) null).emptyPolicy(EmptyPolicy.INCLUDE);
+                    .logLoss(false).squared(false).clearClassWeights().emptyPolicy(EmptyPolicy.INCLUDE);
         }
         DiceLoss loss = builder.build();
         float[] logits = problem.logits().clone();

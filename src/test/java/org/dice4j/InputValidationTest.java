@@ -48,7 +48,7 @@ class InputValidationTest {
         String withIgnore = message(() -> DiceLoss.builder().ignoreIndex(9).build().forward(Tensor.of(new float[4], 1, 1, 4),
                 Tensor.ofUint8(new byte[] {0, 1, 2, 9}, 1, 4)));
         assertEquals("target: label 2 at image 0, voxel 2 (spatial index [2]) is not 0 or 1 (binary target) nor"
-                + " ignoreIndex 9", withIgnore);
+                + " the ignore index 9", withIgnore);
     }
 
     @Test
@@ -84,7 +84,7 @@ class InputValidationTest {
         assertEquals("threshold: expected a finite value, got NaN", message(() -> DiceMetric.builder().threshold(Double.NaN)));
         assertEquals("threshold: a SIGMOID probability threshold must be in (0, 1), got 1.5",
                 message(() -> DiceMetric.builder().activation(Activation.SIGMOID).threshold(1.5).build()));
-        assertEquals("numClasses: expected a value ≥ 1 (or 0 for unset), got -2", message(() -> DiceMetric.builder().numClasses(-2)));
+        assertEquals("numClasses: expected a value ≥ 1 (clearNumClasses() for the inputs' count), got -2", message(() -> DiceMetric.builder().numClasses(-2)));
     }
 
     @Test

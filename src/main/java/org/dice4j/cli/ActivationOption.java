@@ -19,10 +19,7 @@ final class ActivationOption {
 
     /** The activation named by {@code --activation}, case and surrounding blanks ignored. */
     static Activation parse(String name) {
-        try {
-            return Activation.valueOf(name.trim().toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException unknown) {
-            throw new IllegalArgumentException("--activation: expected sigmoid, softmax or none, got '" + name + "'");
-        }
+        return Activation.valueOf(OptionChecks.choice("--activation", name, "sigmoid", "softmax", "none")
+                .toUpperCase(Locale.ROOT));
     }
 }

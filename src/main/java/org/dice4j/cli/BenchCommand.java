@@ -1,5 +1,6 @@
 package org.dice4j.cli;
 
+import java.io.PrintWriter;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -39,14 +40,45 @@ final class BenchCommand implements Callable<Integer> {
             description = "Threads of the fused kernels (the reference runs on one). Default: ${DEFAULT-VALUE}.")
     int threads;
 
-    @Option(names = "--json", description = "Machine-readable output. Default: a table.")
-    boolean json;
+    @Mixin
+    JsonOption json;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
+        checkOptions();
+        DiceLoss.Builder builder = activation.applyTo(DiceLoss.builder());
+        DiceLoss fused = builder.threads(OptionChecks.atLeastOne("--threads", threads)).build();
+        DiceLoss reference = builder.threads(1).referenceKernels(true).build();
+        Activation resolved = fused.activationFor(shape[1]);
+        try (Arena arena = Arena.ofShared()) {
+            measure(fused, reference, resolved, arena);
+        } catch (IllegalArgumentException e) {
+            // --activation softmax with C = 1, refused by the library when it sees the logits.
+            throw new IllegalArgumentException(LibraryMessages.locate(e), e);
+        }
+        return 0;
+    }
+
+    /** Times both kernels on synthetic inputs in {@code arena} and prints the result. */
+    private void measure(DiceLoss fused, DiceLoss reference, Activation resolved, Arena arena) {
+        Tensor logits = syntheticLogits(arena, shape);
+        Tensor target = resolved == Activation.SOFTMAX ? syntheticLabels(arena, shape) : syntheticMask(arena, shape);
+        Tensor gradient = Tensor.of(arena.allocate(logits.byteSize(), 64), DType.FLOAT32, shape);
+        double warmup = Math.max(2.0, seconds);
+        Timings timings = new Timings(medianSeconds(() -> fused.forward(logits, target), warmup, seconds),
+                medianSeconds(() -> reference.forward(logits, target), 0, seconds),
+                medianSeconds(() -> fused.lossValueAndGradient(logits, target, gradient), warmup, seconds),
+                medianSeconds(() -> reference.lossValueAndGradient(logits, target, gradient), 0, seconds));
+        String activationName = resolved.name().toLowerCase(Locale.ROOT);
+        json.print(spec.commandLine().getOut(), () -> json(activationName, fused.kernelName(), logits, timings),
+                out -> table(out, activationName, fused.kernelName(), logits, target, timings));
+    }
+
+    private void checkOptions() {
+        OptionChecks.once(spec, "--shape");
         if (shape.length < 3) {
             throw new IllegalArgumentException("--shape: expected N,C,D1[,D2…] with at least one spatial axis, got "
                     + Arrays.toString(shape));
@@ -55,46 +87,31 @@ final class BenchCommand implements Callable<Integer> {
         if (!(seconds > 0) || seconds > 3600) {
             throw new IllegalArgumentException("--seconds: expected a value in (0, 3600], got " + seconds);
         }
-        DiceLoss.Builder builder = activation.applyTo(DiceLoss.builder());
-        DiceLoss fused = builder.threads(OptionChecks.atLeastOne("--threads", threads)).build();
-        DiceLoss reference = builder.threads(1).referenceKernels(true).build();
-        Activation resolved = fused.activationFor(shape[1]);
+    }
 
-        java.io.PrintWriter out = spec.commandLine().getOut();
-        try (Arena arena = Arena.ofShared()) {
-            Tensor logits = syntheticLogits(arena, shape);
-            Tensor target = resolved == Activation.SOFTMAX ? syntheticLabels(arena, shape) : syntheticMask(arena, shape);
-            long elements = logits.elementCount();
-            double bytes = logits.byteSize() + target.byteSize();
+    /** The median seconds of a call of each variant. */
+    private record Timings(double fused, double reference, double fusedBackward, double referenceBackward) {}
 
-            Tensor gradient = Tensor.of(arena.allocate(logits.byteSize(), 64), DType.FLOAT32, shape);
+    private String json(String activationName, String kernel, Tensor logits, Timings timings) {
+        double elements = logits.elementCount();
+        return String.format(Locale.ROOT, "{\"shape\": %s, \"activation\": \"%s\", \"threads\": %d, \"kernel\": \"%s\","
+                + " \"forward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g}, \"forward_backward\":"
+                + " {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g}}", Arrays.toString(shape),
+                activationName, threads, kernel, elements / timings.fused(), elements / timings.reference(),
+                elements / timings.fusedBackward(), elements / timings.referenceBackward());
+    }
 
-            double fusedSeconds = medianSeconds(() -> fused.forward(logits, target), Math.max(2.0, seconds), seconds);
-            double referenceSeconds = medianSeconds(() -> reference.forward(logits, target), 0, seconds);
-            double fusedBackwardSeconds = medianSeconds(() -> fused.lossValueAndGradient(logits, target, gradient),
-                    Math.max(2.0, seconds), seconds);
-            double referenceBackwardSeconds = medianSeconds(
-                    () -> reference.lossValueAndGradient(logits, target, gradient), 0, seconds);
-            String targetKind = target.dtype() == DType.UINT8 ? "uint8 labels" : "dense float32 mask";
-            if (json) {
-                out.printf(Locale.ROOT, "{\"shape\": %s, \"activation\": \"%s\", \"threads\": %d, \"kernel\": \"%s\","
-                                + " \"forward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g},"
-                                + " \"forward_backward\": {\"elements_per_s\": %.6g, \"reference_elements_per_s\": %.6g}}%n",
-                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), threads, fused.kernelName(),
-                        elements / fusedSeconds, elements / referenceSeconds, elements / fusedBackwardSeconds,
-                        elements / referenceBackwardSeconds);
-            } else {
-                out.printf(Locale.ROOT, "dice4j bench: logits %s, %s, %s target, %s kernels, %d thread(s)%n",
-                        Arrays.toString(shape), resolved.name().toLowerCase(Locale.ROOT), targetKind, fused.kernelName(),
-                        threads);
-                report(out, "forward", elements, bytes, fusedSeconds, referenceSeconds);
-                // Forward+backward also writes the gradient: the logits' bytes once more.
-                report(out, "forward+backward", elements, bytes + logits.byteSize(), fusedBackwardSeconds,
-                        referenceBackwardSeconds);
-            }
-            out.flush();
-        }
-        return 0;
+    private void table(PrintWriter out, String activationName, String kernel, Tensor logits, Tensor target,
+            Timings timings) {
+        String targetKind = target.dtype() == DType.UINT8 ? "uint8 labels" : "dense float32 mask";
+        out.printf(Locale.ROOT, "dice4j bench: logits %s, %s, %s target, %s kernels, %d thread(s)%n",
+                Arrays.toString(shape), activationName, targetKind, kernel, threads);
+        long elements = logits.elementCount();
+        double bytes = logits.byteSize() + target.byteSize();
+        report(out, "forward", elements, bytes, timings.fused(), timings.reference());
+        // Forward+backward also writes the gradient: the logits' bytes once more.
+        report(out, "forward+backward", elements, bytes + logits.byteSize(), timings.fusedBackward(),
+                timings.referenceBackward());
     }
 
     /** Every size ≥ 1, and the logits' bytes (with the gradient's and the target's) a number a long can hold. */
@@ -112,7 +129,7 @@ final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private static void report(java.io.PrintWriter out, String what, long elements, double bytes, double fusedSeconds,
+    private static void report(PrintWriter out, String what, long elements, double bytes, double fusedSeconds,
             double referenceSeconds) {
         out.printf(Locale.ROOT, "%-17s fused      %8.3f G elements/s  %6.2f GB/s%n", what, elements / fusedSeconds / 1e9,
                 bytes / fusedSeconds / 1e9);

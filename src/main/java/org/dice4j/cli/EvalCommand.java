@@ -125,10 +125,10 @@ final class EvalCommand implements Callable<Integer> {
         try (Arena arena = Arena.ofConfined()) {
             NpyFile predictionFile = NpyFile.read(prediction, arena);
             NpyFile targetFile = NpyFile.read(target, arena);
-            options.checkClasses(predictionFile, targetFile);
+            options.check(predictionFile, targetFile);
             return metric.compute(predictionFile.tensor(), targetFile.tensor());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(LibraryMessages.locate(e.getMessage(), "prediction", prediction, target), e);
+            throw new IllegalArgumentException(LibraryMessages.locate(e, "prediction", prediction, target), e);
         }
     }
 

@@ -2,7 +2,6 @@ package org.dice4j.cli;
 
 import java.lang.foreign.Arena;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -32,7 +31,7 @@ final class LossCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--logits", required = true, paramLabel = "L.npy", description = "float32 logits (N, C, spatial…).")
+    @Option(names = "--logits", required = true, paramLabel = "L.npy", description = "float32 or float16 logits (N, C, spatial…).")
     Path logitsPath;
 
     @Option(names = "--target", required = true, paramLabel = "T.npy",
@@ -40,7 +39,8 @@ final class LossCommand implements Callable<Integer> {
     Path targetPath;
 
     @Option(names = "--target-kind", paramLabel = "auto|dense|labels", defaultValue = "auto",
-            description = "auto: a label map when the target file is integer-typed, else dense. Default:"
+            description = "What the target is: dense (float32, the logits' shape) or labels (an integer label map);"
+                    + " auto: labels when the file is integer-typed. Default:"
                     + " ${DEFAULT-VALUE}.")
     String targetKind;
 
@@ -61,7 +61,7 @@ final class LossCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        DiceLoss loss = options.builder().build();
+        DiceLoss loss = options.build();
         if (gradientPath != null) {
             Map<Path, String> inputs = new LinkedHashMap<>();
             inputs.put(logitsPath, "--logits");
@@ -82,7 +82,7 @@ final class LossCommand implements Callable<Integer> {
                         : withGradient(loss, logits, target, logitsFile.shape());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        LibraryMessages.locate(e.getMessage(), "logits", logitsPath, targetPath), e);
+                        LibraryMessages.locate(e, "logits", logitsPath, targetPath), e);
             }
             double elapsedMs = (System.nanoTime() - start) / 1e6;
             long[] shape = logitsFile.shape();
@@ -123,24 +123,14 @@ final class LossCommand implements Callable<Integer> {
         }
         checkTargetKind(target);
         checkLayout(logits.shape(), target);
-        options.checkWeights(classes(logits.shape()), logitsPath);
+        options.checkClasses(classes(logits.shape()), logitsPath);
     }
 
     /** A label map that fits the logits only as (N, spatial…, C): suggest the flag instead of a shape mismatch. */
     private void checkLayout(long[] logitsShape, NpyFile target) {
-        if (channelsLast || !target.dtype().isInteger() || logitsShape.length < 3) {
-            return;
-        }
-        long[] labels = target.shape();
-        long[] channelsFirst = new long[logitsShape.length - 1];
-        channelsFirst[0] = logitsShape[0];
-        System.arraycopy(logitsShape, 2, channelsFirst, 1, logitsShape.length - 2);
-        long[] lastAxisDropped = Arrays.copyOf(logitsShape, logitsShape.length - 1);
-        if (!Arrays.equals(labels, channelsFirst) && Arrays.equals(labels, lastAxisDropped)) {
-            throw new IllegalArgumentException("--channels-last: the label map " + targetPath + " of shape "
-                    + Arrays.toString(labels) + " fits the logits " + Arrays.toString(logitsShape) + " only as (N,"
-                    + " spatial…, C = " + logitsShape[logitsShape.length - 1] + "); add --channels-last if that is"
-                    + " their layout");
+        if (!channelsLast && ChannelsLastHint.fitsOnlyChannelsLast(logitsShape, target)) {
+            throw new IllegalArgumentException("--channels-last: " + ChannelsLastHint.describe(logitsShape, target,
+                    "logits") + "; add --channels-last if that is their layout");
         }
     }
 

@@ -1,8 +1,10 @@
 package org.dice4j.cli;
 
-import java.util.Arrays;
-import java.util.Locale;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import org.dice4j.DiceLoss;
 import org.dice4j.EmptyPolicy;
 import org.dice4j.GeneralizedWeight;
@@ -26,6 +28,9 @@ final class LossOptions {
     @Mixin
     ActivationOption activation;
 
+    @Mixin
+    ClassSelection selection;
+
     @Option(names = "--variant", paramLabel = "dice|jaccard|tversky", defaultValue = "dice",
             description = "Score: Dice 2I/(P+G), Jaccard I/(P+G−I), or Tversky I/(I+α·FP+β·FN). Default:"
                     + " ${DEFAULT-VALUE}.")
@@ -43,18 +48,21 @@ final class LossOptions {
             description = "Focal exponent γ: each term is (1 − S)^γ. Default: ${DEFAULT-VALUE} (plain 1 − S).")
     double focalGamma;
 
-    @Option(names = "--log-loss", description = "Each term is −ln S instead of 1 − S. Default: off.")
+    @Option(names = "--log-loss", description = "Each term is −ln S instead of 1 − S (not with --focal-gamma)."
+            + " Default: off.")
     boolean logLoss;
 
-    @Option(names = "--squared", description = "Σp² and Σg² in the denominator instead of Σp and Σg. Default: off.")
+    @Option(names = "--squared", description = "Σp² and Σg² in the denominator instead of Σp and Σg (not with"
+            + " --variant tversky). Default: off.")
     boolean squared;
 
     @Option(names = "--soft-label",
-            description = "Soft-label formulation (its minimum is at p = g also for soft targets). Default: off.")
+            description = "Soft-label formulation (its minimum is at p = g also for soft targets; not with"
+                    + " --squared). Default: off.")
     boolean softLabel;
 
     @Option(names = "--smooth", paramLabel = "X",
-            description = "Sets both --smooth-nr and --smooth-dr to this value. Default: unset.")
+            description = "Sets both --smooth-nr and --smooth-dr to this value (not with either). Default: unset.")
     Double smooth;
 
     @Option(names = "--smooth-nr", paramLabel = "X", defaultValue = "1e-5",
@@ -70,31 +78,23 @@ final class LossOptions {
     double denominatorFloor;
 
     @Option(names = "--batch",
-            description = "Statistics summed over the batch: one term per class instead of per (image, class)."
-                    + " Default: off.")
+            description = "Statistics summed over the batch: one term per class instead of one per (image, class)"
+                    + " (metric --batch: one value per class). Default: off.")
     boolean batch;
-
-    @Option(names = "--exclude-background",
-            description = "Drop class 0 from the terms. Default: off (class 0 included).")
-    boolean excludeBackground;
 
     @Option(names = "--weights", split = ",", paramLabel = "w0,w1,…",
             description = "Class weights w_c, C values. Default: all 1.")
     double[] weights;
 
     @Option(names = "--weight-normalization", paramLabel = "count|weight-sum", defaultValue = "count",
-            description = "Mean of weighted terms: Σ w·ℓ over the number of terms (count) or over Σ w (weight-sum)."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Mean of weighted terms: Σ w·ℓ over the number of terms (count) or over Σ w (weight-sum);"
+                    + " with --weights and --reduction mean. Default: ${DEFAULT-VALUE}.")
     String weightNormalization;
 
     @Option(names = "--empty", paramLabel = "include|zero|exclude", defaultValue = "include",
             description = "A term whose target is empty: computed as usual (include), loss 0 but counted (zero), or"
                     + " left out of the reduction (exclude). Default: ${DEFAULT-VALUE}.")
     String empty;
-
-    @Option(names = "--ignore-index", paramLabel = "K",
-            description = "Label value whose voxels are masked out of every term. Default: none.")
-    Long ignoreIndex;
 
     @Option(names = "--reduction", paramLabel = "mean|sum|none", defaultValue = "mean",
             description = "How the terms make the loss: their mean, their sum, or every term (none; --grad then"
@@ -107,7 +107,8 @@ final class LossOptions {
 
     @Option(names = "--generalized", paramLabel = "square|simple|uniform",
             description = "Generalized Dice, one term per image, with class weights 1/G² (square), 1/G (simple) or 1"
-                    + " (uniform). Default: off (per-class terms).")
+                    + " (uniform); not with --variant, --focal-gamma, --log-loss, --squared, --weights, --empty."
+                    + " Default: off (per-class terms).")
     String generalized;
 
     @Option(names = "--ce-weight", paramLabel = "X", defaultValue = "0",
@@ -119,9 +120,20 @@ final class LossOptions {
             description = "λ_dice: weight of the Dice part. Default: ${DEFAULT-VALUE}.")
     double diceWeight;
 
+    /** The loss these options describe; what the library still refuses is said under the flag's name. */
+    DiceLoss build() {
+        DiceLoss.Builder builder = builder();
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(LibraryMessages.locate(e), e);
+        }
+    }
+
     /** The builder these options describe, every value checked under its flag before the library sees it. */
-    DiceLoss.Builder builder() {
+    private DiceLoss.Builder builder() {
         checkCombinations();
+        checkGeneralized();
         checkValues();
         DiceLoss.Builder builder = activation.applyTo(DiceLoss.builder());
         applyScore(builder);
@@ -138,8 +150,9 @@ final class LossOptions {
         return builder;
     }
 
-    /** --weights needs one value per class of the logits ({@code logits} names them in the message). */
-    void checkWeights(long classes, Path logits) {
+    /** --weights and --exclude-background against the logits' class count ({@code logits} names them). */
+    void checkClasses(long classes, Path logits) {
+        selection.checkClasses(classes, logits);
         if (weights != null && weights.length != classes) {
             throw new IllegalArgumentException("--weights: expected C = " + classes + " values (the classes of "
                     + logits + "), got " + weights.length);
@@ -149,7 +162,7 @@ final class LossOptions {
     /** An upstream gradient of 1 for every term (reduction none: --grad differentiates the terms' sum). */
     double[][] onesPerTerm(long images, long classes) {
         int rows = batch ? 1 : (int) images;
-        int columns = generalized != null ? 1 : (int) classes - (excludeBackground ? 1 : 0);
+        int columns = generalized != null ? 1 : (int) classes - (selection.excludeBackground ? 1 : 0);
         double[][] ones = new double[rows][columns];
         for (double[] row : ones) {
             Arrays.fill(row, 1.0);
@@ -159,8 +172,19 @@ final class LossOptions {
 
     /** Refuses combinations in which one flag would be silently ignored. */
     private void checkCombinations() {
-        OptionChecks.notTogether(spec, "--smooth", "--smooth-nr", "--smooth-dr");
+        OptionChecks.notTogether(spec, "--smooth sets both", "--smooth", "--smooth-nr", "--smooth-dr");
+        OptionChecks.notTogether(spec, "each term is then −ln S, which has no exponent", "--log-loss", "--focal-gamma");
         OptionChecks.once(spec, "--weights");
+        if (OptionChecks.given(spec, "--weight-normalization")) {
+            if (weights == null) {
+                throw new IllegalArgumentException("--weight-normalization: only used with --weights (with every"
+                        + " weight 1 both normalizations give the same mean)");
+            }
+            if (!reduction.trim().equalsIgnoreCase("mean")) {
+                throw new IllegalArgumentException("--weight-normalization: only used with --reduction mean, got"
+                        + " --reduction " + reduction);
+            }
+        }
         if (!variant.trim().equalsIgnoreCase("tversky")) {
             for (String flag : new String[] {"--alpha", "--beta"}) {
                 if (OptionChecks.given(spec, flag)) {
@@ -168,6 +192,29 @@ final class LossOptions {
                             + variant);
                 }
             }
+        }
+    }
+
+    /** Generalized Dice weights the classes itself: the score's other options do not apply to it. */
+    private void checkGeneralized() {
+        if (generalized == null) {
+            return;
+        }
+        List<String> conflicts = new ArrayList<>();
+        if (!variant.trim().equalsIgnoreCase("dice")) {
+            conflicts.add("--variant " + variant);
+        }
+        for (String flag : List.of("--focal-gamma", "--log-loss", "--squared", "--weights")) {
+            if (OptionChecks.given(spec, flag)) {
+                conflicts.add(flag);
+            }
+        }
+        if (!empty.trim().equalsIgnoreCase("include")) {
+            conflicts.add("--empty " + empty);
+        }
+        if (!conflicts.isEmpty()) {
+            throw new IllegalArgumentException("--generalized: cannot be combined with " + conflicts.get(0)
+                    + " (generalized Dice is 1 − one Dice score per image, its classes weighted by their volumes)");
         }
     }
 
@@ -212,7 +259,7 @@ final class LossOptions {
 
     /** Which terms there are and how they are weighted and reduced. */
     private void applyTerms(DiceLoss.Builder builder) {
-        builder.batch(batch).includeBackground(!excludeBackground);
+        builder.batch(batch).includeBackground(!selection.excludeBackground);
         if (weights != null) {
             builder.classWeights(weights);
         }
@@ -222,8 +269,8 @@ final class LossOptions {
                 .toUpperCase(Locale.ROOT)));
         builder.reduction(Reduction.valueOf(OptionChecks.choice("--reduction", reduction, "mean", "sum", "none")
                 .toUpperCase(Locale.ROOT)));
-        if (ignoreIndex != null) {
-            builder.ignoreIndex(ignoreIndex);
+        if (selection.ignoreIndex != null) {
+            builder.ignoreIndex(selection.ignoreIndex);
         }
     }
 }

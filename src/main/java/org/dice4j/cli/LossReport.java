@@ -13,10 +13,12 @@ final class LossReport {
     private LossReport() {}
 
     static String json(LossResult result, long[] shape, Activation activation, String kernel, double elapsedMs) {
-        // "loss" is always a number (null under reduction none, whose values are the "terms" matrix).
-        StringBuilder json = new StringBuilder("{\"loss\": ");
-        json.append(result.reduction() == Reduction.NONE ? "null" : Json.number(result.loss()));
-        json.append(", \"reduction\": \"").append(result.reduction().name().toLowerCase(Locale.ROOT)).append('"');
+        // "loss" is a number, there only when the terms are reduced to one (under none the values are "terms").
+        StringBuilder json = new StringBuilder("{");
+        if (result.reduction() != Reduction.NONE) {
+            json.append("\"loss\": ").append(Json.number(result.loss())).append(", ");
+        }
+        json.append("\"reduction\": \"").append(result.reduction().name().toLowerCase(Locale.ROOT)).append('"');
         Statistics statistics = result.statistics();
         if (!Double.isNaN(result.crossEntropy())) {
             json.append(", \"dice_loss\": ").append(Json.number(result.diceLoss()));

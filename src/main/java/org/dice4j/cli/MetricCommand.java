@@ -33,9 +33,14 @@ final class MetricCommand implements Callable<Integer> {
     @Mixin
     MetricOptions options;
 
+    @Option(names = "--batch",
+            description = "One value per class for the whole batch: per class, the mean over the images (loss --batch:"
+                    + " one term per class). Default: off (--reduction decides).")
+    boolean batch;
+
     @Option(names = "--reduction", paramLabel = "mean|mean-batch|none", defaultValue = "mean",
-            description = "Mean over classes then images (mean), per class over images (mean-batch), or every"
-                    + " (image, class) value (none). Default: ${DEFAULT-VALUE}.")
+            description = "Mean over classes then images (mean) or every (image, class) value (none); mean-batch is the"
+                    + " older spelling of --batch. Default: ${DEFAULT-VALUE}.")
     String reduction;
 
     @Mixin
@@ -49,19 +54,25 @@ final class MetricCommand implements Callable<Integer> {
             NpyFile target = NpyFile.read(targetPath, arena);
             MetricResult result;
             try {
-                options.checkClasses(prediction, target);
+                options.check(prediction, target);
                 result = metric.compute(prediction.tensor(), target.tensor());
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
-                        LibraryMessages.locate(e.getMessage(), "prediction", predictionPath, targetPath), e);
+                        LibraryMessages.locate(e, "prediction", predictionPath, targetPath), e);
             }
             json.print(spec.commandLine().getOut(), () -> json(result), out -> table(out, result));
         }
         return 0;
     }
 
+    /** --batch, or --reduction with its older spelling mean-batch for the same thing. */
     private MetricReduction reduction() {
-        return switch (OptionChecks.choice("--reduction", reduction, "mean", "mean-batch", "none")) {
+        String chosen = OptionChecks.choice("--reduction", reduction, "mean", "mean-batch", "none");
+        if (batch && chosen.equals("none")) {
+            throw new IllegalArgumentException("--batch: cannot be combined with --reduction none (--batch gives one"
+                    + " value per class, none one per (image, class))");
+        }
+        return switch (batch ? "mean-batch" : chosen) {
             case "mean" -> MetricReduction.MEAN;
             case "mean-batch" -> MetricReduction.MEAN_BATCH;
             default -> MetricReduction.NONE;

@@ -1,41 +1,42 @@
 package org.dice4j.cli;
 
+import org.dice4j.Activation;
 import org.dice4j.DiceMetric;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
 
 /** The options of the hard metric, shared by {@code metric} and {@code eval}. */
 final class MetricOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
     @Option(names = "--threshold", paramLabel = "X", defaultValue = "0.5",
-            description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1."
-                    + " Default: ${DEFAULT-VALUE}.")
+            description = "Probability threshold after a sigmoid, or score threshold with --activation none and C = 1"
+                    + " (not where an argmax decides, nor with a label-map prediction). Default: ${DEFAULT-VALUE}.")
     double threshold;
 
     @Option(names = "--activation", paramLabel = "sigmoid|softmax|none",
-            description = "softmax or none (C > 1): argmax; sigmoid: per-channel threshold. Default: softmax when"
-                    + " C > 1, else sigmoid.")
+            description = "How scores become classes: softmax or none (C > 1) take the argmax, sigmoid thresholds"
+                    + " each channel (scores only, not a label-map prediction). Default: softmax when C > 1, else"
+                    + " sigmoid.")
     String activation;
 
-    @Option(names = "--exclude-background", description = "Drop class 0. Default: off.")
-    boolean excludeBackground;
+    @Mixin
+    ClassSelection selection;
 
     @Option(names = "--keep-empty",
-            description = "Score empty targets (1 if nothing is predicted, else 0) instead of"
-                    + " NaN. Default: off.")
+            description = "Score empty targets (1 if nothing is predicted, else 0) instead of NaN. Default: off.")
     boolean keepEmpty;
-
-    @Option(names = "--ignore-index", paramLabel = "K",
-            description = "Target label whose voxels count in no class."
-                    + " Default: none.")
-    Long ignoreIndex;
 
     @Option(names = "--num-classes", paramLabel = "C", defaultValue = "0",
             description = "Class count, needed when prediction and target are both label maps. Default:"
-                    + " ${DEFAULT-VALUE}"
-                    + " (from the scores' C).")
+                    + " ${DEFAULT-VALUE} (from the scores' C).")
     int numClasses;
 
-    /** The class count for a pair of files, checked under the flag's name (the library would say numClasses). */
-    void checkClasses(NpyFile prediction, NpyFile target) {
+    /** The options against a pair of files, under their flags' names (the library would say numClasses). */
+    void check(NpyFile prediction, NpyFile target) {
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: expected a value ≥ 1, got " + numClasses);
         }
@@ -49,18 +50,51 @@ final class MetricOptions {
             throw new IllegalArgumentException("--num-classes: " + numClasses + " differs from the C = " + shape[1]
                     + " of the prediction " + prediction.path());
         }
+        if (labelPrediction) {
+            for (String flag : new String[] {"--activation", "--threshold"}) {
+                if (OptionChecks.given(spec, flag)) {
+                    throw new IllegalArgumentException(flag + ": only used with scores; the prediction "
+                            + prediction.path() + " is a label map");
+                }
+            }
+        } else if (ChannelsLastHint.fitsOnlyChannelsLast(shape, target)) {
+            throw new IllegalArgumentException(prediction.path() + ": " + ChannelsLastHint.describe(shape, target,
+                    "scores") + "; the metric reads scores as (N, C, spatial…): move their class axis to axis 1");
+        } else if (shape.length > 1) {
+            selection.checkClasses(shape[1], prediction.path());
+            checkThreshold(shape[1], prediction);
+        }
+    }
+
+    /** A threshold decides only under a sigmoid, or with scores taken as they are for one class. */
+    private void checkThreshold(long classes, NpyFile prediction) {
+        Activation resolved = activation != null ? ActivationOption.parse(activation)
+                : classes > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
+        boolean argmax = resolved == Activation.SOFTMAX || (resolved == Activation.NONE && classes > 1);
+        if (argmax && OptionChecks.given(spec, "--threshold")) {
+            throw new IllegalArgumentException("--threshold: only used with a sigmoid or with --activation none and"
+                    + " C = 1; " + (activation != null ? "--activation " + activation.trim() : "the default softmax")
+                    + " takes the argmax of the C = " + classes + " scores of " + prediction.path());
+        }
     }
 
     DiceMetric build() {
         OptionChecks.finite("--threshold", threshold);
-        DiceMetric.Builder builder = DiceMetric.builder().threshold(threshold).includeBackground(!excludeBackground)
-                .ignoreEmpty(!keepEmpty).numClasses(numClasses);
+        DiceMetric.Builder builder = DiceMetric.builder().threshold(threshold)
+                .includeBackground(!selection.excludeBackground).ignoreEmpty(!keepEmpty);
+        if (numClasses != 0) {
+            builder.numClasses(numClasses);
+        }
         if (activation != null) {
             builder.activation(ActivationOption.parse(activation));
         }
-        if (ignoreIndex != null) {
-            builder.ignoreIndex(ignoreIndex);
+        if (selection.ignoreIndex != null) {
+            builder.ignoreIndex(selection.ignoreIndex);
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(LibraryMessages.locate(e), e);
+        }
     }
 }

@@ -28,40 +28,22 @@ import org.dice4j.Tensor;
  * length (2 bytes little-endian in version 1, 4 bytes in versions 2 and 3), then the header: a Python literal dict
  * with exactly the keys {@code descr}, {@code fortran_order} and {@code shape}, padded with spaces and ended by a newline so
  * that the data starts at a multiple of 64 bytes. Version 3 differs from 2 only by a UTF-8 header.
+ *
+ * @param path the file read
+ * @param dtype its element type
+ * @param shape its shape
+ * @param data its data, off-heap, alive as long as the arena given to {@link #read}
  */
-public final class NpyFile {
+public record NpyFile(Path path, DType dtype, long[] shape, MemorySegment data) {
     private static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     private static final int ALIGNMENT = 64;
     /** numpy refuses headers of more than 10000 characters; dice4j reads no more than this many bytes of one. */
     private static final int MAX_PREFIX = 12 + 4 * 10000;
 
-    private final Path path;
-    private final DType dtype;
-    private final long[] shape;
-    private final MemorySegment data;
-
-    private NpyFile(Path path, DType dtype, long[] shape, MemorySegment data) {
-        this.path = path;
-        this.dtype = dtype;
-        this.shape = shape;
-        this.data = data;
-    }
-
-    public Path path() {
-        return path;
-    }
-
-    public DType dtype() {
-        return dtype;
-    }
-
+    /** A copy of the shape. */
+    @Override
     public long[] shape() {
         return shape.clone();
-    }
-
-    /** The data, off-heap, alive as long as the arena given to {@link #read}. */
-    public MemorySegment data() {
-        return data;
     }
 
     /** The data as a tensor of the file's shape. */

@@ -67,15 +67,14 @@ final class OptionChecks {
         }
     }
 
-    /** Refuses {@code flag} together with any of {@code others}: one of them would be silently ignored. */
-    static void notTogether(CommandSpec spec, String flag, String... others) {
+    /** Refuses {@code flag} together with any of {@code others}, saying {@code why} one of them would not apply. */
+    static void notTogether(CommandSpec spec, String why, String flag, String... others) {
         if (!given(spec, flag)) {
             return;
         }
         for (String other : others) {
             if (given(spec, other)) {
-                throw new IllegalArgumentException(flag + ": cannot be combined with " + other + " (" + flag
-                        + " sets what " + other + " sets)");
+                throw new IllegalArgumentException(flag + ": cannot be combined with " + other + " (" + why + ")");
             }
         }
     }

@@ -122,7 +122,7 @@ final class PythonLiteral {
             case NAME -> name();
             case OP -> switch ((String) first.value()) {
                 case "..." -> constant(Type.ELLIPSIS, null, advance());
-                case "(" -> parenthesized();
+                case "(" -> display(Type.TUPLE, ")");
                 case "[" -> display(Type.LIST, "]");
                 case "{" -> braces();
                 default -> throw tokens.error(first.start(), "expected a literal");
@@ -166,27 +166,17 @@ final class PythonLiteral {
         return new Value(Type.SET, false, List.of(), name.start(), close.end());
     }
 
-    /** () is a tuple, (x) is x, (x,) and (x, y) are tuples. */
-    private Value parenthesized() {
-        Token open = advance();
-        if (token.is(")")) {
-            return new Value(Type.TUPLE, false, List.of(), open.start(), advance().end());
-        }
-        Value first = expression();
-        if (token.is(")")) {
-            advance();
-            return first;
-        }
-        expect(",");
-        return rest(Type.TUPLE, ")", open, first);
-    }
-
+    /** A list or a tuple: () is a tuple, but (x) is x; (x,) and (x, y) are tuples. */
     private Value display(Type type, String close) {
         Token open = advance();
         if (token.is(close)) {
             return new Value(type, false, List.of(), open.start(), advance().end());
         }
         Value first = expression();
+        if (type == Type.TUPLE && token.is(close)) {
+            advance();
+            return first;
+        }
         if (!token.is(close)) {
             expect(",");
         }

@@ -2,6 +2,7 @@ package org.dice4j.internal;
 
 import java.lang.foreign.MemorySegment;
 import org.dice4j.DType;
+import org.dice4j.InvalidArgumentException;
 
 /**
  * One validated counting pass of the hard metric: for every (image, class), |A∩B|, |A| and |B|, with A the voxels
@@ -71,8 +72,8 @@ public record CountPass(
             rest = size == 0 ? 0 : rest / size;
         }
         String allowed = classes == 1 ? "0 or 1 (binary)" : "in [0, " + classes + ")";
-        String ignore = hasIgnore && what.equals("target") ? " nor ignoreIndex " + ignoreIndex : "";
-        return new IllegalArgumentException(what + ": label " + value + " at image " + image + ", voxel " + voxel
+        String ignore = hasIgnore && what.equals("target") ? " nor the ignore index " + ignoreIndex : "";
+        return new InvalidArgumentException(what, "label " + value + " at image " + image + ", voxel " + voxel
                 + " (spatial index " + java.util.Arrays.toString(position) + ") is not " + allowed + ignore);
     }
 }

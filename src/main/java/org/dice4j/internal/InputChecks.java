@@ -4,6 +4,7 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import java.util.OptionalLong;
 import org.dice4j.DType;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Tensor;
 
 /**
@@ -17,7 +18,7 @@ public final class InputChecks {
     /** The tensor's arena is still open. */
     public static void checkAlive(String name, Tensor tensor) {
         if (!tensor.segment().scope().isAlive()) {
-            throw new IllegalArgumentException(name + ": the segment's arena is closed");
+            throw new InvalidArgumentException(name, "the segment's arena is closed");
         }
     }
 
@@ -29,7 +30,7 @@ public final class InputChecks {
     /** A dense float32 target takes no ignore index (it has no labels to compare). */
     public static void checkNoIgnoreIndex(OptionalLong ignoreIndex) {
         if (ignoreIndex.isPresent()) {
-            throw new IllegalArgumentException("ignoreIndex: " + ignoreIndex.getAsLong()
+            throw new InvalidArgumentException("ignoreIndex", "" + ignoreIndex.getAsLong()
                     + " needs an integer label-map target, got a dense float32 target");
         }
     }
@@ -77,7 +78,7 @@ public final class InputChecks {
         }
         long[] withChannel = dense.clone();
         withChannel[channelAxis] = 1;
-        return new IllegalArgumentException(name + ": a " + type + " label map must have shape "
+        return new InvalidArgumentException(name, "a " + type + " label map must have shape "
                 + Arrays.toString(withoutChannel) + " or " + Arrays.toString(withChannel) + ", got "
                 + Arrays.toString(actual));
     }

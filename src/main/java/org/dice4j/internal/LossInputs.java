@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.dice4j.Activation;
 import org.dice4j.DType;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Layout;
 import org.dice4j.Tensor;
 
@@ -44,26 +45,26 @@ public final class LossInputs {
     /** The logits' type, shape and term limits; returns C. */
     private static long checkLogits(Tensor logits, long[] shape) {
         if (!logits.dtype().isLogitType()) {
-            throw new IllegalArgumentException("logits: expected dtype FLOAT32, FLOAT16 or BFLOAT16, got "
+            throw new InvalidArgumentException("logits", "expected dtype FLOAT32, FLOAT16 or BFLOAT16, got "
                     + logits.dtype());
         }
         boolean channelsLast = logits.layout() == Layout.CHANNELS_LAST;
         String expectedShape = channelsLast ? "(N, spatial…, C)" : "(N, C, spatial…)";
         if (shape.length < 3) {
-            throw new IllegalArgumentException("logits: expected shape " + expectedShape + " with at least one spatial"
+            throw new InvalidArgumentException("logits", "expected shape " + expectedShape + " with at least one spatial"
                     + " axis, got " + Arrays.toString(shape) + " " + logits.layout());
         }
         long images = shape[0];
         long classes = shape[channelsLast ? shape.length - 1 : 1];
         if (images < 1 || classes < 1) {
-            throw new IllegalArgumentException("logits: expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
+            throw new InvalidArgumentException("logits", "expected N ≥ 1 and C ≥ 1, got shape " + Arrays.toString(shape));
         }
         if (InputChecks.exceedsTerms(images, classes, MAX_TERMS)) {
-            throw new IllegalArgumentException("logits: N × C terms for shape " + Arrays.toString(shape)
+            throw new InvalidArgumentException("logits", "N × C terms for shape " + Arrays.toString(shape)
                     + " exceed the " + MAX_TERMS + " supported");
         }
         if (classes > MAX_CLASSES) {
-            throw new IllegalArgumentException("logits: C = " + classes + " classes for shape " + Arrays.toString(shape)
+            throw new InvalidArgumentException("logits", "C = " + classes + " classes for shape " + Arrays.toString(shape)
                     + " exceed the " + MAX_CLASSES + " supported");
         }
         return classes;
@@ -72,11 +73,11 @@ public final class LossInputs {
     /** The options that depend on C. */
     private static void checkClasses(LossOptions options, Activation activation, long classes, long[] shape) {
         if (activation == Activation.SOFTMAX && classes == 1) {
-            throw new IllegalArgumentException("activation: SOFTMAX needs C > 1 (a softmax over one channel is"
+            throw new InvalidArgumentException("activation", "SOFTMAX needs C > 1 (a softmax over one channel is"
                     + " constantly 1); use SIGMOID for a binary problem, got shape " + Arrays.toString(shape));
         }
         if (!options.includeBackground() && classes == 1) {
-            throw new IllegalArgumentException("includeBackground: false needs C > 1 (class 0 is the only class),"
+            throw new InvalidArgumentException("includeBackground", "false needs C > 1 (class 0 is the only class),"
                     + " got shape " + Arrays.toString(shape));
         }
         checkClassWeights(options, classes);
@@ -85,7 +86,7 @@ public final class LossInputs {
     /** Class weights, if any, have one entry a class. */
     public static void checkClassWeights(LossOptions options, long classes) {
         if (options.classWeights() != null && options.classWeights().length != classes) {
-            throw new IllegalArgumentException("classWeights: expected length C = " + classes + ", got "
+            throw new InvalidArgumentException("classWeights", "expected length C = " + classes + ", got "
                     + options.classWeights().length);
         }
     }
@@ -95,12 +96,12 @@ public final class LossInputs {
         DType targetType = target.dtype();
         long[] targetShape = target.shape();
         if (targetType != DType.FLOAT32 && !targetType.isInteger()) {
-            throw new IllegalArgumentException("target: expected a FLOAT32 dense target or an integer label map, got "
+            throw new InvalidArgumentException("target", "expected a FLOAT32 dense target or an integer label map, got "
                     + targetType);
         }
         if (targetType == DType.FLOAT32) {
             if (!Arrays.equals(targetShape, shape) || target.layout() != logits.layout()) {
-                throw new IllegalArgumentException("target: a dense float32 target must have the logits' shape "
+                throw new InvalidArgumentException("target", "a dense float32 target must have the logits' shape "
                         + Arrays.toString(shape) + " " + logits.layout() + ", got " + Arrays.toString(targetShape)
                         + " " + target.layout());
             }
@@ -125,35 +126,35 @@ public final class LossInputs {
     public static void checkGradient(Tensor gradient, Tensor logits, Tensor target) {
         Objects.requireNonNull(gradient, "gradient");
         if (gradient.dtype() != DType.FLOAT32 && gradient.dtype() != logits.dtype()) {
-            throw new IllegalArgumentException("gradient: expected dtype FLOAT32" + (logits.dtype() == DType.FLOAT32 ? ""
+            throw new InvalidArgumentException("gradient", "expected dtype FLOAT32" + (logits.dtype() == DType.FLOAT32 ? ""
                     : " or the logits' " + logits.dtype()) + ", got " + gradient.dtype());
         }
         long[] shape = logits.shape();
         long[] gradientShape = gradient.shape();
         if (gradient.layout() != logits.layout() || !Arrays.equals(gradientShape, shape)) {
-            throw new IllegalArgumentException("gradient: expected the logits' shape " + Arrays.toString(shape)
+            throw new InvalidArgumentException("gradient", "expected the logits' shape " + Arrays.toString(shape)
                     + " " + logits.layout() + ", got " + Arrays.toString(gradientShape) + " " + gradient.layout());
         }
         InputChecks.checkAlive("gradient", gradient);
         if (gradient.segment().isReadOnly()) {
-            throw new IllegalArgumentException("gradient: the segment is read-only");
+            throw new InvalidArgumentException("gradient", "the segment is read-only");
         }
         if (InputChecks.overlap(gradient, logits)) {
-            throw new IllegalArgumentException("gradient: its memory overlaps the logits'; give it a buffer of its own");
+            throw new InvalidArgumentException("gradient", "its memory overlaps the logits'; give it a buffer of its own");
         }
         if (InputChecks.overlap(gradient, target)) {
-            throw new IllegalArgumentException("gradient: its memory overlaps the target's; give it a buffer of its own");
+            throw new InvalidArgumentException("gradient", "its memory overlaps the target's; give it a buffer of its own");
         }
     }
 
     /** A tile of {@code pass}'s images, from {@code firstImage}, within the whole input's statistics. */
     public static void checkTile(StatisticsPass pass, StatisticsTable whole, int firstImage) {
         if (pass.classes() != whole.classes()) {
-            throw new IllegalArgumentException("logits: the tile has C = " + pass.classes() + ", the statistics "
+            throw new InvalidArgumentException("logits", "the tile has C = " + pass.classes() + ", the statistics "
                     + whole.classes());
         }
         if (firstImage < 0 || firstImage + pass.images() > whole.images()) {
-            throw new IllegalArgumentException("firstImage: images " + firstImage + " … " + (firstImage + pass.images() - 1)
+            throw new InvalidArgumentException("firstImage", "images " + firstImage + " … " + (firstImage + pass.images() - 1)
                     + " of the tile are outside the statistics' 0 … " + (whole.images() - 1));
         }
     }
@@ -161,19 +162,19 @@ public final class LossInputs {
     /** A finite upstream gradient. */
     public static void checkUpstream(double upstream, String name) {
         if (!Double.isFinite(upstream)) {
-            throw new IllegalArgumentException(name + ": expected a finite value, got " + upstream);
+            throw new InvalidArgumentException(name, "expected a finite value, got " + upstream);
         }
     }
 
     /** Finite per-term upstream gradients shaped as the terms, rows × columns. */
     public static void checkUpstreamTerms(double[][] upstream, int rows, int columns) {
         if (upstream.length != rows) {
-            throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
+            throw new InvalidArgumentException("upstream", "expected " + rows + " × " + columns
                     + " values (the terms' shape), got " + upstream.length + " rows");
         }
         for (int row = 0; row < rows; row++) {
             if (upstream[row] == null || upstream[row].length != columns) {
-                throw new IllegalArgumentException("upstream: expected " + rows + " × " + columns
+                throw new InvalidArgumentException("upstream", "expected " + rows + " × " + columns
                         + " values (the terms' shape), got " + (upstream[row] == null ? "null" : upstream[row].length)
                         + " in row " + row);
             }

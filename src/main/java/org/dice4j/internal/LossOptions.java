@@ -1,12 +1,13 @@
 package org.dice4j.internal;
 
-import java.util.Arrays;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import org.dice4j.Activation;
 import org.dice4j.EmptyPolicy;
 import org.dice4j.GeneralizedWeight;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Reduction;
 import org.dice4j.Variant;
 import org.dice4j.WeightNormalization;
@@ -40,7 +41,7 @@ public record LossOptions(
         double lambdaDice,
         double lambdaCrossEntropy,
         int threads,
-        Executor executor) {
+        Executor executor) implements SharedOptions {
 
     /** The defaults of the specification (MONAI's smoothing 1e-5). */
     public static final LossOptions DEFAULTS = new LossOptions(null, Variant.DICE, 0.5, 0.5, 1.0, false, false, false,
@@ -56,17 +57,17 @@ public record LossOptions(
         classWeights = classWeights == null ? null : classWeights.clone();
         // In this order: the first conflict found is the one reported.
         if (squared && variant == Variant.TVERSKY) {
-            throw new IllegalArgumentException("squared: the Tversky score is defined for q = 1 only");
+            throw new InvalidArgumentException("squared", "the Tversky score is defined for q = 1 only");
         }
         if (squared && softLabel) {
-            throw new IllegalArgumentException("softLabel: the soft-label formulation needs q = 1, not squared");
+            throw new InvalidArgumentException("softLabel", "the soft-label formulation needs q = 1, not squared");
         }
         if (generalized != null) {
             checkGeneralized(variant, focalGamma, logLoss, squared, classWeights, emptyPolicy);
         }
         checkMix(activation, reduction, lambdaDice, lambdaCrossEntropy);
         if (logLoss && focalGamma != 1.0) {
-            throw new IllegalArgumentException("focalGamma: " + focalGamma
+            throw new InvalidArgumentException("focalGamma", focalGamma
                     + " has no effect with logLoss; use one or the other");
         }
     }
@@ -81,7 +82,7 @@ public record LossOptions(
                 : emptyPolicy != EmptyPolicy.INCLUDE ? "emptyPolicy " + emptyPolicy
                 : null;
         if (conflict != null) {
-            throw new IllegalArgumentException("generalized: generalized Dice (1 − weighted Dice score) does"
+            throw new InvalidArgumentException("generalized", "generalized Dice (1 − weighted Dice score) does"
                     + " not combine with " + conflict);
         }
     }
@@ -89,11 +90,11 @@ public record LossOptions(
     private static void checkMix(Activation activation, Reduction reduction, double lambdaDice,
             double lambdaCrossEntropy) {
         if (lambdaCrossEntropy > 0 && activation == Activation.NONE) {
-            throw new IllegalArgumentException("lambdaCrossEntropy: " + lambdaCrossEntropy + " needs logits: the"
+            throw new InvalidArgumentException("lambdaCrossEntropy", lambdaCrossEntropy + " needs logits: the"
                     + " cross-entropy is defined for the SOFTMAX and SIGMOID activations, not NONE");
         }
         if (reduction == Reduction.NONE && (lambdaCrossEntropy > 0 || lambdaDice != 1.0)) {
-            throw new IllegalArgumentException("reduction: NONE returns the Dice terms alone; lambdaDice "
+            throw new InvalidArgumentException("reduction", "NONE returns the Dice terms alone; lambdaDice "
                     + lambdaDice + " and lambdaCrossEntropy " + lambdaCrossEntropy
                     + " need reduction MEAN or SUM (expected lambdaDice 1 and lambdaCrossEntropy 0 with NONE)");
         }
@@ -157,20 +158,20 @@ public record LossOptions(
         return Parallelism.of(threads, executor);
     }
 
-    /** The options that differ from the defaults, for {@code DiceLoss.toString}. */
-    public String summary() {
-        return (generalized != null ? "GENERALIZED(" + generalized + ")" : variant)
-                + (variant == Variant.TVERSKY ? "(α=" + alpha + ", β=" + beta + ")" : "")
-                + ", activation=" + (activation == null ? "auto" : activation) + ", γ=" + focalGamma
-                + (logLoss ? ", log" : "") + (squared ? ", squared" : "") + (softLabel ? ", softLabel" : "")
-                + ", smooth=" + smoothNumerator + "/" + smoothDenominator
-                + (denominatorFloor > 0 ? ", floor=" + denominatorFloor : "") + (batch ? ", batch" : "")
-                + (includeBackground ? "" : ", no background")
-                + (classWeights == null ? "" : ", weights=" + Arrays.toString(classWeights) + "/" + weightNormalization)
-                + ", empty=" + emptyPolicy + ", reduction=" + reduction
-                + (ignoreIndex.isPresent() ? ", ignoreIndex=" + ignoreIndex.getAsLong() : "")
-                + (lambdaDice != 1.0 ? ", λ_dice=" + lambdaDice : "")
-                + (lambdaCrossEntropy > 0 ? ", λ_ce=" + lambdaCrossEntropy : "")
-                + (threads > 1 ? ", threads=" + threads : "");
+    /**
+     * Every option under its builder method's name, for {@code DiceLoss.toString}: a builder given these values
+     * builds the same loss (OptionText).
+     */
+    public String describe() {
+        return new OptionText("DiceLoss").add("activation", Optional.ofNullable(activation)).add("variant", variant)
+                .add("alpha", alpha).add("beta", beta).add("focalGamma", focalGamma).add("logLoss", logLoss)
+                .add("squared", squared).add("softLabel", softLabel).add("smoothNumerator", smoothNumerator)
+                .add("smoothDenominator", smoothDenominator).add("denominatorFloor", denominatorFloor)
+                .add("batch", batch).add("includeBackground", includeBackground).add("classWeights", classWeights)
+                .add("weightNormalization", weightNormalization).add("emptyPolicy", emptyPolicy)
+                .add("reduction", reduction).add("ignoreIndex", ignoreIndex)
+                .add("generalized", Optional.ofNullable(generalized)).add("lambdaDice", lambdaDice)
+                .add("lambdaCrossEntropy", lambdaCrossEntropy).add("threads", threads)
+                .add("executor", Optional.ofNullable(executor)).add("referenceKernels", referenceKernels).toString();
     }
 }

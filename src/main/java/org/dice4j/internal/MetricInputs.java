@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.dice4j.Activation;
 import org.dice4j.DType;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Layout;
 import org.dice4j.Tensor;
 
@@ -35,27 +36,27 @@ public final class MetricInputs {
         long images = predictionShape[0];
         long classes = geometry.classes();
         if (images < 1 || classes < 1) {
-            throw new IllegalArgumentException("prediction: expected N ≥ 1 and C ≥ 1, got N = " + images + ", C = "
+            throw new InvalidArgumentException("prediction", "expected N ≥ 1 and C ≥ 1, got N = " + images + ", C = "
                     + classes);
         }
         if (InputChecks.exceedsTerms(images, classes, MAX_TERMS)) {
-            throw new IllegalArgumentException("prediction: N × C terms for shape " + Arrays.toString(predictionShape)
+            throw new InvalidArgumentException("prediction", "N × C terms for shape " + Arrays.toString(predictionShape)
                     + " (N = " + images + ", C = " + classes + ") exceed the " + MAX_TERMS + " supported");
         }
         checkTarget(options, target, targetShape, images, classes, geometry.spatial());
         if (!options.includeBackground() && classes == 1) {
-            throw new IllegalArgumentException("includeBackground: false needs C > 1, got C = 1");
+            throw new InvalidArgumentException("includeBackground", "false needs C > 1, got C = 1");
         }
         return pass(options, prediction, target, images, geometry);
     }
 
     private static void checkTensor(String name, Tensor tensor, String floats) {
         if (tensor.layout() != Layout.CHANNELS_FIRST) {
-            throw new IllegalArgumentException(name + ": layout " + tensor.layout() + " is not supported yet");
+            throw new InvalidArgumentException(name, "layout " + tensor.layout() + " is not supported yet");
         }
         InputChecks.checkAlive(name, tensor);
         if (tensor.dtype() != DType.FLOAT32 && !tensor.dtype().isInteger()) {
-            throw new IllegalArgumentException(name + ": expected FLOAT32 " + floats
+            throw new InvalidArgumentException(name, "expected FLOAT32 " + floats
                     + " or an integer label map, got " + tensor.dtype());
         }
     }
@@ -63,12 +64,12 @@ public final class MetricInputs {
     /** Float scores (N, C, spatial…). */
     private static Geometry ofScores(MetricOptions options, long[] predictionShape) {
         if (predictionShape.length < 3) {
-            throw new IllegalArgumentException("prediction: expected scores of shape (N, C, spatial…), got "
+            throw new InvalidArgumentException("prediction", "expected scores of shape (N, C, spatial…), got "
                     + Arrays.toString(predictionShape));
         }
         long classes = predictionShape[1];
         if (options.numClasses() != 0 && options.numClasses() != classes) {
-            throw new IllegalArgumentException("numClasses: " + options.numClasses()
+            throw new InvalidArgumentException("numClasses", "" + options.numClasses()
                     + " differs from the prediction's C = " + classes);
         }
         return new Geometry(classes, Arrays.copyOfRange(predictionShape, 2, predictionShape.length));
@@ -78,7 +79,7 @@ public final class MetricInputs {
     private static Geometry ofLabels(MetricOptions options, long[] predictionShape, boolean denseTarget,
             long[] targetShape) {
         if (predictionShape.length < 2) {
-            throw new IllegalArgumentException("prediction: expected a label map (N, spatial…) or (N, 1, spatial…),"
+            throw new InvalidArgumentException("prediction", "expected a label map (N, spatial…) or (N, 1, spatial…),"
                     + " got " + Arrays.toString(predictionShape));
         }
         // The spatial shape: a dense target's, else the shorter label map's (the other may have a channel axis of 1).
@@ -88,7 +89,7 @@ public final class MetricInputs {
                         ? Arrays.copyOfRange(targetShape, 1, targetShape.length)
                         : Arrays.copyOfRange(predictionShape, 1, predictionShape.length);
         if (!isLabelMap(predictionShape, predictionShape[0], spatial)) {
-            throw new IllegalArgumentException("prediction: a label map of shape " + Arrays.toString(predictionShape)
+            throw new InvalidArgumentException("prediction", "a label map of shape " + Arrays.toString(predictionShape)
                     + " does not match the target's " + Arrays.toString(targetShape));
         }
         if (denseTarget) {
@@ -97,7 +98,7 @@ public final class MetricInputs {
         if (options.numClasses() != 0) {
             return new Geometry(options.numClasses(), spatial);
         }
-        throw new IllegalArgumentException("numClasses: required with a label-map prediction and a label-map"
+        throw new InvalidArgumentException("numClasses", "required with a label-map prediction and a label-map"
                 + " target (nothing else says how many classes there are)");
     }
 
@@ -106,7 +107,7 @@ public final class MetricInputs {
         long[] expectedDense = dense(images, classes, spatial);
         if (target.dtype() == DType.FLOAT32) {
             if (!Arrays.equals(targetShape, expectedDense)) {
-                throw new IllegalArgumentException("target: a dense float32 target must have shape "
+                throw new InvalidArgumentException("target", "a dense float32 target must have shape "
                         + Arrays.toString(expectedDense) + ", got " + Arrays.toString(targetShape));
             }
             InputChecks.checkNoIgnoreIndex(options.ignoreIndex());
@@ -139,9 +140,14 @@ public final class MetricInputs {
             if (resolved == Activation.SIGMOID || (resolved == Activation.NONE && classes == 1)) {
                 mode = CountPass.Mode.THRESHOLD;
                 double threshold = options.threshold();
+                // The builder checks an explicit SIGMOID; one resolved from C = 1 is checked here.
+                if (resolved == Activation.SIGMOID && !(threshold > 0 && threshold < 1)) {
+                    throw new InvalidArgumentException("threshold", "a SIGMOID probability threshold must be in (0, 1),"
+                            + " got " + threshold);
+                }
                 decision = floatBelow(resolved == Activation.SIGMOID ? Math.log(threshold / (1 - threshold)) : threshold);
             } else if (classes == 1) {
-                throw new IllegalArgumentException("activation: SOFTMAX needs C > 1 (an argmax over one channel is"
+                throw new InvalidArgumentException("activation", "SOFTMAX needs C > 1 (an argmax over one channel is"
                         + " constantly 0); use SIGMOID or NONE with a threshold for a binary prediction");
             } else {
                 mode = CountPass.Mode.ARGMAX;

@@ -1,9 +1,12 @@
 package org.dice4j.internal;
 
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executor;
 import org.dice4j.Activation;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.MetricReduction;
 
 /**
@@ -20,7 +23,7 @@ public record MetricOptions(
         MetricReduction reduction,
         boolean referenceKernels,
         int threads,
-        Executor executor) {
+        Executor executor) implements SharedOptions {
 
     /** The defaults: threshold 0.5, background included, empty targets ignored, MEAN. */
     public static final MetricOptions DEFAULTS = new MetricOptions(null, 0.5, true, true, OptionalLong.empty(), 0,
@@ -30,7 +33,7 @@ public record MetricOptions(
         Objects.requireNonNull(ignoreIndex, "ignoreIndex");
         Objects.requireNonNull(reduction, "reduction");
         if (activation == Activation.SIGMOID && !(threshold > 0 && threshold < 1)) {
-            throw new IllegalArgumentException("threshold: a SIGMOID probability threshold must be in (0, 1), got "
+            throw new InvalidArgumentException("threshold", "a SIGMOID probability threshold must be in (0, 1), got "
                     + threshold);
         }
     }
@@ -40,11 +43,13 @@ public record MetricOptions(
         return includeBackground ? 0 : 1;
     }
 
-    /** The options that differ from the defaults, for {@code DiceMetric.toString}. */
-    public String summary() {
-        return "activation=" + (activation == null ? "auto" : activation) + ", threshold=" + threshold
-                + (includeBackground ? "" : ", no background") + (ignoreEmpty ? "" : ", keep empty")
-                + (ignoreIndex.isPresent() ? ", ignoreIndex=" + ignoreIndex.getAsLong() : "")
-                + (numClasses != 0 ? ", numClasses=" + numClasses : "") + ", reduction=" + reduction;
+    /** Every option under its builder method's name, for {@code DiceMetric.toString} (as LossOptions.describe). */
+    public String describe() {
+        return new OptionText("DiceMetric").add("activation", Optional.ofNullable(activation))
+                .add("threshold", threshold).add("includeBackground", includeBackground).add("ignoreEmpty", ignoreEmpty)
+                .add("ignoreIndex", ignoreIndex)
+                .add("numClasses", numClasses == 0 ? OptionalInt.empty() : OptionalInt.of(numClasses))
+                .add("reduction", reduction).add("threads", threads).add("executor", Optional.ofNullable(executor))
+                .add("referenceKernels", referenceKernels).toString();
     }
 }

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import org.dice4j.Activation;
 import java.util.OptionalLong;
 import org.dice4j.DType;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Layout;
 import org.dice4j.Tensor;
 
@@ -140,8 +141,8 @@ public record StatisticsPass(
             rest = size == 0 ? 0 : rest / size;
         }
         String allowed = classes == 1 ? "0 or 1 (binary target)" : "in [0, " + classes + ")";
-        String ignore = hasIgnore ? " nor ignoreIndex " + ignoreIndex : "";
-        return new IllegalArgumentException("target: label " + value + " at image " + image + ", voxel " + voxel
+        String ignore = hasIgnore ? " nor the ignore index " + ignoreIndex : "";
+        return new InvalidArgumentException("target", "label " + value + " at image " + image + ", voxel " + voxel
                 + " (spatial index " + Arrays.toString(position) + ") is not " + allowed + ignore);
     }
 }

@@ -5,15 +5,12 @@ package org.dice4j.internal;
  * {@link StatisticsPass#STATS} values a term). The public {@code Statistics} and the loss arithmetic read them here, so
  * that only this class and the kernels know the layout. Not an API: internal to dice4j.
  */
-public final class StatisticsTable {
-    private final int images;
-    private final int classes;
+public final class StatisticsTable extends TermTable {
     private final double[] values;
 
     /** A table over {@code values} (not copied), at least {@link #length} long. */
     public StatisticsTable(int images, int classes, double[] values) {
-        this.images = images;
-        this.classes = classes;
+        super(images, classes, StatisticsPass.STATS);
         this.values = values;
     }
 
@@ -27,43 +24,9 @@ public final class StatisticsTable {
         return images * classes * StatisticsPass.STATS;
     }
 
-    public int images() {
-        return images;
-    }
-
-    public int classes() {
-        return classes;
-    }
-
     /** The raw values (not copied). */
     public double[] values() {
         return values;
-    }
-
-    public double intersection(int image, int c) {
-        return get(image, c, StatisticsPass.INTERSECTION);
-    }
-
-    public double predSum(int image, int c) {
-        return get(image, c, StatisticsPass.PRED_SUM);
-    }
-
-    public double targetSum(int image, int c) {
-        return get(image, c, StatisticsPass.TARGET_SUM);
-    }
-
-    public double softIntersection(int image, int c) {
-        return get(image, c, StatisticsPass.SOFT_INTERSECTION);
-    }
-
-    /** The image's cross-entropy sum (kept in class 0's row). */
-    public double crossEntropy(int image) {
-        return get(image, 0, StatisticsPass.CROSS_ENTROPY);
-    }
-
-    /** The image's unmasked voxels (kept in class 0's row). */
-    public double voxels(int image) {
-        return get(image, 0, StatisticsPass.VOXELS);
     }
 
     /**
@@ -81,18 +44,24 @@ public final class StatisticsTable {
     /** Adds {@code tile}'s values (same classes) to the terms of images {@code firstImage …}. */
     public void add(StatisticsTable tile, int firstImage) {
         double[] added = tile.values;
-        int offset = length(firstImage, classes);
-        for (int i = 0; i < length(tile.images, tile.classes); i++) {
+        int offset = length(firstImage, classes());
+        for (int i = 0; i < length(tile.images(), tile.classes()); i++) {
             values[offset + i] += added[i];
         }
     }
 
     /** A copy holding only this table's own terms. */
     public StatisticsTable copy() {
-        return new StatisticsTable(images, classes, java.util.Arrays.copyOf(values, length(images, classes)));
+        return new StatisticsTable(images(), classes(), java.util.Arrays.copyOf(values, length(images(), classes())));
     }
 
-    private double get(int image, int c, int statistic) {
-        return values[(image * classes + c) * StatisticsPass.STATS + statistic];
+    /** Sets statistic {@code k} (a StatisticsPass index) of (image, c). */
+    public void set(int image, int c, int k, double value) {
+        values[index(image, c, k)] = value;
+    }
+
+    /** Statistic {@code k} (a StatisticsPass index) of (image, c). */
+    public double get(int image, int c, int k) {
+        return values[index(image, c, k)];
     }
 }

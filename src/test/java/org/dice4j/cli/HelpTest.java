@@ -1,6 +1,7 @@
 package org.dice4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -31,6 +32,17 @@ class HelpTest {
             }
         }
         assertEquals(List.of(), undocumented);
+    }
+
+    @Test
+    void everyHelpShowsItsDefaultsResolved() {
+        for (String command : new CommandLine(new Main()).getSubcommands().keySet()) {
+            CliRun help = CliRun.of(command, "--help");
+            assertEquals(0, help.exitCode(), command);
+            assertEquals("", help.err(), command);
+            assertFalse(help.out().contains("${"), command + ": " + help.out());
+            assertFalse(help.out().contains("Default: null"), command + ": " + help.out());
+        }
     }
 
     @Test

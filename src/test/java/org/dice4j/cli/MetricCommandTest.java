@@ -67,6 +67,20 @@ class MetricCommandTest {
     }
 
     @Test
+    void batchIsMeanBatchUnderItsSharedName() {
+        Path prediction = write(folder.resolve("p.npy"), DType.FLOAT32, new long[] {2, 3, 10},
+                MemorySegment.ofArray(scores(1)));
+        Path target = write(folder.resolve("t.npy"), DType.UINT8, new long[] {2, 10}, MemorySegment.ofArray(labels(1)));
+        CliRun batch = run("metric", "--pred", prediction.toString(), "--target", target.toString(), "--ignore-index",
+                "255", "--batch", "--json");
+        CliRun alias = run("metric", "--pred", prediction.toString(), "--target", target.toString(), "--ignore-index",
+                "255", "--reduction", "mean-batch", "--json");
+        assertEquals(0, batch.exitCode(), batch.err());
+        assertEquals(alias.out(), batch.out());
+        assertTrue(batch.out().contains("\"dice_per_class\": ["), batch.out());
+    }
+
+    @Test
     void eachJsonKeyKeepsOneTypeUnderEveryReduction() {
         Path prediction = write(folder.resolve("p.npy"), DType.FLOAT32, new long[] {2, 3, 10}, MemorySegment.ofArray(scores(0)));
         Path target = write(folder.resolve("t.npy"), DType.UINT8, new long[] {2, 10}, MemorySegment.ofArray(labels(0)));

@@ -1,7 +1,10 @@
 package org.example.consumer;
 
+import org.dice4j.Activation;
 import org.dice4j.DiceLoss;
+import org.dice4j.DiceMetric;
 import org.dice4j.LossResult;
+import org.dice4j.Statistics;
 import org.dice4j.Tensor;
 
 /** Uses dice4j from the module path as a library user would, and checks what it gets; exits 1 on a wrong value. */
@@ -13,6 +16,7 @@ public final class Main {
     public static void main(String[] args) {
         binaryAgainstTheFormula();
         multiClassForwardBackward();
+        optionsAndStatisticsFromAnotherModule();
         System.out.println("consumer: ok");
     }
 
@@ -79,5 +83,38 @@ public final class Main {
             System.err.println("consumer: wrong " + what + ": " + detail);
             System.exit(1);
         }
+    }
+
+    /**
+     * The builders' shared setters and the losses' shared accessors (declared in a package-private class of the
+     * library) and the statistics' all-reduce work from another module: two halves of a batch give its loss.
+     */
+    private static void optionsAndStatisticsFromAnotherModule() {
+        DiceLoss loss = DiceLoss.builder().activation(Activation.SOFTMAX).threads(2).ignoreIndex(7).clearIgnoreIndex()
+                .build();
+        check("accessors", loss.threads() == 2 && loss.ignoreIndex().isEmpty()
+                && loss.toString().startsWith("DiceLoss[activation=SOFTMAX,"), loss.toString());
+        float[] logits = new float[IMAGES * CLASSES * VOXELS];
+        byte[] labels = new byte[IMAGES * VOXELS];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = (float) Math.sin(0.3 * i);
+        }
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (byte) ((i / 5) % CLASSES);
+        }
+        double whole = loss.forward(Tensor.of(logits, IMAGES, CLASSES, VOXELS), Tensor.ofUint8(labels, IMAGES, VOXELS))
+                .loss();
+        Statistics sum = null;
+        for (int n = 0; n < IMAGES; n++) {
+            float[] imageLogits = java.util.Arrays.copyOfRange(logits, n * CLASSES * VOXELS, (n + 1) * CLASSES * VOXELS);
+            byte[] imageLabels = java.util.Arrays.copyOfRange(labels, n * VOXELS, (n + 1) * VOXELS);
+            Statistics mine = loss.accumulator(IMAGES, CLASSES).add(Tensor.of(imageLogits, 1, CLASSES, VOXELS),
+                    Tensor.ofUint8(imageLabels, 1, VOXELS), n).statistics();
+            sum = sum == null ? mine : sum.plus(mine);
+        }
+        check("all-reduced loss", loss.loss(sum).loss() == whole, loss.loss(sum).loss() + " vs " + whole);
+        double meanDice = DiceMetric.builder().numClasses(CLASSES).build()
+                .compute(Tensor.ofUint8(labels, IMAGES, VOXELS), Tensor.ofUint8(labels, IMAGES, VOXELS)).meanDice();
+        check("meanDice", meanDice == 1.0, "a prediction equal to its target: " + meanDice);
     }
 }

@@ -20,11 +20,11 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The seed's algorithm written the way its PyTorch snippets run it: one pass per tensor operation, every
+ * The classic algorithm written the way the usual PyTorch snippets run it: one pass per tensor operation, every
  * intermediate materialized. Sigmoid (binary): {@code p = sigmoid(z)}, {@code p·g}, then the three sums per image.
  * Softmax (multi-class): the probabilities ({@code max}, {@code exp}, sum, divide: PyTorch's stable softmax), a
  * one-hot float tensor from the label map, per class the product tensor and its sums, the mean over images and
- * classes. Float arithmetic and float sums, as float32 tensors. Forward only (the seed has no backward).
+ * classes. Float arithmetic and float sums, as float32 tensors. Forward only (the snippets have no backward).
  *
  * <p>Compare with {@link ForwardBenchmark#lossValue} (the fused pass, the same loss) in the same run.
  */
@@ -56,7 +56,7 @@ public class NaiveBenchmark {
         return naiveLoss(logits, data.target(copy), data.loss.activationFor(logits.size(1)));
     }
 
-    /** The seed's loss (smoothing 1), multi-pass. */
+    /** The classic loss (smoothing 1), multi-pass. */
     static double naiveLoss(Tensor logits, Tensor target, Activation activation) {
         int images = (int) logits.size(0);
         int classes = (int) logits.size(1);

@@ -91,7 +91,7 @@ public enum Workload {
         return Arrays.stream(shape).reduce(1, Math::multiplyExact);
     }
 
-    /** The loss users would build for this problem (the seed's defaults: smoothing 1, mean reduction). */
+    /** The loss users would build for this problem (the classic formulation: smoothing 1, mean reduction). */
     public DiceLoss loss() {
         return activation == Activation.SOFTMAX ? DiceLoss.multiClass() : DiceLoss.binary();
     }
