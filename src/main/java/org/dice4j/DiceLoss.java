@@ -11,7 +11,7 @@ import org.dice4j.internal.StatisticsPass;
 
 /**
  * A soft Dice-family loss: Dice, Jaccard or Tversky scores per (image, class), with the options of
- * {@code docs/design.md}. Immutable and thread-safe; build one with {@link #builder()} or a named factory
+ * {@code docs/semantics.md}. Immutable and thread-safe; build one with {@link #builder()} or a named factory
  * and call {@link #forward} as often as needed. One pass over the logits and the target computes the
  * statistics (activation fused, no temporaries); the loss is a small function of them.
  *

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /**
- * Dice + cross-entropy (spec "Dice + cross-entropy"): {@code L = λ_dice·L_dice + λ_ce·L_ce}, the cross-entropy the
+ * Dice + cross-entropy (docs/semantics.md, "Dice + cross-entropy"): {@code L = λ_dice·L_dice + λ_ce·L_ce}, the cross-entropy the
  * mean over unmasked voxels (softmax) or elements (sigmoid), written out by hand on small problems; on the default
  * kernels (vector when present) and on the reference. Each hand-written pattern of a few voxels is repeated
  * {@link #REPEAT} times along the voxel axis (means are unchanged), so that the vector kernels' cross-entropy stages

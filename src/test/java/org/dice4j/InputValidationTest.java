@@ -67,7 +67,7 @@ class InputValidationTest {
     }
 
     @Test
-    void optionCombinationsOutsideTheSpecAreRefused() {
+    void optionCombinationsTheContractDoesNotDefineAreRefused() {
         assertEquals("squared: the Tversky score is defined for q = 1 only",
                 message(() -> DiceLoss.builder().tversky(0.3, 0.7).squared(true).build()));
         assertEquals("softLabel: the soft-label formulation needs q = 1, not squared",

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every option of the spec on small problems whose statistics are written out by hand. Activation NONE, so the
+ * Every option of the contract (docs/semantics.md) on small problems whose statistics are written out by hand. Activation NONE, so the
  * inputs are the probabilities p themselves.
  */
 class LossOptionsTest {
@@ -40,7 +40,7 @@ class LossOptionsTest {
     }
 
     @Test
-    void statisticsAreTheSumsOfTheSpec() {
+    void statisticsAreTheSumsTheContractDefines() {
         Statistics stats = run(plain()).statistics();
         for (int term = 0; term < 4; term++) {
             assertEquals(I[term], stats.intersection(term / 2, term % 2), 1e-6);

@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * The gradient coefficients of a loss, in one place: their layout, which every kernel reads (through
- * {@link GradientPass}), and their computation from the statistics (docs/design.md, "Gradient"). Per (image, class),
+ * {@link GradientPass}), and their computation from the statistics (docs/semantics.md, "Gradient"). Per (image, class),
  *
  * <pre>∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g)</pre>
  *

@@ -4,7 +4,7 @@ import java.lang.foreign.MemorySegment;
 
 /**
  * One validated gradient pass: the statistics pass it follows, the float32 segment of the logits' shape that
- * receives ∂L/∂z, and the per-(image, class) coefficients of ∂L/∂p (docs/design.md, "Gradient"):
+ * receives ∂L/∂z, and the per-(image, class) coefficients of ∂L/∂p (docs/semantics.md, "Gradient"):
  *
  * <pre>∂L/∂p = a·g + b·p^(q−1) + e·sign(p − g)</pre>
  *

@@ -5,7 +5,7 @@ import org.dice4j.Reduction;
 import org.dice4j.WeightNormalization;
 
 /**
- * The loss as a pure function of the statistics (docs/design.md, "The loss arithmetic"), in double: the score and
+ * The loss as a pure function of the statistics (docs/semantics.md, "Scores and terms" to "Dice + cross-entropy"), in double: the score and
  * term of every (row, class), generalized Dice, the reduction and the cross-entropy part. Its score functions are
  * shared with {@link GradientCoefficients}, which differentiates them. Not an API: internal to dice4j.
  */
@@ -101,7 +101,7 @@ public final class LossArithmetic {
         return statistics.sum(options.firstImage(row), options.lastImage(row, statistics.images()), c, k);
     }
 
-    /** The overlap of term (row, c): I, or with softLabel M = Σ min(p, g), the spec's (P + G − A)/2 without its cancellation. */
+    /** The overlap of term (row, c): I, or with softLabel M = Σ min(p, g), the contract's (P + G − A)/2 with A = Σ|p − g|, without its cancellation. */
     double overlap(StatisticsTable statistics, int row, int c) {
         return sum(statistics, row, c, options.softLabel() ? StatisticsPass.SOFT_INTERSECTION : StatisticsPass.INTERSECTION);
     }

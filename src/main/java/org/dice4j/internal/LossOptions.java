@@ -43,7 +43,7 @@ public record LossOptions(
         int threads,
         Executor executor) implements SharedOptions {
 
-    /** The defaults of the specification (MONAI's smoothing 1e-5). */
+    /** The builder's defaults (MONAI's smoothing 1e-5). */
     public static final LossOptions DEFAULTS = new LossOptions(null, Variant.DICE, 0.5, 0.5, 1.0, false, false, false,
             1e-5, 1e-5, 0, false, true, null, WeightNormalization.COUNT, EmptyPolicy.INCLUDE, Reduction.MEAN,
             OptionalLong.empty(), false, null, 1.0, 0, 1, null);
