@@ -1,6 +1,8 @@
 package org.dice4j.cli;
 
+import java.nio.file.Path;
 import org.dice4j.DiceMetric;
+import org.dice4j.Tensor;
 import picocli.CommandLine.Option;
 
 /** The options of the hard metric, shared by {@code metric} and {@code eval}. */
@@ -34,20 +36,20 @@ final class MetricOptions {
                     + " (from the scores' C).")
     int numClasses;
 
-    /** The class count for a pair of files, checked under the flag's name (the library would say numClasses). */
-    void checkClasses(NpyFile prediction, NpyFile target) {
+    /** The class count for the tensors of two files, checked under the flag's name (the library says numClasses). */
+    void checkClasses(Tensor prediction, Path predictionPath, Tensor target, Path targetPath) {
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: expected a value ≥ 1, got " + numClasses);
         }
         boolean labelPrediction = prediction.dtype().isInteger();
         if (labelPrediction && target.dtype().isInteger() && numClasses == 0) {
-            throw new IllegalArgumentException("--num-classes: required when the prediction " + prediction.path()
-                    + " and the target " + target.path() + " are both label maps");
+            throw new IllegalArgumentException("--num-classes: required when the prediction " + predictionPath
+                    + " and the target " + targetPath + " are both label maps");
         }
         long[] shape = prediction.shape();
         if (!labelPrediction && numClasses != 0 && shape.length > 1 && shape[1] != numClasses) {
             throw new IllegalArgumentException("--num-classes: " + numClasses + " differs from the C = " + shape[1]
-                    + " of the prediction " + prediction.path());
+                    + " of the prediction " + predictionPath);
         }
     }
 
