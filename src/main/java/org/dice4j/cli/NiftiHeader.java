@@ -68,21 +68,11 @@ record NiftiHeader(int version, ByteOrder order, long[] dims, NiftiDatatype data
                     ? "the header of a .hdr/.img pair: only single-file NIfTI (.nii, .nii.gz) is read"
                     : "not a NIfTI-1 file (magic " + Excerpt.of(magic) + ", expected n+1)");
         }
-        long[] allDims = new long[8];
-        double[] pixdim = new double[8];
-        for (int i = 0; i < 8; i++) {
-            allDims[i] = f.getShort(40 + 2 * i);
-            pixdim[i] = f.getFloat(76 + 4 * i);
-        }
+        long[] allDims = f.shorts(40, 8);
+        double[] pixdim = f.floats(76, 8);
         double voxOffset = f.getFloat(108);
-        double[] quaternion = new double[6];
-        for (int i = 0; i < 6; i++) {
-            quaternion[i] = f.getFloat(256 + 4 * i);
-        }
-        double[] srow = new double[12];
-        for (int i = 0; i < 12; i++) {
-            srow[i] = f.getFloat(280 + 4 * i);
-        }
+        double[] quaternion = f.floats(256, 6);
+        double[] srow = f.floats(280, 12);
         return build(1, f, allDims, f.getShort(70), f.getShort(72), voxOffset, f.getFloat(112), f.getFloat(116), pixdim,
                 new NiftiOrientation(f.getShort(252), quaternion, f.getShort(254), srow));
     }
@@ -95,20 +85,10 @@ record NiftiHeader(int version, ByteOrder order, long[] dims, NiftiDatatype data
                     ? "the header of a .hdr/.img pair: only single-file NIfTI (.nii, .nii.gz) is read"
                     : "not a NIfTI-2 file (magic " + Excerpt.of(magic) + ", expected n+2 and \\r\\n\\x1a\\n)");
         }
-        long[] allDims = new long[8];
-        double[] pixdim = new double[8];
-        for (int i = 0; i < 8; i++) {
-            allDims[i] = f.getLong(16 + 8 * i);
-            pixdim[i] = f.getDouble(104 + 8 * i);
-        }
-        double[] quaternion = new double[6];
-        for (int i = 0; i < 6; i++) {
-            quaternion[i] = f.getDouble(352 + 8 * i);
-        }
-        double[] srow = new double[12];
-        for (int i = 0; i < 12; i++) {
-            srow[i] = f.getDouble(400 + 8 * i);
-        }
+        long[] allDims = f.longs(16, 8);
+        double[] pixdim = f.doubles(104, 8);
+        double[] quaternion = f.doubles(352, 6);
+        double[] srow = f.doubles(400, 12);
         return build(2, f, allDims, f.getShort(12), f.getShort(14), f.getLong(168), f.getDouble(176), f.getDouble(184),
                 pixdim, new NiftiOrientation(f.getInt(344), quaternion, f.getInt(348), srow));
     }
@@ -165,6 +145,22 @@ record NiftiHeader(int version, ByteOrder order, long[] dims, NiftiDatatype data
 
         double getDouble(long offset) {
             return header.get(ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order), offset);
+        }
+
+        long[] shorts(long offset, int count) {
+            return java.util.stream.LongStream.range(0, count).map(i -> getShort(offset + 2 * i)).toArray();
+        }
+
+        long[] longs(long offset, int count) {
+            return java.util.stream.LongStream.range(0, count).map(i -> getLong(offset + 8 * i)).toArray();
+        }
+
+        double[] floats(long offset, int count) {
+            return java.util.stream.IntStream.range(0, count).mapToDouble(i -> getFloat(offset + 4L * i)).toArray();
+        }
+
+        double[] doubles(long offset, int count) {
+            return java.util.stream.IntStream.range(0, count).mapToDouble(i -> getDouble(offset + 8L * i)).toArray();
         }
 
         byte[] bytes(long offset, int length) {
