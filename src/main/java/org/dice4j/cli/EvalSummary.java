@@ -13,7 +13,8 @@ import org.dice4j.MetricResult;
  * A class row is the mean Dice and IoU over the images that have a value for that class: a NaN (an empty target)
  * and a class the image's file does not have are both no value. The mean row is the library's
  * {@link org.dice4j.MetricReduction#MEAN} over all scored images: per image the mean over its classes with a value,
- * then the mean over the images that have one. The images column counts the values each mean is taken over.
+ * then the mean over the images that have one. The images column counts the values each mean is taken over. With a
+ * labelling (--labels, --dataset-json) the rows are nnU-Net's per label or region instead ({@link LabelTable}).
  */
 final class EvalSummary {
     private final Labelling labelling;
@@ -71,8 +72,8 @@ final class EvalSummary {
         cases.add(scoredCase);
     }
 
+    /** The table, the failed and skipped files, then always one closing line of counts. */
     void print(PrintWriter out) {
-        out.printf(Locale.ROOT, "%d file(s) scored, %d failed, %d skipped%n", scored, failures.size(), skipped.size());
         if (labelling != null) {
             LabelTable.print(out, labelling.regions(), cases);
             printProblems(out);
@@ -92,6 +93,7 @@ final class EvalSummary {
     private void printProblems(PrintWriter out) {
         failures.keySet().forEach(file -> out.println("failed:  " + Main.oneLine(file)));
         skipped.forEach(file -> out.println("skipped: " + Main.oneLine(file)));
+        out.printf(Locale.ROOT, "%d file(s) scored, %d failed, %d skipped%n", scored, failures.size(), skipped.size());
     }
 
     /** The same as {@link #print}, as one JSON object (NaN as null). */

@@ -340,7 +340,7 @@ class EvalCommandTest {
         int header = lines.indexOf(lines.stream().filter(line -> line.startsWith("class ")).findFirst().orElseThrow());
         Map<String, String[]> rows = new java.util.LinkedHashMap<>();
         for (String line : lines.subList(header + 1, lines.size())) {
-            if (line.startsWith("failed:") || line.startsWith("skipped:")) {
+            if (line.startsWith("failed:") || line.startsWith("skipped:") || line.contains(" file(s) scored, ")) {
                 break;
             }
             String[] cells = line.trim().split(" +");

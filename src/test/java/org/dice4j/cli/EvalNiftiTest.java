@@ -55,7 +55,7 @@ class EvalNiftiTest {
         writeCase(predictions(), references(), "a.nii.gz", 0);
         CliRun run = eval("--num-classes", "4");
         assertEquals(0, run.exitCode(), run.err());
-        assertTrue(run.out().startsWith("1 file(s) scored, 0 failed, 0 skipped"), run.out());
+        assertTrue(run.out().endsWith("1 file(s) scored, 0 failed, 0 skipped\n"), run.out());
         assertEquals("", run.err());
     }
 
@@ -93,7 +93,7 @@ class EvalNiftiTest {
                 run.err().lines().toList());
         String written = Files.readString(summary);
         assertTrue(written.contains("a.nii.gz") && !written.contains("only_"), written);
-        assertTrue(run.out().contains("1 file(s) scored, 2 failed, 1 skipped"), run.out());
+        assertTrue(run.out().endsWith("1 file(s) scored, 2 failed, 1 skipped\n"), "the closing line: " + run.out());
     }
 
     @Test
