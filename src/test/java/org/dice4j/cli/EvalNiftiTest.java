@@ -130,6 +130,20 @@ class EvalNiftiTest {
     }
 
     @Test
+    void aLeadingAxisOfSizeOneIsAcceptedOnEitherSide() throws IOException {
+        NiftiWriter.of(NiftiDatatype.UINT8, 4, 3, 2, 1).write(predictions().resolve("a.nii"), false, labels(0));
+        NiftiWriter.of(NiftiDatatype.UINT8, DIMS).write(references().resolve("a.nii"), false, labels(0));
+        NiftiWriter.of(NiftiDatatype.UINT8, DIMS).write(predictions().resolve("b.nii"), false, labels(0));
+        NiftiWriter.of(NiftiDatatype.UINT8, 4, 3, 2, 1).write(references().resolve("b.nii"), false, labels(0));
+        Path csv = folder.resolve("out.csv");
+        CliRun run = eval("--labels", "1,2,3", "--out", csv.toString());
+        assertEquals(0, run.exitCode(), run.err());
+        List<String> lines = Files.readAllLines(csv);
+        assertEquals(7, lines.size(), lines.toString());
+        assertTrue(lines.stream().skip(1).allMatch(line -> line.contains(",1.0,1.0,")), lines.toString());
+    }
+
+    @Test
     void differentDimsAreAnErrorNamingBothFiles() throws IOException {
         NiftiWriter.of(NiftiDatatype.UINT8, DIMS).write(predictions().resolve("a.nii"), false, labels(0));
         NiftiWriter.of(NiftiDatatype.UINT8, 4, 3, 1).write(references().resolve("a.nii"), false, new double[12]);
