@@ -19,6 +19,7 @@ import java.nio.file.StandardOpenOption;
  */
 record NiftiFile(Path path, NiftiHeader header, MemorySegment data) {
     private static final int SCRATCH_BYTES = 1 << 16;
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     /**
      * Reads {@code path} into {@code arena}.
@@ -33,7 +34,7 @@ record NiftiFile(Path path, NiftiHeader header, MemorySegment data) {
             if (GzipStream.isGzip(channel)) {
                 channel.position(0);
                 try (GzipStream gzip = new GzipStream(channel)) {
-                    return readGzip(path, gzip, arena, scratch.allocate(SCRATCH_BYTES));
+                    return readGzip(path, gzip, channel.size(), arena, scratch.allocate(SCRATCH_BYTES));
                 }
             }
             return readPlain(path, channel, arena);
@@ -46,7 +47,8 @@ record NiftiFile(Path path, NiftiHeader header, MemorySegment data) {
         }
     }
 
-    private static NiftiFile readGzip(Path path, GzipStream gzip, Arena arena, MemorySegment scratch) throws IOException {
+    private static NiftiFile readGzip(Path path, GzipStream gzip, long compressedBytes, Arena arena,
+            MemorySegment scratch) throws IOException {
         MemorySegment first = MemorySegment.ofArray(new byte[4]);
         readHeaderBytes(gzip, first, 4);
         ByteOrder order = NiftiHeader.order(first);
@@ -58,6 +60,11 @@ record NiftiFile(Path path, NiftiHeader header, MemorySegment data) {
         MemorySegment.copy(first, 0, bytes, 0, 4);
         readHeaderBytes(gzip, bytes.asSlice(4), size);
         NiftiHeader header = NiftiHeader.parse(bytes);
+        // Deflate expands at most 1032-fold: dims needing more are damage, refused before any allocation.
+        if (header.dataBytes() / MAX_DEFLATE_RATIO > compressedBytes) {
+            throw new IllegalArgumentException("the header's dims " + java.util.Arrays.toString(header.dims()) + " need "
+                    + header.dataBytes() + " bytes, more than a gzip file of " + compressedBytes + " bytes can hold");
+        }
         gzip.skip(header.voxOffset() - size, scratch);
         MemorySegment data = arena.allocate(header.dataBytes(), 64);
         gzip.readFully(data);

@@ -119,6 +119,15 @@ class NiftiDamageTest {
     }
 
     @Test
+    void dimsTooLargeForTheCompressedFileAreRefusedBeforeAnyAllocation() throws IOException {
+        byte[] huge = valid();
+        ByteBuffer.wrap(huge).order(ByteOrder.LITTLE_ENDIAN).putShort(42, (short) 30000).putShort(44, (short) 30000)
+                .putShort(46, (short) 30000);
+        assertRefused("huge.nii.gz", NiftiWriter.gzip(huge), "more than a gzip file of");
+        assertRefused("huge.nii", huge, "truncated");
+    }
+
+    @Test
     void anUnknownDatatypeIsRefused() throws IOException {
         byte[] complex = valid();
         ByteBuffer.wrap(complex).order(ByteOrder.LITTLE_ENDIAN).putShort(70, (short) 32).putShort(72, (short) 64);
