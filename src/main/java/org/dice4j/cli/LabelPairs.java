@@ -41,18 +41,31 @@ final class LabelPairs {
         return pairs;
     }
 
-    /** uint8 against uint8, the common case, without a per-voxel type switch. */
+    /**
+     * uint8 against uint8, the common case, without a per-voxel type switch. Runs of one pair (most of a label map)
+     * are counted in a register and added to the table when the pair changes: incrementing one table cell voxel
+     * after voxel would wait on its own previous store each time.
+     */
     private void countBytes(MemorySegment prediction, MemorySegment reference, long voxels, Long ignore) {
         int ignored = ignore != null && ignore >= 0 && ignore < DENSE ? ignore.intValue() : -1;
         long counted = 0;
+        int cell = 0;
+        long run = 0;
         for (long i = 0; i < voxels; i++) {
             int g = Byte.toUnsignedInt(reference.get(ValueLayout.JAVA_BYTE, i));
             if (g != ignored) {
-                dense[Byte.toUnsignedInt(prediction.get(ValueLayout.JAVA_BYTE, i)) << 8 | g]++;
-                counted++;
+                int next = Byte.toUnsignedInt(prediction.get(ValueLayout.JAVA_BYTE, i)) << 8 | g;
+                if (next != cell) {
+                    dense[cell] += run;
+                    counted += run;
+                    cell = next;
+                    run = 0;
+                }
+                run++;
             }
         }
-        total += counted;
+        dense[cell] += run;
+        total += counted + run;
     }
 
     private void countLabels(Tensor prediction, Tensor reference, Long ignore) {
