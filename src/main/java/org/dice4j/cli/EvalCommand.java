@@ -2,24 +2,20 @@ package org.dice4j.cli;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.lang.foreign.Arena;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.dice4j.DiceMetric;
 import org.dice4j.MetricReduction;
-import org.dice4j.MetricResult;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,109 +23,151 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code dice4j eval}: the hard metric of every prediction file of a folder against the target file of the same name
- * in another folder. One CSV row per (file, image, class) ({@link EvalCsv}), a summary per class and overall
- * ({@link EvalSummary}: a class's mean is over the images that have it, the overall mean is the mean over images of
- * each image's mean over its classes). A file with no same-named partner on the other side, and a pair that cannot
- * be scored, are each reported on one line of stderr; the others go on, and the exit code is 2 at the end. A
- * prediction folder without any {@code .npy} file is an error.
+ * {@code dice4j eval}: every prediction file of a folder against the reference file of the same name in another
+ * folder, one case per file ({@code .npy}, {@code .nii}, {@code .nii.gz}). Without a labelling, the library's metric
+ * per (file, image, class) (MONAI's conventions; {@link EvalCsv}, {@link EvalSummary}); with {@code --labels} or
+ * {@code --dataset-json}, nnU-Net's counts per label or region, and with {@code --summary} its summary.json
+ * ({@link NnUnetSummary}). Files are scored in parallel ({@code --threads}); every output lists them in code-point
+ * order of their names, whatever the thread count. A file without a partner and a pair that cannot be scored are each
+ * one line of stderr; the others go on, and the exit code is 2 at the end.
  */
 @Command(name = "eval", mixinStandardHelpOptions = true,
-        description = {"Hard Dice and IoU of every .npy prediction in a folder against the same-named target.",
-            "A prediction without a target, a target without a prediction and a pair that cannot be read are each"
-                    + " reported on one line of stderr and make the exit code 2; the other pairs are scored. A"
-                    + " prediction folder without any .npy file is an error.",
-            "Summary: per class, the mean over the images that have a value for that class (an empty target, or a"
-                    + " class the file does not have, is no value); mean: per image, the mean over its classes with a"
-                    + " value, then the mean over those images (as --reduction mean of `metric`)."})
+        description = {"Hard Dice and IoU of every prediction (.npy, .nii, .nii.gz) in a folder against the same-named"
+                + " reference, one case per file (docs/evaluation.md).",
+            "A prediction without a reference, a reference without a prediction and a pair that cannot be read are"
+                    + " each reported on one line of stderr and make the exit code 2; the other pairs are scored.",
+            "Without --labels or --dataset-json: the library's metric per (file, image, class), empty references NaN"
+                    + " (MONAI's convention); the summary per class is the mean over the images with a value, the mean"
+                    + " row the mean over images of each image's mean over its classes.",
+            "With --labels or --dataset-json: nnU-Net's counts per label or region (Dice NaN only when prediction and"
+                    + " reference are both empty), and --summary writes nnU-Net's summary.json."})
 final class EvalCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--pred-dir", required = true, paramLabel = "DIR", description = "Folder of prediction .npy files.")
+    @Option(names = "--pred-dir", required = true, paramLabel = "DIR", description = "Folder of predictions.")
     Path predictionFolder;
 
-    @Option(names = "--target-dir", required = true, paramLabel = "DIR", description = "Folder of target .npy files.")
+    @Option(names = {"--target-dir", "--ref-dir"}, required = true, paramLabel = "DIR",
+            description = "Folder of references (targets), matched to the predictions by file name.")
     Path targetFolder;
 
     @Mixin
     MetricOptions options;
 
+    @Option(names = "--labels", split = ",", paramLabel = "L", description = "Labels to score per case, nnU-Net's"
+            + " way (e.g. 1,2,3). Default: none (the library's classes).")
+    List<Long> labels;
+
+    @Option(names = "--dataset-json", paramLabel = "dataset.json", description = "nnU-Net's dataset.json: its labels"
+            + " or regions, ignore label and file_ending. Default: none.")
+    Path datasetJson;
+
+    @Option(names = "--summary", paramLabel = "summary.json", description = "Write nnU-Net's summary.json (needs"
+            + " --labels or --dataset-json). Default: none.")
+    Path summaryPath;
+
     @Option(names = "--out", paramLabel = "results.csv",
-            description = "CSV (RFC 4180, CRLF), one row per (file, image, class); a file name starting with =, +, -,"
-                    + " @, tab or CR gets a leading ' so that spreadsheets do not run it. Default: no CSV.")
+            description = "CSV (RFC 4180, CRLF), one row per (file, image, class), or per (file, label) with --labels"
+                    + " or --dataset-json; a file name starting with =, +, -, @, tab or CR gets a leading '. Default:"
+                    + " no CSV.")
     Path csvPath;
+
+    @Option(names = "--threads", paramLabel = "N", defaultValue = "1",
+            description = "Cases scored at once (one case per thread in memory). Default: ${DEFAULT-VALUE}.")
+    int threads;
+
+    @Option(names = "--strict", description = "A spacing or affine that differs from the reference's by more than"
+            + " 1e-4 fails the case instead of a warning. Default: off.")
+    boolean strict;
 
     @Option(names = "--json", description = "The summary as one JSON object on stdout (docs/cli.md). Default: a table.")
     boolean json;
 
     @Override
     public Integer call() {
+        OptionChecks.atLeastOne("--threads", threads);
+        OptionChecks.once(spec, "--labels");
+        Labelling labelling = labelling();
         // Every (image, class) value, for the CSV; the summary reduces them itself.
-        DiceMetric metric = options.build().toBuilder().reduction(MetricReduction.NONE).build();
+        DiceMetric metric = labelling != null ? null
+                : options.build().toBuilder().reduction(MetricReduction.NONE).build();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        EvalSummary summary = new EvalSummary();
-        Set<String> predictions = npyNames(predictionFolder, "--pred-dir", summary, err);
+        EvalSummary summary = new EvalSummary(labelling);
+        String ending = labelling == null ? null : labelling.fileEnding();
+        Set<String> predictions = inputNames(predictionFolder, "--pred-dir", ending, summary, err);
         if (predictions.isEmpty()) {
-            throw new IllegalArgumentException("--pred-dir: no .npy predictions in " + predictionFolder);
+            throw new IllegalArgumentException("--pred-dir: no predictions (" + endings(ending) + ") in " + predictionFolder);
         }
-        Set<String> targets = npyNames(targetFolder, "--target-dir", summary, err);
+        Set<String> targets = inputNames(targetFolder, "--target-dir", ending, summary, err);
+        Map<Path, String> inputs = inputs(predictions, targets);
         if (csvPath != null) {
-            OutputFile.check("--out", csvPath, inputs(predictions, targets));
+            OutputFile.check("--out", csvPath, inputs);
         }
-        SortedSet<String> names = new TreeSet<>(predictions);
+        if (summaryPath != null) {
+            OutputFile.check("--summary", summaryPath, inputs);
+        }
+        TreeSet<String> names = new TreeSet<>(PythonJson::compareCodePoints);
+        names.addAll(predictions);
         names.addAll(targets);
-        // Only on a terminal (Console.isTerminal: stdin and stdout), never into a log file or a pipe.
-        boolean progress = System.console() != null && System.console().isTerminal();
-        long started = System.nanoTime();
-        EvalCsv csv = new EvalCsv();
-        int done = 0;
-        for (String name : names) {
-            if (progress) {
-                err.print(progressBar(done, names.size(), name, (System.nanoTime() - started) / 1e9));
-                err.flush();
+        EvalCase scorer = new EvalCase(predictionFolder, targetFolder, options, metric, labelling, strict);
+        List<EvalCase.Outcome> outcomes = new EvalRun(threads, progress(), err).run(List.copyOf(names),
+                name -> scorer.score(name, predictions.contains(name), targets.contains(name)));
+        return report(outcomes, summary, labelling, out);
+    }
+
+    private int report(List<EvalCase.Outcome> outcomes, EvalSummary summary, Labelling labelling, PrintWriter out) {
+        EvalCsv csv = new EvalCsv(labelling);
+        List<NnUnetSummary.Case> cases = new ArrayList<>();
+        for (EvalCase.Outcome outcome : outcomes) {
+            if (!outcome.scored()) {
+                summary.fail(predictionFolder.resolve(outcome.name()).toString(), outcome.failure());
+            } else if (outcome.metric() != null) {
+                csv.add(outcome.name(), outcome.metric());
+                summary.add(outcome.metric());
+            } else {
+                csv.add(outcome.name(), labelling, outcome.counts());
+                summary.add(outcome.counts());
+                cases.add(outcome.counts());
             }
-            try {
-                MetricResult result = score(metric, name, predictions.contains(name), targets.contains(name));
-                csv.add(name, result);
-                summary.add(result);
-            } catch (IllegalArgumentException e) {
-                summary.fail(predictionFolder.resolve(name).toString(), e.getMessage());
-                err.println((progress ? "\r" : "") + "dice4j: " + Main.oneLine(e.getMessage()));
-            }
-            done++;
-        }
-        if (progress) {
-            err.print("\r" + " ".repeat(60) + "\r");
-            err.flush();
         }
         if (csvPath != null) {
             OutputFile.write(csvPath, csv.text().getBytes(StandardCharsets.UTF_8));
+        }
+        if (summaryPath != null) {
+            OutputFile.write(summaryPath, NnUnetSummary.json(labelling.regions(), cases)
+                    .getBytes(StandardCharsets.UTF_8));
         }
         JsonOption.print(json, out, summary::json, summary::print);
         return summary.failed() == 0 ? 0 : Main.BAD_INPUT;
     }
 
-    /** The pair of {@code name}, scored; an unmatched file (on either side) or an unreadable pair is refused. */
-    private MetricResult score(DiceMetric metric, String name, boolean hasPrediction, boolean hasTarget) {
-        Path prediction = predictionFolder.resolve(name);
-        Path target = targetFolder.resolve(name);
-        if (!hasTarget) {
-            throw new IllegalArgumentException(prediction + ": no target for this prediction");
+    /** The labelling of --labels or --dataset-json, or null for the library's classes. */
+    private Labelling labelling() {
+        OptionChecks.notTogether(spec, "--labels", "--dataset-json");
+        if (labels == null && datasetJson == null) {
+            if (summaryPath != null) {
+                throw new IllegalArgumentException("--summary: needs the labels to score: --labels 1,2,3 or"
+                        + " --dataset-json dataset.json");
+            }
+            return null;
         }
-        if (!hasPrediction) {
-            throw new IllegalArgumentException(target + ": no prediction for this target");
+        Long ignoreIndex = options.selection.ignoreIndex;
+        Labelling labelling = labels != null ? Labelling.ofLabels(labels, ignoreIndex)
+                : Labelling.ofDatasetJson(datasetJson);
+        if (ignoreIndex != null && labelling.ignore() != null && !ignoreIndex.equals(labelling.ignore())) {
+            throw new IllegalArgumentException("--ignore-index: " + ignoreIndex + " differs from the ignore label "
+                    + labelling.ignore() + " of " + datasetJson);
         }
-        try (Arena arena = Arena.ofConfined()) {
-            NpyFile predictionFile = NpyFile.read(prediction, arena);
-            NpyFile targetFile = NpyFile.read(target, arena);
-            options.check(predictionFile, targetFile);
-            return metric.compute(predictionFile.tensor(), targetFile.tensor());
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(LibraryMessages.locate(e, "prediction", prediction, target), e);
-        }
+        return labelling.ignore() == null && ignoreIndex != null
+                ? new Labelling(labelling.regions(), ignoreIndex, labelling.fileEnding()) : labelling;
+    }
+
+    /** Only on a terminal (Console.isTerminal: stdin and stdout), never into a log file or a pipe. */
+    private static boolean progress() {
+        return System.console() != null && System.console().isTerminal();
     }
 
     /** Every input file, with what names it in a message. */
@@ -140,8 +178,13 @@ final class EvalCommand implements Callable<Integer> {
         return inputs;
     }
 
-    /** The names of the folder's {@code .npy} entries; every other entry is reported as skipped. */
-    private static Set<String> npyNames(Path folder, String option, EvalSummary summary, PrintWriter err) {
+    private static String endings(String ending) {
+        return ending != null ? ending : ".npy, .nii, .nii.gz";
+    }
+
+    /** The names of the folder's inputs; every other entry is reported as skipped. */
+    private static Set<String> inputNames(Path folder, String option, String ending, EvalSummary summary,
+            PrintWriter err) {
         if (!Files.isDirectory(folder)) {
             throw new IllegalArgumentException(option + ": " + folder + " is not a folder");
         }
@@ -149,11 +192,13 @@ final class EvalCommand implements Callable<Integer> {
             Set<String> names = new java.util.HashSet<>();
             for (Path file : files.sorted().toList()) {
                 String name = file.getFileName().toString();
-                if (name.endsWith(".npy")) {
+                boolean input = ending != null ? name.endsWith(ending) && CaseFile.supported(name) : CaseFile.supported(name);
+                if (input && !Files.isDirectory(file)) {
                     names.add(name);
                 } else {
                     summary.skip(file.toString());
-                    err.println("dice4j: skipped " + Main.oneLine(file.toString()) + ": not an .npy file");
+                    err.println("dice4j: skipped " + Main.oneLine(file.toString()) + ": not an input ("
+                            + endings(ending) + ")");
                 }
             }
             return names;

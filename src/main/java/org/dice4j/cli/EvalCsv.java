@@ -10,10 +10,31 @@ import org.dice4j.MetricResult;
  */
 final class EvalCsv {
     static final String HEADER = "file,image,class,dice,iou,intersection,predicted,target";
+    /** The header with a labelling: nnU-Net's counts per (file, label or region). */
+    static final String LABEL_HEADER = "file,label,name,dice,iou,tp,fp,fn,tn,n_pred,n_ref";
     private static final String RECORD_END = "\r\n";
     private static final String FORMULA_STARTS = "=+-@\t\r";
 
-    private final StringBuilder text = new StringBuilder(HEADER).append(RECORD_END);
+    private final StringBuilder text;
+
+    /** A CSV of the library's classes (null), or of the labels or regions of {@code labelling}. */
+    EvalCsv(Labelling labelling) {
+        text = new StringBuilder(labelling == null ? HEADER : LABEL_HEADER).append(RECORD_END);
+    }
+
+    /** One record per label or region of {@code scored}, in the labelling's order. */
+    void add(String name, Labelling labelling, NnUnetSummary.Case scored) {
+        String file = textCell(name);
+        for (int r = 0; r < labelling.regions().size(); r++) {
+            Labelling.Region region = labelling.regions().get(r);
+            LabelPairs.Counts counts = scored.counts().get(r);
+            text.append(file).append(',').append(textCell(region.key())).append(',').append(textCell(region.name()))
+                    .append(',').append(number(NnUnetSummary.dice(counts))).append(',')
+                    .append(number(NnUnetSummary.iou(counts))).append(',').append(counts.tp()).append(',')
+                    .append(counts.fp()).append(',').append(counts.fn()).append(',').append(counts.tn()).append(',')
+                    .append(counts.tp() + counts.fp()).append(',').append(counts.tp() + counts.fn()).append(RECORD_END);
+        }
+    }
 
     /** One record per (image, class) of {@code result}, the pair's file name in the first field. */
     void add(String name, MetricResult result) {

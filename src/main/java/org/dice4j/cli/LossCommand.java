@@ -128,9 +128,10 @@ final class LossCommand implements Callable<Integer> {
 
     /** A label map that fits the logits only as (N, spatial…, C): suggest the flag instead of a shape mismatch. */
     private void checkLayout(long[] logitsShape, NpyFile target) {
-        if (!channelsLast && ChannelsLastHint.fitsOnlyChannelsLast(logitsShape, target)) {
-            throw new IllegalArgumentException("--channels-last: " + ChannelsLastHint.describe(logitsShape, target,
-                    "logits") + "; add --channels-last if that is their layout");
+        long[] labels = target.shape();
+        if (!channelsLast && ChannelsLastHint.fitsOnlyChannelsLast(logitsShape, target.dtype().isInteger(), labels)) {
+            throw new IllegalArgumentException("--channels-last: " + ChannelsLastHint.describe(logitsShape, labels,
+                    target.path(), "logits") + "; add --channels-last if that is their layout");
         }
     }
 

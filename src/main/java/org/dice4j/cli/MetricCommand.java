@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 import org.dice4j.DiceMetric;
 import org.dice4j.MetricReduction;
 import org.dice4j.MetricResult;
+import org.dice4j.Tensor;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -16,7 +17,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code dice4j metric}: hard Dice and IoU of a prediction against a target, both {@code .npy} files. */
 @Command(name = "metric", mixinStandardHelpOptions = true,
-        description = "Hard Dice and IoU per (image, class) of a prediction against a target, from .npy files.")
+        description = "Hard Dice and IoU per (image, class) of a prediction against a target, from .npy or NIfTI"
+                + " (.nii, .nii.gz) files; one case per file (docs/evaluation.md) or batched .npy arrays.")
 final class MetricCommand implements Callable<Integer> {
 
     @Spec
@@ -50,12 +52,13 @@ final class MetricCommand implements Callable<Integer> {
     public Integer call() {
         DiceMetric metric = options.build().toBuilder().reduction(reduction()).build();
         try (Arena arena = Arena.ofShared()) {
-            NpyFile prediction = NpyFile.read(predictionPath, arena);
-            NpyFile target = NpyFile.read(targetPath, arena);
+            CaseFile prediction = CaseFile.read(predictionPath, arena);
+            CaseFile target = CaseFile.read(targetPath, arena);
             MetricResult result;
             try {
-                options.check(prediction, target);
-                result = metric.compute(prediction.tensor(), target.tensor());
+                Tensor[] pair = CasePair.forMetric(prediction, target, arena);
+                options.check(pair[0], predictionPath, pair[1], targetPath);
+                result = metric.compute(pair[0], pair[1]);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException(
                         LibraryMessages.locate(e, "prediction", predictionPath, targetPath), e);

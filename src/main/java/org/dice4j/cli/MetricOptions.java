@@ -1,7 +1,9 @@
 package org.dice4j.cli;
 
+import java.nio.file.Path;
 import org.dice4j.Activation;
 import org.dice4j.DiceMetric;
+import org.dice4j.Tensor;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -35,46 +37,45 @@ final class MetricOptions {
                     + " ${DEFAULT-VALUE} (from the scores' C).")
     int numClasses;
 
-    /** The options against a pair of files, under their flags' names (the library would say numClasses). */
-    void check(NpyFile prediction, NpyFile target) {
+    /** The options against the tensors of two files, under their flags' names (the library would say numClasses). */
+    void check(Tensor prediction, Path predictionPath, Tensor target, Path targetPath) {
         if (numClasses < 0) {
             throw new IllegalArgumentException("--num-classes: expected a value ≥ 1, got " + numClasses);
         }
         boolean labelPrediction = prediction.dtype().isInteger();
         if (labelPrediction && target.dtype().isInteger() && numClasses == 0) {
-            throw new IllegalArgumentException("--num-classes: required when the prediction " + prediction.path()
-                    + " and the target " + target.path() + " are both label maps");
+            throw new IllegalArgumentException("--num-classes: required when the prediction " + predictionPath
+                    + " and the target " + targetPath + " are both label maps");
         }
         long[] shape = prediction.shape();
         if (!labelPrediction && numClasses != 0 && shape.length > 1 && shape[1] != numClasses) {
             throw new IllegalArgumentException("--num-classes: " + numClasses + " differs from the C = " + shape[1]
-                    + " of the prediction " + prediction.path());
+                    + " of the prediction " + predictionPath);
         }
         if (labelPrediction) {
             for (String flag : new String[] {"--activation", "--threshold"}) {
                 if (OptionChecks.given(spec, flag)) {
                     throw new IllegalArgumentException(flag + ": only used with scores; the prediction "
-                            + prediction.path() + " is a label map");
+                            + predictionPath + " is a label map");
                 }
             }
-        } else if (ChannelsLastHint.fitsOnlyChannelsLast(shape, target)) {
-            throw new IllegalArgumentException(prediction.path() + ": " + ChannelsLastHint.describe(shape, target,
-                    "scores") + "; the metric reads scores as (N, C, spatial…): move their class axis to axis 1");
+        } else if (ChannelsLastHint.fitsOnlyChannelsLast(shape, target.dtype().isInteger(), target.shape())) {
+            throw ChannelsLastHint.forMetric(predictionPath, shape, target.shape(), targetPath);
         } else if (shape.length > 1) {
-            selection.checkClasses(shape[1], prediction.path());
-            checkThreshold(shape[1], prediction);
+            selection.checkClasses(shape[1], predictionPath);
+            checkThreshold(shape[1], predictionPath);
         }
     }
 
     /** A threshold decides only under a sigmoid, or with scores taken as they are for one class. */
-    private void checkThreshold(long classes, NpyFile prediction) {
+    private void checkThreshold(long classes, Path predictionPath) {
         Activation resolved = activation != null ? ActivationOption.parse(activation)
                 : classes > 1 ? Activation.SOFTMAX : Activation.SIGMOID;
         boolean argmax = resolved == Activation.SOFTMAX || (resolved == Activation.NONE && classes > 1);
         if (argmax && OptionChecks.given(spec, "--threshold")) {
             throw new IllegalArgumentException("--threshold: only used with a sigmoid or with --activation none and"
                     + " C = 1; " + (activation != null ? "--activation " + activation.trim() : "the default softmax")
-                    + " takes the argmax of the C = " + classes + " scores of " + prediction.path());
+                    + " takes the argmax of the C = " + classes + " scores of " + predictionPath);
         }
     }
 

@@ -8,11 +8,8 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Arrays;
 import java.util.Locale;
 import org.dice4j.DType;
@@ -61,7 +58,7 @@ public record NpyFile(Path path, DType dtype, long[] shape, MemorySegment data) 
      *     file's length, a file that shrank while it was read)
      */
     public static NpyFile read(Path path, Arena arena) {
-        checkRegularFile(path);
+        InputFiles.checkRegularFile(path, "an .npy file", ".npy inputs");
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             Header header = parseHeader(path, readPrefix(path, channel, size));
@@ -76,30 +73,12 @@ public record NpyFile(Path path, DType dtype, long[] shape, MemorySegment data) 
             }
             MemorySegment data = header.float64()
                     ? readFloat64AsFloat32(path, channel, header.dataOffset(), elements, arena)
-                    : readFully(path, channel, header.dataOffset(), arena.allocate(expected, ALIGNMENT));
+                    : InputFiles.read(path, channel, header.dataOffset(), arena.allocate(expected, ALIGNMENT));
             return new NpyFile(path, header.dtype(), header.shape(), data);
         } catch (IOException e) {
             throw bad(path, "cannot read: " + IoErrors.describe(e));
         } catch (ArithmeticException e) {
             throw bad(path, "the header's shape is too large");
-        }
-    }
-
-    /** Refuses folders and non-regular files (opening a FIFO without a writer would wait forever). */
-    private static void checkRegularFile(Path path) {
-        BasicFileAttributes attributes;
-        try {
-            attributes = Files.readAttributes(path, BasicFileAttributes.class);
-        } catch (NoSuchFileException e) {
-            throw bad(path, "no such file");
-        } catch (IOException e) {
-            throw bad(path, "cannot read: " + IoErrors.describe(e));
-        }
-        if (attributes.isDirectory()) {
-            throw bad(path, "is a folder, expected an .npy file");
-        }
-        if (!attributes.isRegularFile()) {
-            throw bad(path, "is not a regular file (a FIFO, a socket or a device): .npy inputs must be regular files");
         }
     }
 
@@ -114,23 +93,6 @@ public record NpyFile(Path path, DType dtype, long[] shape, MemorySegment data) 
         return MemorySegment.ofArray(prefix.array());
     }
 
-    /** Fills {@code data} from {@code position} on, in reads of at most 1 GiB (a ByteBuffer's limit). */
-    private static MemorySegment readFully(Path path, FileChannel channel, long position, MemorySegment data)
-            throws IOException {
-        for (long done = 0; done < data.byteSize(); ) {
-            ByteBuffer buffer = data.asSlice(done, Math.min(data.byteSize() - done, 1L << 30)).asByteBuffer();
-            while (buffer.hasRemaining()) {
-                int read = channel.read(buffer, position + done + buffer.position());
-                if (read < 0) {
-                    throw bad(path, "the file shrank while it was read: " + (done + buffer.position()) + " of "
-                            + data.byteSize() + " data bytes were there");
-                }
-            }
-            done += buffer.capacity();
-        }
-        return data;
-    }
-
     /** The one input that is converted: float64 read in blocks and rounded to float32, off-heap. */
     private static MemorySegment readFloat64AsFloat32(Path path, FileChannel channel, long position, long elements,
             Arena arena) throws IOException {
@@ -140,7 +102,7 @@ public record NpyFile(Path path, DType dtype, long[] shape, MemorySegment data) 
             MemorySegment block = scratch.allocate(Math.max(1, blockElements) * Double.BYTES, ALIGNMENT);
             for (long first = 0; first < elements; first += blockElements) {
                 long count = Math.min(blockElements, elements - first);
-                readFully(path, channel, position + first * Double.BYTES, block.asSlice(0, count * Double.BYTES));
+                InputFiles.read(path, channel, position + first * Double.BYTES, block.asSlice(0, count * Double.BYTES));
                 for (long i = 0; i < count; i++) {
                     converted.setAtIndex(ValueLayout.JAVA_FLOAT, first + i,
                             (float) block.getAtIndex(ValueLayout.JAVA_DOUBLE, i));

@@ -287,7 +287,7 @@ class EvalCommandTest {
         Path csv = folder.resolve("results.csv");
         CliRun run = eval(predictions, targets, csv);
         assertEquals(2, run.exitCode(), run.out());
-        assertEquals(List.of("dice4j: --pred-dir: no .npy predictions in " + predictions), run.err().lines().toList());
+        assertEquals(List.of("dice4j: --pred-dir: no predictions (.npy, .nii, .nii.gz) in " + predictions), run.err().lines().toList());
         assertFalse(Files.exists(csv), "no CSV for a run that scored nothing");
     }
 
@@ -328,9 +328,9 @@ class EvalCommandTest {
         Path csv = folder.resolve("results.csv");
         CliRun run = eval(predictions, targets, csv);
         assertEquals(2, run.exitCode(), run.out());
-        assertEquals(List.of("dice4j: skipped " + predictions.resolve("notes.txt") + ": not an .npy file",
-                "dice4j: skipped " + predictions.resolve("subfolder") + ": not an .npy file",
-                "dice4j: --pred-dir: no .npy predictions in " + predictions), run.err().lines().toList());
+        assertEquals(List.of("dice4j: skipped " + predictions.resolve("notes.txt") + ": not an input (.npy, .nii, .nii.gz)",
+                "dice4j: skipped " + predictions.resolve("subfolder") + ": not an input (.npy, .nii, .nii.gz)",
+                "dice4j: --pred-dir: no predictions (.npy, .nii, .nii.gz) in " + predictions), run.err().lines().toList());
         assertFalse(Files.exists(csv), "no CSV for a run that scored nothing");
     }
 
@@ -340,7 +340,7 @@ class EvalCommandTest {
         int header = lines.indexOf(lines.stream().filter(line -> line.startsWith("class ")).findFirst().orElseThrow());
         Map<String, String[]> rows = new java.util.LinkedHashMap<>();
         for (String line : lines.subList(header + 1, lines.size())) {
-            if (line.startsWith("failed:") || line.startsWith("skipped:")) {
+            if (line.startsWith("failed:") || line.startsWith("skipped:") || line.contains(" file(s) scored, ")) {
                 break;
             }
             String[] cells = line.trim().split(" +");
