@@ -17,8 +17,9 @@ module org.dice4j {
     // The command line only: its option parser, and the log level it sets for the library's kernel messages.
     requires static info.picocli;
     requires static java.logging;
-    // The DJL adapter only; transitive, as its classes extend DJL's (a module that uses them reads DJL too).
-    requires static transitive ai.djl.api;
+    // The DJL adapter only. Not transitive: that would make every consumer's compilation need DJL; a module that
+    // uses the adapter requires ai.djl.api itself.
+    requires static ai.djl.api;
 
     opens org.dice4j.cli to info.picocli;
 }

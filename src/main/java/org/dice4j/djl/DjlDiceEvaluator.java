@@ -16,6 +16,8 @@ import org.dice4j.MetricResult;
  * images. Predictions: float32 scores {@code (N, C, spatial…)} or an integer label map; labels as for
  * {@link DjlDiceLoss}. Arrays are read in place as DjlDiceLoss reads them.
  */
+// DJL's types are its API, read by the modules that use it (they require ai.djl.api: dice4j's is a static requires).
+@SuppressWarnings("exports")
 public final class DjlDiceEvaluator extends Evaluator {
     private final DiceMetric metric;
     private final boolean iou;

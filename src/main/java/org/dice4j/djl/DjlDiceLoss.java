@@ -35,6 +35,8 @@ import org.dice4j.Tensor;
  * report the mean over the batches seen. Thread-safe as DiceLoss is; the arrays it returns belong to the predictions'
  * manager.
  */
+// DJL's types are its API, read by the modules that use it (they require ai.djl.api: dice4j's is a static requires).
+@SuppressWarnings("exports")
 public final class DjlDiceLoss extends Loss {
     private final DiceLoss loss;
     private final Accumulators accumulators = new Accumulators();
