@@ -3,8 +3,10 @@ package org.dice4j.djl;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.training.evaluator.Evaluator;
+import java.util.Arrays;
 import java.util.Objects;
 import org.dice4j.DiceMetric;
+import org.dice4j.MetricReduction;
 import org.dice4j.MetricResult;
 
 /**
@@ -25,7 +27,8 @@ public final class DjlDiceEvaluator extends Evaluator {
 
     private DjlDiceEvaluator(String name, DiceMetric metric, boolean iou) {
         super(Objects.requireNonNull(name, "name"));
-        this.metric = Objects.requireNonNull(metric, "metric");
+        // MEAN: the mean over the classes of each image, then over the images (the value reported).
+        this.metric = Objects.requireNonNull(metric, "metric").toBuilder().reduction(MetricReduction.MEAN).build();
         this.iou = iou;
     }
 
@@ -52,38 +55,29 @@ public final class DjlDiceEvaluator extends Evaluator {
      */
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
-        NDArray prediction = NDArrayViews.head(predictions, "predictions");
-        double[] sum = imageMeans(labels, predictions);
-        return prediction.getManager().create((float) (sum[0] / sum[1]));
+        MetricResult result = compute(labels, predictions);
+        return NDArrayViews.head(predictions, "predictions").getManager().create((float) mean(result));
     }
 
-    /** The sum of the per-image means over the images that have one, and their count. */
-    private double[] imageMeans(NDList labels, NDList predictions) {
+    private MetricResult compute(NDList labels, NDList predictions) {
         NDArray prediction = NDArrayViews.head(predictions, "predictions");
         NDArray target = NDArrayViews.head(labels, "labels");
-        MetricResult result = metric.compute(NDArrayViews.scoresOrLabels(prediction, "predictions"),
+        return metric.compute(NDArrayViews.scoresOrLabels(prediction, "predictions"),
                 NDArrayViews.scoresOrLabels(target, "labels"));
-        double[] sum = new double[2];
-        for (double[] image : iou ? result.iou() : result.dice()) {
-            double mean = nanMean(image);
-            if (!Double.isNaN(mean)) {
-                sum[0] += mean;
-                sum[1]++;
-            }
-        }
-        return sum;
     }
 
-    private static double nanMean(double[] values) {
-        double sum = 0;
-        int count = 0;
-        for (double value : values) {
-            if (!Double.isNaN(value)) {
-                sum += value;
-                count++;
-            }
+    /** The MEAN Dice or IoU of the batch. */
+    private double mean(MetricResult result) {
+        return (iou ? result.reducedIou() : result.reducedDice())[0];
+    }
+
+    /** The images of the batch that have a mean: those with at least one class present in the target. */
+    private static int imagesWithAClass(double[][] matrix) {
+        int counted = 0;
+        for (double[] image : matrix) {
+            counted += Arrays.stream(image).allMatch(Double::isNaN) ? 0 : 1;
         }
-        return sum / count;
+        return counted;
     }
 
     @Override
@@ -94,8 +88,9 @@ public final class DjlDiceEvaluator extends Evaluator {
     /** Adds the batch's images to each accumulator of {@code keys} (one counting pass for all of them). */
     @Override
     public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
-        double[] batch = imageMeans(labels, predictions);
-        accumulators.add(keys, batch[0], batch[1]);
+        MetricResult result = compute(labels, predictions);
+        int images = imagesWithAClass(iou ? result.iou() : result.dice());
+        accumulators.add(keys, images == 0 ? 0 : mean(result) * images, images);
     }
 
     @Override

@@ -108,11 +108,6 @@ public final class DjlDiceLoss extends Loss {
     }
 
     @Override
-    public void updateAccumulator(String key, NDList labels, NDList predictions) {
-        updateAccumulators(new String[] {key}, labels, predictions);
-    }
-
-    @Override
     public void resetAccumulator(String key) {
         accumulators.reset(key);
     }

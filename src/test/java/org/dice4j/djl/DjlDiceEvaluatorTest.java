@@ -76,6 +76,20 @@ class DjlDiceEvaluatorTest {
     }
 
     @Test
+    void anImageWithNoClassPresentCountsInNoMean() {
+        DjlDiceEvaluator evaluator = DjlDiceEvaluator.dice(DiceMetric.builder().includeBackground(false).build());
+        evaluator.addAccumulator("epoch");
+        NDArray scores = manager.randomNormal(new Shape(1, 4, 6, 7));
+        NDArray labels = labels(1);
+        NDArray background = manager.zeros(new Shape(1, 6, 7), DataType.UINT8);
+        float withClasses = evaluator.evaluate(new NDList(labels), new NDList(scores)).getFloat();
+        assertTrue(Float.isNaN(evaluator.evaluate(new NDList(background), new NDList(scores)).getFloat()));
+        evaluator.updateAccumulator("epoch", new NDList(labels), new NDList(scores));
+        evaluator.updateAccumulator("epoch", new NDList(background), new NDList(scores));
+        assertEquals(withClasses, evaluator.getAccumulator("epoch"), 1e-7);
+    }
+
+    @Test
     void labelMapPredictionsAndBadTypesAreNamed() {
         DjlDiceEvaluator evaluator = DjlDiceEvaluator.dice(DiceMetric.builder().numClasses(4).build());
         NDArray labels = labels(2);
