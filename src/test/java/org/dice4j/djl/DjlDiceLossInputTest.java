@@ -105,6 +105,15 @@ class DjlDiceLossInputTest {
     }
 
     @Test
+    void anArrayOfTwoGibibytesIsRefusedBeforeItIsRead() {
+        // Uninitialized (torch's empty): its pages are never touched.
+        NDArray huge = manager.create(new Shape(1, 2, 1 << 28), DataType.FLOAT32);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NDArrayViews.logits(huge));
+        assertEquals("predictions: expected less than 2 GiB (a ByteBuffer's limit), got 2147483648 bytes of shape"
+                + " (1, 2, 268435456)", e.getMessage());
+    }
+
+    @Test
     void reductionNoneIsRefused() {
         DiceLoss none = DiceLoss.builder().reduction(Reduction.NONE).build();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new DjlDiceLoss(none));
