@@ -6,6 +6,7 @@ import ai.djl.training.evaluator.Evaluator;
 import java.util.Arrays;
 import java.util.Objects;
 import org.dice4j.DiceMetric;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.MetricReduction;
 import org.dice4j.MetricResult;
 
@@ -32,17 +33,34 @@ public final class DjlDiceEvaluator extends Evaluator {
         this.iou = iou;
     }
 
-    /** The hard Dice of {@code metric}, named "dice". */
+    /**
+     * The hard Dice of {@code metric}, named "dice".
+     *
+     * @param metric the metric's options (its reduction is not used: the evaluator reports MEAN)
+     * @return the evaluator
+     */
     public static DjlDiceEvaluator dice(DiceMetric metric) {
         return new DjlDiceEvaluator("dice", metric, false);
     }
 
-    /** The hard IoU of {@code metric}, named "iou". */
+    /**
+     * The hard IoU of {@code metric}, named "iou".
+     *
+     * @param metric the metric's options (its reduction is not used: the evaluator reports MEAN)
+     * @return the evaluator
+     */
     public static DjlDiceEvaluator iou(DiceMetric metric) {
         return new DjlDiceEvaluator("iou", metric, true);
     }
 
-    /** The hard Dice ({@code iou} false) or IoU of {@code metric}, under {@code name}. */
+    /**
+     * The hard Dice or IoU of {@code metric}, under {@code name}.
+     *
+     * @param name the name in DJL's training logs
+     * @param metric the metric's options (its reduction is not used: the evaluator reports MEAN)
+     * @param iou IoU when true, Dice when false
+     * @return the evaluator
+     */
     public static DjlDiceEvaluator of(String name, DiceMetric metric, boolean iou) {
         return new DjlDiceEvaluator(name, metric, iou);
     }
@@ -51,6 +69,9 @@ public final class DjlDiceEvaluator extends Evaluator {
      * The batch's mean over images of the mean over classes (a float32 scalar; NaN when no class of any image is
      * present in the target).
      *
+     * @param labels the target, first array of the list
+     * @param predictions scores or a label map, first array of the list
+     * @return a float32 scalar of the predictions' manager
      * @throws IllegalArgumentException for arrays of another type, device or shape, or a label out of range
      */
     @Override
@@ -62,8 +83,12 @@ public final class DjlDiceEvaluator extends Evaluator {
     private MetricResult compute(NDList labels, NDList predictions) {
         NDArray prediction = NDArrayViews.head(predictions, "predictions");
         NDArray target = NDArrayViews.head(labels, "labels");
-        return metric.compute(NDArrayViews.scoresOrLabels(prediction, "predictions"),
-                NDArrayViews.scoresOrLabels(target, "labels"));
+        try {
+            return metric.compute(NDArrayViews.scoresOrLabels(prediction, "predictions"),
+                    NDArrayViews.scoresOrLabels(target, "labels"));
+        } catch (InvalidArgumentException e) {
+            throw NDArrayViews.inDjlTerms(e);
+        }
     }
 
     /** The MEAN Dice or IoU of the batch. */

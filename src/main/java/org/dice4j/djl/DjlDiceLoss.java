@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.training.loss.Loss;
 import java.util.Objects;
 import org.dice4j.DiceLoss;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Reduction;
 import org.dice4j.Tensor;
 
@@ -27,9 +28,9 @@ import org.dice4j.Tensor;
  * shape {@code (N, spatial…)} or {@code (N, 1, spatial…)}. Arrays must be on the CPU and under 2 GiB each;
  * contiguous ones are read in place (no copy), a non-contiguous one is made contiguous by the engine first (one
  * copy). Needs the PyTorch engine, whose arrays expose their memory. Bad input (dtype, device, shape, a label that is
- * neither a class nor the ignore index) is an {@link IllegalArgumentException} thrown before anything is written: no
- * gradient reaches the predictions and the array made for G is closed. dice4j's own messages call the predictions
- * "logits" and the labels "target".
+ * neither a class nor the ignore index) is an {@link InvalidArgumentException} naming {@code predictions} or
+ * {@code labels}, thrown before anything is written: no gradient reaches the predictions and the array made for G is
+ * closed.
  *
  * <p>The training accumulators ({@link #updateAccumulators}) compute the loss value alone (no gradient pass) and
  * report the mean over the batches seen. Thread-safe as DiceLoss is; the arrays it returns belong to the predictions'
@@ -41,7 +42,12 @@ public final class DjlDiceLoss extends Loss {
     private final DiceLoss loss;
     private final Accumulators accumulators = new Accumulators();
 
-    /** The loss {@code loss} named "dice_loss" in DJL's training logs. */
+    /**
+     * The loss {@code loss} named "dice_loss" in DJL's training logs.
+     *
+     * @param loss the dice4j loss, of reduction MEAN or SUM
+     * @throws IllegalArgumentException for a loss of reduction NONE (a DJL loss is one number)
+     */
     public DjlDiceLoss(DiceLoss loss) {
         this("dice_loss", loss);
     }
@@ -49,18 +55,24 @@ public final class DjlDiceLoss extends Loss {
     /**
      * The loss {@code loss} under {@code name}.
      *
+     * @param name the name of the loss in DJL's training logs
+     * @param loss the dice4j loss, of reduction MEAN or SUM
      * @throws IllegalArgumentException for a loss of reduction NONE (a DJL loss is one number)
      */
     public DjlDiceLoss(String name, DiceLoss loss) {
         super(Objects.requireNonNull(name, "name"));
         this.loss = Objects.requireNonNull(loss, "loss");
         if (loss.reduction() == Reduction.NONE) {
-            throw new IllegalArgumentException("loss: expected reduction MEAN or SUM (a DJL loss is one number),"
+            throw new InvalidArgumentException("loss", "expected reduction MEAN or SUM (a DJL loss is one number),"
                     + " got NONE");
         }
     }
 
-    /** The dice4j loss this adapter computes. */
+    /**
+     * The dice4j loss this adapter computes.
+     *
+     * @return the loss given to the constructor
+     */
     public DiceLoss diceLoss() {
         return loss;
     }
@@ -69,6 +81,9 @@ public final class DjlDiceLoss extends Loss {
      * The loss of {@code predictions} (logits) against {@code labels}, through which the gradient collector
      * propagates dice4j's gradient (see the class comment).
      *
+     * @param labels the target, first array of the list
+     * @param predictions the logits, first array of the list
+     * @return a float32 scalar of the predictions' manager: the loss, with dice4j's gradient attached
      * @throws IllegalArgumentException for an array of another type, device or shape, or a label out of range
      */
     @Override
@@ -83,7 +98,7 @@ public final class DjlDiceLoss extends Loss {
             return straightThrough(z, gradient, value);
         } catch (RuntimeException e) {
             gradient.close();
-            throw e;
+            throw e instanceof InvalidArgumentException invalid ? NDArrayViews.inDjlTerms(invalid) : e;
         }
     }
 
@@ -103,7 +118,12 @@ public final class DjlDiceLoss extends Loss {
     public void updateAccumulators(String[] keys, NDList labels, NDList predictions) {
         NDArray z = NDArrayViews.head(predictions, "predictions");
         NDArray y = NDArrayViews.head(labels, "labels");
-        double value = loss.lossValue(NDArrayViews.logits(z), NDArrayViews.target(y, z));
+        double value;
+        try {
+            value = loss.lossValue(NDArrayViews.logits(z), NDArrayViews.target(y, z));
+        } catch (InvalidArgumentException e) {
+            throw NDArrayViews.inDjlTerms(e);
+        }
         accumulators.add(keys, value, 1);
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import org.dice4j.DType;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Tensor;
 
 /**
@@ -18,10 +19,25 @@ import org.dice4j.Tensor;
 final class NDArrayViews {
     private NDArrayViews() {}
 
+    /**
+     * dice4j's refusal in DJL's terms: the logits are the predictions, the target (or the metric's prediction) the
+     * labels (predictions); any other parameter keeps its name. The problem and the cause stay.
+     */
+    static InvalidArgumentException inDjlTerms(InvalidArgumentException e) {
+        String parameter = switch (e.parameter()) {
+            case "logits", "prediction" -> "predictions";
+            case "target" -> "labels";
+            default -> e.parameter();
+        };
+        InvalidArgumentException renamed = new InvalidArgumentException(parameter, e.problem());
+        renamed.initCause(e);
+        return renamed;
+    }
+
     /** The first array of a DJL list, named for messages ("labels" or "predictions"). */
     static NDArray head(NDList list, String name) {
         if (list == null || list.isEmpty()) {
-            throw new IllegalArgumentException(name + ": expected an NDList holding an array, got "
+            throw new InvalidArgumentException(name, "expected an NDList holding an array, got "
                     + (list == null ? "null" : "an empty list"));
         }
         return list.head();
@@ -30,11 +46,11 @@ final class NDArrayViews {
     /** The logits view: float32 {@code (N, C, spatial…)}. */
     static Tensor logits(NDArray predictions) {
         if (predictions.getDataType() != DataType.FLOAT32) {
-            throw new IllegalArgumentException("predictions: expected float32 logits, got "
+            throw new InvalidArgumentException("predictions", "expected float32 logits, got "
                     + predictions.getDataType() + " (convert with toType(DataType.FLOAT32, false))");
         }
         if (predictions.getShape().dimension() < 3) {
-            throw new IllegalArgumentException("predictions: expected logits of shape (N, C, spatial…), got "
+            throw new InvalidArgumentException("predictions", "expected logits of shape (N, C, spatial…), got "
                     + predictions.getShape());
         }
         return view(predictions, "predictions", DType.FLOAT32);
@@ -47,7 +63,7 @@ final class NDArrayViews {
     static Tensor target(NDArray labels, NDArray predictions) {
         DType dtype = dtypeOf(labels, "labels");
         if (dtype == DType.FLOAT32 && !labels.getShape().equals(predictions.getShape())) {
-            throw new IllegalArgumentException("labels: a float32 target is dense and needs the predictions' shape "
+            throw new InvalidArgumentException("labels", "a float32 target is dense and needs the predictions' shape "
                     + predictions.getShape() + ", got " + labels.getShape() + "; class indices go in an integer"
                     + " label map (toType(DataType.INT32, false) or UINT8)");
         }
@@ -65,7 +81,7 @@ final class NDArrayViews {
             case UINT8 -> DType.UINT8;
             case INT32 -> DType.INT32;
             case INT64 -> DType.INT64;
-            default -> throw new IllegalArgumentException(name + ": expected float32 or a uint8, int32 or int64"
+            default -> throw new InvalidArgumentException(name, "expected float32 or a uint8, int32 or int64"
                     + " label map, got " + array.getDataType());
         };
     }
@@ -74,7 +90,7 @@ final class NDArrayViews {
     static Tensor writable(NDArray array, String name) {
         Tensor tensor = view(array, name, DType.FLOAT32);
         if (!tensor.segment().isNative() || tensor.segment().isReadOnly()) {
-            throw new IllegalArgumentException(name + ": the " + array.getManager().getEngine().getEngineName()
+            throw new InvalidArgumentException(name, "the " + array.getManager().getEngine().getEngineName()
                     + " engine gives no direct view of an array's memory; the DJL adapter needs one (PyTorch)");
         }
         return tensor;
@@ -82,12 +98,12 @@ final class NDArrayViews {
 
     private static Tensor view(NDArray array, String name, DType dtype) {
         if (!Device.cpu().equals(array.getDevice())) {
-            throw new IllegalArgumentException(name + ": expected an array on the CPU, got one on "
+            throw new InvalidArgumentException(name, "expected an array on the CPU, got one on "
                     + array.getDevice() + " (dice4j runs on the CPU: move it with toDevice(Device.cpu(), false))");
         }
         long bytes = array.size() * dtype.byteSize();
         if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(name + ": expected less than 2 GiB (a ByteBuffer's limit), got "
+            throw new InvalidArgumentException(name, "expected less than 2 GiB (a ByteBuffer's limit), got "
                     + bytes + " bytes of shape " + array.getShape());
         }
         ByteBuffer buffer = array.toByteBuffer(true);

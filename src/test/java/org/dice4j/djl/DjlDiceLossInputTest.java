@@ -16,6 +16,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import java.lang.foreign.MemorySegment;
 import org.dice4j.DiceLoss;
+import org.dice4j.InvalidArgumentException;
 import org.dice4j.Reduction;
 import org.dice4j.Tensor;
 import org.junit.jupiter.api.AfterEach;
@@ -55,14 +56,18 @@ class DjlDiceLossInputTest {
         return new DjlDiceLoss(DiceLoss.multiClass());
     }
 
-    /** The message of the IllegalArgumentException that {@code evaluate} throws, checked to leave nothing behind. */
+    /**
+     * The message of the InvalidArgumentException that {@code evaluate} throws (naming the DJL argument), checked to
+     * leave nothing behind.
+     */
     @SuppressWarnings("try") // the collector records; the body does not name it
     private String refusal(NDArray labels, NDArray predictions) {
         predictions.setRequiresGradient(true);
         int arrays = manager.getManagedArrays().size();
         try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            InvalidArgumentException e = assertThrows(InvalidArgumentException.class,
                     () -> multiClass().evaluate(new NDList(labels), new NDList(predictions)));
+            assertTrue(e.parameter().equals("labels") || e.parameter().equals("predictions"), e.getMessage());
             assertEquals(arrays, manager.getManagedArrays().size(), "arrays left behind by a refused call");
             assertFalse(predictions.getGradient().abs().sum().getFloat() != 0, "a gradient was written");
             return e.getMessage();
@@ -91,8 +96,10 @@ class DjlDiceLossInputTest {
 
     @Test
     void shapesThatDoNotFitAreRefused() {
-        assertTrue(refusal(labels(DataType.UINT8).reshape(2, 5, 4), logits()).contains("target"));
-        assertTrue(refusal(labels(DataType.UINT8).reshape(1, 8, 5), logits()).contains("target"));
+        String spatial = refusal(labels(DataType.UINT8).reshape(2, 5, 4), logits());
+        assertTrue(spatial.startsWith("labels: ") && spatial.contains("[2, 5, 4]"), spatial);
+        String images = refusal(labels(DataType.UINT8).reshape(1, 8, 5), logits());
+        assertTrue(images.startsWith("labels: ") && images.contains("[1, 8, 5]"), images);
         assertTrue(refusal(labels(DataType.UINT8), manager.randomNormal(new Shape(2, 3)))
                 .startsWith("predictions: expected logits of shape (N, C, spatial…), got (2, 3)"));
     }
@@ -101,7 +108,7 @@ class DjlDiceLossInputTest {
     void aLabelThatIsNeitherAClassNorIgnoredIsRefusedBeforeAnythingIsWritten() {
         NDArray labels = labels(DataType.INT64).add(1);
         String message = refusal(labels, logits());
-        assertTrue(message.contains("3"), message);
+        assertTrue(message.startsWith("labels: label 3 at image 0, voxel 2"), message);
     }
 
     @Test
