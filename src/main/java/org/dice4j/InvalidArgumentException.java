@@ -12,22 +12,37 @@ import java.util.Objects;
  * {@code numClasses}, …); {@link #problem()} says what was expected and what was found.
  */
 public final class InvalidArgumentException extends IllegalArgumentException {
+    /** The serialized form's version. */
     private static final long serialVersionUID = 1L;
 
+    /** The argument or option at fault. */
     private final String parameter;
 
-    /** The exception for {@code parameter}, whose message is {@code parameter + ": " + problem}. */
+    /**
+     * The exception for {@code parameter}, whose message is {@code parameter + ": " + problem}.
+     *
+     * @param parameter the argument or option at fault
+     * @param problem what was expected and what was found
+     */
     public InvalidArgumentException(String parameter, String problem) {
         super(Objects.requireNonNull(parameter, "parameter") + ": " + Objects.requireNonNull(problem, "problem"));
         this.parameter = parameter;
     }
 
-    /** The argument or option at fault, as the library names it. */
+    /**
+     * The argument or option at fault, as the library names it.
+     *
+     * @return its name
+     */
     public String parameter() {
         return parameter;
     }
 
-    /** What was expected and what was found: the message after the parameter's name and its colon. */
+    /**
+     * What was expected and what was found: the message after the parameter's name and its colon.
+     *
+     * @return the problem
+     */
     public String problem() {
         return getMessage().substring(parameter.length() + 2);
     }
