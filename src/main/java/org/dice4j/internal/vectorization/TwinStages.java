@@ -24,14 +24,17 @@ final class TwinStages {
     /** As LabelStages#stageLabels, through the reference's label reader (its own path for int64 labels). */
     static void stageLabels(StatisticsPass pass, ChunkCursor chunk, Scratch scratch, LaneSums laneSums) {
         int[] labels = scratch.labels;
-        for (int i = 0; i < chunk.count; i++) {
-            labels[i] = ScalarRanges.readLabel(pass, chunk.image, chunk.voxel + i);
+        long n = chunk.image;
+        long voxel = chunk.voxel;
+        int count = chunk.count;
+        for (int i = 0; i < count; i++) {
+            labels[i] = ScalarRanges.readLabel(pass, n, voxel + i);
         }
     }
 
-    private static float logit(ChunkCursor chunk, long offset) {
-        return chunk.bf16Logits ? Float.intBitsToFloat(chunk.logits.get(JAVA_SHORT_UNALIGNED, offset) << 16)
-                : chunk.logits.get(JAVA_FLOAT_UNALIGNED, offset);
+    private static float logit(MemorySegment logits, long offset, boolean bf16) {
+        return bf16 ? Float.intBitsToFloat(logits.get(JAVA_SHORT_UNALIGNED, offset) << 16)
+                : logits.get(JAVA_FLOAT_UNALIGNED, offset);
     }
 
     /** As ActivationStages#stageSoftmax for contiguous chunks without the cross-entropy's target logits. */
@@ -39,11 +42,16 @@ final class TwinStages {
         int count = chunk.count;
         int classes = pass.classes();
         float[] max = scratch.max;
+        // Locals: a store into a segment makes C2 reload every field, and the loops read no field.
+        MemorySegment logits = chunk.logits;
+        boolean bf16 = chunk.bf16Logits;
+        long step = chunk.logitBytes;
+        long planeBytes = chunk.logitPlane;
         for (int i = 0; i < count; i++) {
-            long at = chunk.logitBase + (long) i * chunk.logitBytes;
-            float voxelMax = logit(chunk, at);
+            long at = chunk.logitBase + i * step;
+            float voxelMax = logit(logits, at, bf16);
             for (int c = 1; c < classes; c++) {
-                float z = logit(chunk, at + c * chunk.logitPlane);
+                float z = logit(logits, at + c * planeBytes, bf16);
                 voxelMax = z > voxelMax ? z : voxelMax;
             }
             max[i] = voxelMax;
@@ -62,11 +70,14 @@ final class TwinStages {
         float[] max = scratch.max;
         float[] scale = scratch.scale;
         Arrays.fill(scale, 0, count, 0f);
+        MemorySegment logits = chunk.logits;
+        boolean bf16 = chunk.bf16Logits;
+        long step = chunk.logitBytes;
         for (int c = 0; c < pass.classes(); c++) {
             long plane = chunk.logitBase + c * chunk.logitPlane;
             int slot = c * CHUNK_VOXELS;
             for (int i = 0; i < count; i++) {
-                float e = expNonPositive(logit(chunk, plane + (long) i * chunk.logitBytes) - max[i]);
+                float e = expNonPositive(logit(logits, plane + i * step, bf16) - max[i]);
                 probabilities[slot + i] = e;
                 scale[i] = scale[i] + e;
             }
@@ -115,10 +126,14 @@ final class TwinStages {
     static void storeProbabilities(StatisticsPass pass, ChunkCursor chunk, Scratch scratch, LaneSums laneSums) {
         float[] probabilities = scratch.probabilities;
         float[] scale = scratch.scale;
-        for (int i = 0; i < chunk.count; i++) {
+        MemorySegment gradient = chunk.gradient;
+        long planeBytes = chunk.plane;
+        int classes = pass.classes();
+        int count = chunk.count;
+        for (int i = 0; i < count; i++) {
             long at = chunk.base + (long) i * Float.BYTES;
-            for (int c = 0; c < pass.classes(); c++) {
-                chunk.gradient.set(JAVA_FLOAT_UNALIGNED, at + c * chunk.plane,
+            for (int c = 0; c < classes; c++) {
+                gradient.set(JAVA_FLOAT_UNALIGNED, at + c * planeBytes,
                         probabilities[c * CHUNK_VOXELS + i] * scale[i]);
             }
         }
@@ -131,11 +146,12 @@ final class TwinStages {
         int[] labels = scratch.labels;
         float[] lanes = scratch.twinLanes;
         float[] sums = laneSums.blockSums;
+        int count = chunk.count;
         for (int c = 0; c < pass.classes(); c++) {
             int foreground = pass.foregroundLabel(c);
             int slot = c * CHUNK_VOXELS;
             Arrays.fill(lanes, 0f);
-            for (int i = 0; i < chunk.count; i++) {
+            for (int i = 0; i < count; i++) {
                 int lane = i % LANES;
                 float p = probabilities[slot + i] * scale[i];
                 if (labels[i] == foreground) {
@@ -156,22 +172,25 @@ final class TwinStages {
             LaneSums laneSums) {
         MemorySegment gradient = chunk.gradient;
         float[] coefficients = scratch.coefficients.forImage(pass, chunk.image);
+        int[] labels = scratch.labels;
         int classes = pass.classes();
-        for (int i = 0; i < chunk.count; i++) {
+        long planeBytes = chunk.plane;
+        int count = chunk.count;
+        for (int i = 0; i < count; i++) {
             long at = chunk.base + (long) i * Float.BYTES;
-            int label = scratch.labels[i];
+            int label = labels[i];
             float weighted = 0f;
             float targetTerm = 0f;
             for (int c = 0; c < classes; c++) {
                 int base = c * GradientPass.COEFFICIENTS;
-                float p = gradient.get(JAVA_FLOAT_UNALIGNED, at + c * chunk.plane);
+                float p = gradient.get(JAVA_FLOAT_UNALIGNED, at + c * planeBytes);
                 weighted = Math.fma(p, coefficients[base + GradientPass.PREDICTION], weighted);
                 targetTerm = label == pass.foregroundLabel(c) ? classTerm(p, coefficients, base) : targetTerm;
             }
             weighted = weighted + targetTerm;
             for (int c = 0; c < classes; c++) {
                 int base = c * GradientPass.COEFFICIENTS;
-                long element = at + c * chunk.plane;
+                long element = at + c * planeBytes;
                 float p = gradient.get(JAVA_FLOAT_UNALIGNED, element);
                 float value = p * (coefficients[base + GradientPass.PREDICTION] - weighted);
                 value = label == pass.foregroundLabel(c) ? value + classTerm(p, coefficients, base) : value;
