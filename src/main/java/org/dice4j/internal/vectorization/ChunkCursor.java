@@ -48,11 +48,11 @@ final class ChunkCursor {
     /** During a gradient call only: the caller's pass, whose gradient STAGE_OUT writes staged chunks into. */
     GradientPass output;
     /**
-     * ColdStart's timings of this thread, kept across calls: the last vector sample, the last twin chunk and the twin
-     * chunks since that sample (a full chunk count of zero vectors at first, so the first chunk is a sample).
+     * ColdStart's timings of this thread, kept across calls: the last vector sample, the fastest twin chunk since
+     * then and the twin chunks' total since then.
      */
-    long vectorSampleNanos;
-    long twinChunkNanos;
+    long vectorSampleNanos = ColdStart.INITIAL_SAMPLE_NANOS;
+    long fastestTwinNanos = Long.MAX_VALUE;
     long twinNanosSinceSample;
 
     /** Points the stages at the caller's channels-first segments for the chunk at {@code voxel} of image n. */

@@ -8,8 +8,9 @@ import org.dice4j.internal.StatisticsPass;
  * Until C2 has compiled the vector stages, their vectors are boxed objects and a chunk costs tens of times the
  * twin's; a one-shot call (the CLI) never gets past that. So chunks run the twin, and now and then the vector plan,
  * timed: a vector chunk is due once the twin chunks since the last one took {@link #TWIN_PER_VECTOR} times that
- * one's time (the samples cost at most ~1/8 of the work while the vector stages warm up). When a vector chunk takes
- * no longer than the twin chunk before it, every thread's later chunks run the vector plan. Any mix gives the same
+ * one's time (the samples cost at most ~1/32 of the work while the vector stages warm up). When a vector chunk takes
+ * no longer than the fastest twin chunk since the previous sample (noise only ever lengthens a time: a descheduled
+ * twin chunk must not pass for the twins' speed), every thread's later chunks run the vector plan. Any mix gives the same
  * bits: chunks are independent and the twins repeat the vector stages' operations.
  *
  * <p>{@code -Ddice4j.coldStart=vector} runs the vector plans only, {@code twin} the twins only (measurements).
@@ -19,7 +20,15 @@ final class ColdStart {
     enum Mode { AUTO, VECTOR, TWIN }
 
     static final String MODE_PROPERTY = "dice4j.coldStart";
-    private static final int TWIN_PER_VECTOR = 8;
+    private static final int TWIN_PER_VECTOR = 32;
+    /**
+     * A thread's first sample comes after this much twin work: the first vector chunk loads and initializes the
+     * Vector API's classes in the interpreter (~0.4 s of a 0.5 s first call on (2,5,64³)), which a one-shot call
+     * should not pay.
+     */
+    static final long FIRST_SAMPLE_AFTER_NANOS = 2_000_000_000L;
+    /** The cursor's sample time to start from, so that the first sample is due after FIRST_SAMPLE_AFTER_NANOS. */
+    static final long INITIAL_SAMPLE_NANOS = FIRST_SAMPLE_AFTER_NANOS / TWIN_PER_VECTOR;
     /** Mutable for tests of the modes' bits. */
     static volatile Mode mode = Mode.valueOf(System.getProperty(MODE_PROPERTY, "auto").toUpperCase(Locale.ROOT));
 
@@ -52,13 +61,14 @@ final class ColdStart {
         long elapsed = System.nanoTime() - start;
         if (!sample) {
             chunk.twinNanosSinceSample += elapsed;
-            chunk.twinChunkNanos = elapsed;
+            chunk.fastestTwinNanos = Math.min(chunk.fastestTwinNanos, elapsed);
             return;
+        }
+        if (elapsed <= chunk.fastestTwinNanos) {
+            vectorCompiled = true;
         }
         chunk.vectorSampleNanos = elapsed;
         chunk.twinNanosSinceSample = 0;
-        if (elapsed <= chunk.twinChunkNanos) {
-            vectorCompiled = true;
-        }
+        chunk.fastestTwinNanos = Long.MAX_VALUE;
     }
 }

@@ -153,8 +153,8 @@ final class PassDriver {
         // Contiguous chunks: every other pass, and the last voxels of a task that region chunks do not fill.
         chunk.regionStride = 0;
         ColdStart coldStart = Plans.coldStart(plan);
-        // A twin chunk of another plan says nothing of this one's vector speed.
-        chunk.twinChunkNanos = 0;
+        // A twin chunk of another plan says nothing of this one's speed.
+        chunk.fastestTwinNanos = Long.MAX_VALUE;
         for (long voxel = contiguousFrom; voxel < to; voxel += CHUNK_VOXELS) {
             int count = (int) Math.min(CHUNK_VOXELS, to - voxel);
             long end = voxel + count;
