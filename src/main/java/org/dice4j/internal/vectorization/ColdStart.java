@@ -8,9 +8,10 @@ import org.dice4j.internal.StatisticsPass;
  * Until C2 has compiled the vector stages, their vectors are boxed objects and a chunk costs tens of times the
  * twin's; a one-shot call (the CLI) never gets past that. So chunks run the twin, and now and then the vector plan,
  * timed: a vector chunk is due once the twin chunks since the last one took {@link #TWIN_PER_VECTOR} times that
- * one's time (the samples cost at most ~1/32 of the work while the vector stages warm up). When a vector chunk takes
- * no longer than the fastest twin chunk since the previous sample (noise only ever lengthens a time: a descheduled
- * twin chunk must not pass for the twins' speed), every thread's later chunks run the vector plan. Any mix gives the same
+ * one's time (the samples cost at most ~1/8 of the work while the vector stages warm up). When a vector chunk takes
+ * at most half the fastest twin chunk since the previous sample, every thread's later chunks run the vector plan:
+ * compiled by C2, the vector plans are 5–8× faster than the twins, C1's vector code is not (switching to it cost a
+ * second), and the fastest twin chunk is the twins' speed (noise only ever lengthens a time). Any mix gives the same
  * bits: chunks are independent and the twins repeat the vector stages' operations.
  *
  * <p>{@code -Ddice4j.coldStart=vector} runs the vector plans only, {@code twin} the twins only (measurements).
@@ -20,7 +21,7 @@ final class ColdStart {
     enum Mode { AUTO, VECTOR, TWIN }
 
     static final String MODE_PROPERTY = "dice4j.coldStart";
-    private static final int TWIN_PER_VECTOR = 32;
+    private static final int TWIN_PER_VECTOR = 8;
     /**
      * A thread's first sample comes after this much twin work: the first vector chunk loads and initializes the
      * Vector API's classes in the interpreter (~0.4 s of a 0.5 s first call on (2,5,64³)), which a one-shot call
@@ -64,7 +65,7 @@ final class ColdStart {
             chunk.fastestTwinNanos = Math.min(chunk.fastestTwinNanos, elapsed);
             return;
         }
-        if (elapsed <= chunk.fastestTwinNanos) {
+        if (2 * elapsed <= chunk.fastestTwinNanos) {
             vectorCompiled = true;
         }
         chunk.vectorSampleNanos = elapsed;
