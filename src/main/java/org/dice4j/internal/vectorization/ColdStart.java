@@ -18,7 +18,20 @@ import org.dice4j.internal.StatisticsPass;
  */
 final class ColdStart {
     /** What runs the chunks: the policy above, or one of the two plans alone. */
-    enum Mode { AUTO, VECTOR, TWIN }
+    enum Mode {
+        AUTO, VECTOR, TWIN;
+
+        /** The mode named by {@code value}; VectorKernels' constructor checks the property (a failed load, not a pass). */
+        static Mode parse(String value) {
+            return switch (value.trim().toLowerCase(Locale.ROOT)) {
+                case "auto" -> AUTO;
+                case "vector" -> VECTOR;
+                case "twin" -> TWIN;
+                default -> throw new UnsupportedOperationException("-D" + MODE_PROPERTY
+                        + ": expected 'auto', 'vector' or 'twin', got '" + value + "'");
+            };
+        }
+    }
 
     static final String MODE_PROPERTY = "dice4j.coldStart";
     private static final int TWIN_PER_VECTOR = 8;
@@ -31,7 +44,7 @@ final class ColdStart {
     /** The cursor's sample time to start from, so that the first sample is due after FIRST_SAMPLE_AFTER_NANOS. */
     static final long INITIAL_SAMPLE_NANOS = FIRST_SAMPLE_AFTER_NANOS / TWIN_PER_VECTOR;
     /** Mutable for tests of the modes' bits. */
-    static volatile Mode mode = Mode.valueOf(System.getProperty(MODE_PROPERTY, "auto").toUpperCase(Locale.ROOT));
+    static volatile Mode mode = Mode.parse(System.getProperty(MODE_PROPERTY, "auto"));
 
     private final Stage[] vector;
     private final Stage[] twin;
