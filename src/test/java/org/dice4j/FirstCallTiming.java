@@ -1,19 +1,16 @@
-package org.dice4j.bench;
+package org.dice4j;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
-import org.dice4j.DType;
-import org.dice4j.DiceLoss;
-import org.dice4j.Tensor;
 
 /**
  * A library user's first calls in a fresh JVM: the time of each of the first {@code calls} forwardBackward calls of
  * a softmax Dice loss against a uint8 label map (the first is the cold start a training loop's first step pays), and
  * the time from JVM start to the first result. Not a test: run it with
  * {@code java [--add-modules jdk.incubator.vector] -cp target/classes:target/test-classes
- * org.dice4j.bench.FirstCallTiming N C SIDE THREADS CALLS} (docs/benchmarks.md, "Cold start").
+ * org.dice4j.FirstCallTiming N C SIDE THREADS CALLS} (docs/benchmarks.md, "Cold start").
  */
 public final class FirstCallTiming {
     private FirstCallTiming() {}
