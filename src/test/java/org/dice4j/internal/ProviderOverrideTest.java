@@ -9,7 +9,10 @@ import org.dice4j.testing.ChildJvm;
 import org.dice4j.testing.FallbackProbe;
 import org.junit.jupiter.api.Test;
 
-/** {@code -Ddice4j.provider} forces the kernels, and a value it does not know is a clear error. */
+/**
+ * {@code -Ddice4j.provider} forces the kernels, and a value it does not know is a clear error; so is an unknown
+ * {@code -Ddice4j.coldStart}, which leaves the scalar kernels.
+ */
 class ProviderOverrideTest {
 
     private static String runProbe(boolean withModule, String... properties) throws IOException, InterruptedException {
@@ -38,6 +41,14 @@ class ProviderOverrideTest {
         assertTrue(output.contains("IllegalArgumentException: -Ddice4j.provider: expected 'scalar' or 'vector', got 'gpu'"),
                 output);
         assertTrue(!output.contains("ExceptionInInitializerError"), output);
+    }
+
+    @Test
+    void anUnknownColdStartModeLeavesTheVectorKernelsOut() throws IOException, InterruptedException {
+        String output = runProbe(true, "-Ddice4j.coldStart=fast");
+        assertTrue(output.contains("-Ddice4j.coldStart: expected 'auto', 'vector' or 'twin', got 'fast'"), output);
+        assertTrue(output.lines().anyMatch("kernels=scalar"::equals), output);
+        assertTrue(output.endsWith("exit=0"), output);
     }
 
     @Test

@@ -47,6 +47,13 @@ final class ChunkCursor {
     MemorySegment gradient;
     /** During a gradient call only: the caller's pass, whose gradient STAGE_OUT writes staged chunks into. */
     GradientPass output;
+    /**
+     * ColdStart's timings of this thread, kept across calls: the last vector sample, the fastest twin chunk since
+     * then and the twin chunks' total since then.
+     */
+    long vectorSampleNanos = ColdStart.INITIAL_SAMPLE_NANOS;
+    long fastestTwinNanos = Long.MAX_VALUE;
+    long twinNanosSinceSample;
 
     /** Points the stages at the caller's channels-first segments for the chunk at {@code voxel} of image n. */
     void locate(StatisticsPass pass, long n, long voxel, int count) {

@@ -152,16 +152,23 @@ final class PassDriver {
         }
         // Contiguous chunks: every other pass, and the last voxels of a task that region chunks do not fill.
         chunk.regionStride = 0;
+        ColdStart coldStart = Plans.coldStart(plan);
+        // A twin chunk of another plan says nothing of this one's speed.
+        chunk.fastestTwinNanos = Long.MAX_VALUE;
         for (long voxel = contiguousFrom; voxel < to; voxel += CHUNK_VOXELS) {
             int count = (int) Math.min(CHUNK_VOXELS, to - voxel);
             long end = voxel + count;
             chunk.closeBlock = (end - from) % BLOCK_VOXELS == 0 || end == to;
             chunk.locate(pass, n, voxel, count);
-            runStages(pass, ws, plan);
+            if (coldStart == null || coldStart.vectorOnly()) {
+                runStages(pass, ws, plan);
+            } else {
+                coldStart.run(pass, ws);
+            }
         }
     }
 
-    private static void runStages(StatisticsPass pass, Workspace ws, Stage[] plan) {
+    static void runStages(StatisticsPass pass, Workspace ws, Stage[] plan) {
         // One call site for every stage, on purpose: it stays megamorphic, so C2 compiles each stage as its own
         // method. Inlined together into this loop, their vector code exceeded C2's inlining budget in some runs, and
         // vectors that are not intrinsified are heap objects (an allocation per iteration).

@@ -2,6 +2,7 @@ package org.dice4j.internal.vectorization;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import org.dice4j.Activation;
@@ -70,6 +71,14 @@ final class Plans {
             GRADIENT_SOFTMAX, GRADIENT_SOFTMAX_PLAIN, GRADIENT_SOFTMAX_LABELS_PLAIN,
             GRADIENT_SOFTMAX_LABELS_PLAIN_STAGED);
 
+    /** The stages with a plain-Java twin (TwinStages): a plan of these only has a twin plan (ColdStart). */
+    private static final Map<Stage, Stage> TWINS = Map.of(STAGE_LABELS, (Stage) TwinStages::stageLabels,
+            STAGE_SOFTMAX, TwinStages::stageSoftmax, STORE, TwinStages::storeProbabilities,
+            ACCUMULATE_LABELS_SCALED, TwinStages::accumulateLabelsScaled, CLOSE_BLOCK, CLOSE_BLOCK,
+            GRADIENT_SOFTMAX_LABELS_PLAIN, TwinStages::gradientSoftmaxLabelsPlain);
+    /** Every plan with a twin, by identity (the plans are made once). */
+    private static final Map<Stage[], ColdStart> COLD_STARTS = new IdentityHashMap<>();
+
     private static final Map<Key, Stage[]> STATISTICS = new HashMap<>();
     /** The statistics lists with the probabilities stored right after the activation stage. */
     private static final Map<Key, Stage[]> STORING = new HashMap<>();
@@ -89,6 +98,21 @@ final class Plans {
             STAGED_STATISTICS.put(key, staged(statisticsStages(key)));
             STAGED_GRADIENT.put(key, staged(gradientStages(key, false)));
         }
+        List<Stage[]> plans = new ArrayList<>(List.<Stage[]>of(LABELS_ONLY));
+        plans.addAll(STATISTICS.values());
+        plans.addAll(STORING.values());
+        plans.addAll(GRADIENT.values());
+        plans.addAll(GRADIENT_FROM_STORED.values());
+        for (Stage[] plan : plans) {
+            if (TWINS.keySet().containsAll(List.of(plan))) {
+                COLD_STARTS.put(plan, new ColdStart(plan, List.of(plan).stream().map(TWINS::get).toArray(Stage[]::new)));
+            }
+        }
+    }
+
+    /** The twin and the policy of {@code plan}, or null if some stage of it has no twin. */
+    static ColdStart coldStart(Stage[] plan) {
+        return COLD_STARTS.get(plan);
     }
 
     private Plans() {}

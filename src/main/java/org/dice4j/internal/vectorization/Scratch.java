@@ -51,6 +51,8 @@ final class Scratch {
     /** The scalar gradient tail's per-voxel arrays, one value per class. */
     double[] tailProbabilities = new double[0];
     double[] tailByProbability = new double[0];
+    /** The twin accumulation's per-lane sums of one class over a chunk: I, P, G (TwinStages). */
+    final float[] twinLanes = new float[3 * LANES];
     /** The argmax of a chunk's voxels (hard metric). */
     final int[] predicted = new int[CHUNK_VOXELS];
     /** The (predicted, target) counts of each task of a count pass, C × C per task. */

@@ -30,6 +30,8 @@ public final class VectorKernels implements Kernels {
         if (LANES < 4) {
             throw new UnsupportedOperationException("fewer than 4 float lanes");
         }
+        // Checked now: a bad -Ddice4j.coldStart fails the kernels' loading (with its message), not a pass.
+        ColdStart.Mode.parse(System.getProperty(ColdStart.MODE_PROPERTY, "auto"));
     }
 
     @Override

@@ -24,11 +24,11 @@ import jdk.incubator.vector.IntVector;
  * <p>Public for the JMH roofline that measures it alone; not an API.
  */
 public final class VectorMath {
-    private static final float LOG2_E = 1.44269504088896341f;
+    static final float LOG2_E = 1.44269504088896341f;
     /** 1.5·2^23: adding and subtracting it rounds a float of magnitude below 2^22 to the nearest integer. */
-    private static final float ROUNDING = 12582912f;
-    private static final float LN2_HIGH = 0.693359375f;
-    private static final float LN2_LOW = -2.12194440e-4f;
+    static final float ROUNDING = 12582912f;
+    static final float LN2_HIGH = 0.693359375f;
+    static final float LN2_LOW = -2.12194440e-4f;
     static final float MIN_ARGUMENT = -87.3f;
     static final float MAX_ARGUMENT = 88f;
 
