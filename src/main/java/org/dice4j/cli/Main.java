@@ -9,6 +9,9 @@ import picocli.CommandLine.Command;
         description = "Fused SIMD Dice-family segmentation losses.",
         subcommands = {LossCommand.class, MetricCommand.class, EvalCommand.class, BenchCommand.class})
 public final class Main implements Runnable {
+    /** The kernels' cold-start policy (internal.vectorization.ColdStart): {@code auto}, {@code vector}, {@code twin}. */
+    static final String COLD_START_PROPERTY = "dice4j.coldStart";
+
     /** Exit code for bad usage or bad input. */
     static final int BAD_INPUT = 2;
     /** Exit code for an internal failure. */
@@ -33,7 +36,19 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        preferColdStartPolicy();
         System.exit(execute(args));
+    }
+
+    /**
+     * A process of the command line makes one call: its kernels start on the plain-Java twins of the vector stages
+     * (the same bits, compiled in milliseconds) unless the user set {@code -Ddice4j.coldStart} (docs/benchmarks.md,
+     * "Cold start"). Before any kernel loads.
+     */
+    static void preferColdStartPolicy() {
+        if (System.getProperty(COLD_START_PROPERTY) == null) {
+            System.setProperty(COLD_START_PROPERTY, "auto");
+        }
     }
 
     /** Runs the command line and returns its exit code. */

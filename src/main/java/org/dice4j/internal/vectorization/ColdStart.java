@@ -14,7 +14,10 @@ import org.dice4j.internal.StatisticsPass;
  * second), and the fastest twin chunk is the twins' speed (noise only ever lengthens a time). Any mix gives the same
  * bits: chunks are independent and the twins repeat the vector stages' operations.
  *
- * <p>{@code -Ddice4j.coldStart=vector} runs the vector plans only, {@code twin} the twins only (measurements).
+ * <p>{@code -Ddice4j.coldStart=auto} turns the policy on; the default, {@code vector}, runs the vector plans only
+ * (a training loop reaches their speed from its second call, where the policy would keep it on the twins for seconds),
+ * and {@code twin} the twins only (measurements). The command line, where every call is a first call, sets
+ * {@code auto} unless the user chose (Main#main).
  */
 final class ColdStart {
     /** What runs the chunks: the policy above, or one of the two plans alone. */
@@ -44,7 +47,7 @@ final class ColdStart {
     /** The cursor's sample time to start from, so that the first sample is due after FIRST_SAMPLE_AFTER_NANOS. */
     static final long INITIAL_SAMPLE_NANOS = FIRST_SAMPLE_AFTER_NANOS / TWIN_PER_VECTOR;
     /** Mutable for tests of the modes' bits. */
-    static volatile Mode mode = Mode.parse(System.getProperty(MODE_PROPERTY, "auto"));
+    static volatile Mode mode = Mode.parse(System.getProperty(MODE_PROPERTY, "vector"));
 
     private final Stage[] vector;
     private final Stage[] twin;
