@@ -44,6 +44,12 @@ class DjlDiceLossGradientTest {
                 .checkAssert(seed -> check(DjlCase.random(new SplittableRandom(seed))));
     }
 
+    /** Dice + cross-entropy where every voxel is ignored (M = 0): the cross-entropy is 0 with gradient 0. */
+    @Test
+    void aBatchWhoseVoxelsAreAllIgnoredAgrees() {
+        check(DjlCase.random(new SplittableRandom(-157810L)));
+    }
+
     private static void check(DjlCase c) {
         try (NDManager step = manager.newSubManager()) {
             DjlDiceLoss adapter = new DjlDiceLoss(c.loss());

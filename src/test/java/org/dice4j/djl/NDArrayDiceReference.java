@@ -12,7 +12,7 @@ import org.dice4j.Variant;
 /**
  * The loss of a {@link DjlCase} written in DJL NDArray operations, as a DJL user would write it, in float64 (so that
  * the comparison measures dice4j's float32 rounding, not the reference's): DJL's autograd differentiates it. The
- * formulas are the library's contract (docs/design.md): statistics I, P, G per (image, class) over unmasked voxels,
+ * formulas are the library's contract (docs/semantics.md): statistics I, P, G per (image, class) over unmasked voxels,
  * Dice {@code (2I + s_nr)/(P + G + s_dr)} or Jaccard {@code (I + s_nr)/(P + G − I + s_dr)}, terms {@code 1 − S},
  * MEAN or SUM over the counted terms, plus λ_ce times the mean cross-entropy over unmasked voxels (softmax) or
  * elements (sigmoid). The logits must be float64 already: DJL's {@code toType} is not differentiable.
@@ -88,12 +88,16 @@ final class NDArrayDiceReference {
         return new Shape(shape);
     }
 
-    /** Softmax: mean over unmasked voxels of −Σ_c g·ln p; sigmoid: BCE with logits, mean over unmasked elements. */
+    /**
+     * Softmax: mean over unmasked voxels of −Σ_c g·ln p; sigmoid: BCE with logits, mean over unmasked elements. With
+     * every voxel masked (M = 0) the contract's L_ce is 0 with gradient 0: the numerator is then 0, so over max(M, 1).
+     */
     private static NDArray crossEntropy(DjlCase c, NDArray z, NDArray g, NDArray mask) {
+        NDArray counted = mask.sum().maximum(1);
         if (c.activation() == Activation.SOFTMAX) {
-            return g.mul(z.logSoftmax(1)).sum().neg().div(mask.sum());
+            return g.mul(z.logSoftmax(1)).sum().neg().div(counted);
         }
         NDArray elementwise = z.maximum(0).sub(z.mul(g)).add(z.abs().neg().exp().add(1).log());
-        return elementwise.mul(mask).sum().div(mask.sum().mul(c.classes()));
+        return elementwise.mul(mask).sum().div(counted.mul(c.classes()));
     }
 }
