@@ -165,9 +165,9 @@ final class EvalCommand implements Callable<Integer> {
                 ? new Labelling(labelling.regions(), ignoreIndex, labelling.fileEnding()) : labelling;
     }
 
-    /** Only on a terminal (Console.isTerminal: stdin and stdout), never into a log file or a pipe. */
+    /** Only when stderr is a terminal, never into a log file or a pipe. */
     private static boolean progress() {
-        return System.console() != null && System.console().isTerminal();
+        return Terminal.stderrIsTerminal();
     }
 
     /** Every input file, with what names it in a message. */

@@ -23,6 +23,8 @@ public final class ChildJvm {
         if (vectorModule) {
             command.add("--add-modules=jdk.incubator.vector");
         }
+        // As the CLI jar's manifest allows (Enable-Native-Access): eval's isatty(2) without the JVM's warning.
+        command.add("--enable-native-access=ALL-UNNAMED");
         command.addAll(options);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
