@@ -152,7 +152,8 @@ final class PassDriver {
         }
         // Contiguous chunks: every other pass, and the last voxels of a task that region chunks do not fill.
         chunk.regionStride = 0;
-        ColdStart coldStart = Plans.coldStart(plan);
+        // With the vector plans only (the library's default) the chunk loop is the plain one: no per-chunk check.
+        ColdStart coldStart = ColdStart.mode == ColdStart.Mode.VECTOR ? null : Plans.coldStart(plan);
         // A twin chunk of another plan says nothing of this one's speed.
         chunk.fastestTwinNanos = Long.MAX_VALUE;
         for (long voxel = contiguousFrom; voxel < to; voxel += CHUNK_VOXELS) {
